@@ -1,0 +1,29 @@
+"""skdl: Keras models as first-class scikit-learn estimators.
+
+Public names are resolved lazily, so ``import skdl`` loads neither Keras nor
+TensorFlow; they are imported when a model is built, fitted or loaded.
+"""
+
+import importlib
+
+__version__ = "0.1.0"
+
+_PUBLIC = {
+    "KerasClassifier": "skdl.classifier",
+    "KerasRegressor": "skdl.regressor",
+}
+
+__all__ = sorted(_PUBLIC)
+
+
+def __getattr__(name):
+    module = _PUBLIC.get(name)
+    if module is None:
+        raise AttributeError(f"module 'skdl' has no attribute {name!r}")
+    value = getattr(importlib.import_module(module), name)
+    globals()[name] = value
+    return value
+
+
+def __dir__():
+    return sorted(set(globals()) | set(_PUBLIC))

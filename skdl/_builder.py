@@ -1,0 +1,100 @@
+"""Model builders: their arguments become estimator parameters.
+
+A builder is any callable returning a ``keras.Model``. The arguments it names
+are filled, in order of precedence, from ``model__<name>`` routed parameters,
+estimator parameters of the same name, and ``meta`` (the fitted facts about the
+data: ``n_features_in_``, ``n_outputs_``, ``classes_``, ...). ``meta`` itself is
+passed to a builder that names it.
+"""
+
+import inspect
+
+from ._keras import is_keras_model
+
+_VAR_KINDS = (inspect.Parameter.VAR_POSITIONAL, inspect.Parameter.VAR_KEYWORD)
+
+
+def _parameters(builder):
+    if builder is None or not callable(builder) or is_keras_model(builder):
+        return []
+    try:
+        return list(inspect.signature(builder).parameters.values())
+    except (TypeError, ValueError):
+        return []
+
+
+def builder_defaults(builder, reserved=()):
+    """Arguments of ``builder`` that have defaults, as ``{name: default}``.
+
+    ``meta`` and names in ``reserved`` (the estimator's own parameters and the
+    keys of ``meta``) are left out: they are filled in at build time.
+    """
+    return {
+        p.name: p.default
+        for p in _parameters(builder)
+        if p.kind not in _VAR_KINDS
+        and p.default is not p.empty
+        and p.name != "meta"
+        and p.name not in reserved
+    }
+
+
+def builder_argument_names(builder):
+    """Names ``builder`` accepts, and whether it accepts any keyword (``**kwargs``)."""
+    params = _parameters(builder)
+    names = {p.name for p in params if p.kind not in _VAR_KINDS}
+    return names, any(p.kind is p.VAR_KEYWORD for p in params)
+
+
+def _name(builder):
+    return getattr(builder, "__qualname__", None) or type(builder).__name__
+
+
+def call_builder(builder, explicit, estimator_params, meta, owner):
+    """Call ``builder`` with the arguments its signature names.
+
+    Parameters
+    ----------
+    builder : callable
+    explicit : dict
+        Builder arguments given to the estimator (including ``model__`` ones,
+        already stripped of their prefix). Passed through ``**kwargs`` too.
+    estimator_params : dict
+        The estimator's own parameters (``optimizer``, ``loss``, ...).
+    meta : dict
+    owner : str
+        Estimator name for error messages.
+    """
+    kwargs, missing = {}, []
+    params = _parameters(builder)
+    for p in params:
+        if p.kind in _VAR_KINDS:
+            continue
+        if p.name == "meta" and "meta" not in explicit:
+            kwargs["meta"] = meta
+        elif p.name in explicit:
+            kwargs[p.name] = explicit[p.name]
+        elif p.name in estimator_params:
+            kwargs[p.name] = estimator_params[p.name]
+        elif p.name in meta:
+            kwargs[p.name] = meta[p.name]
+        elif p.default is p.empty:
+            missing.append(p.name)
+    if any(p.kind is p.VAR_KEYWORD for p in params):
+        kwargs.update({k: v for k, v in explicit.items() if k not in kwargs})
+    if missing:
+        first = missing[0]
+        raise TypeError(
+            f"The model builder {_name(builder)} needs argument(s) {', '.join(missing)}, "
+            f"which {owner} does not have: pass {owner}({_name(builder)}, {first}=...) "
+            f"(or model__{first}=...), or give the argument a default."
+        )
+    try:
+        return builder(**kwargs)
+    except Exception as exc:
+        message = f"The model builder {_name(builder)} raised {type(exc).__name__}: {exc}"
+        try:
+            wrapped = type(exc)(message)
+        except Exception:  # exception types with other constructors
+            raise exc from None
+        raise wrapped from exc

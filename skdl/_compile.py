@@ -1,0 +1,174 @@
+"""Fresh Keras optimizer, loss, metric and callback objects from estimator parameters.
+
+Each fit gets new objects, so a fitted estimator never shares mutable Keras state
+with its parameters (or with a clone). Routed parameters (``optimizer__*``,
+``loss__*``, ``metrics__*``, ``callbacks__*``) become constructor arguments.
+"""
+
+import copy
+import inspect
+
+from ._keras import keras
+from ._routing import split_indexed
+
+
+def _snake_to_camel(name):
+    return "".join(part.capitalize() for part in name.split("_"))
+
+
+def _check_kwargs(cls, kwargs, prefix):
+    """Every routed name must be an argument of the class it is routed to."""
+    try:
+        sig = inspect.signature(cls.__init__)
+    except (TypeError, ValueError):
+        return
+    params = sig.parameters
+    if any(p.kind is p.VAR_KEYWORD for p in params.values()) and cls.__name__ != "Loss":
+        # ``**kwargs`` is forwarded to a base class; check against its signature too.
+        names = set(params)
+        for base in cls.__mro__[1:]:
+            try:
+                names |= set(inspect.signature(base.__init__).parameters)
+            except (TypeError, ValueError):
+                continue
+    else:
+        names = set(params)
+    names -= {"self", "kwargs", "args"}
+    unknown = sorted(set(kwargs) - names)
+    if unknown:
+        valid = ", ".join(sorted(n for n in names if not n.startswith("_")))
+        raise ValueError(
+            f"{', '.join(prefix + '__' + u for u in unknown)}: not an argument of "
+            f"{cls.__name__}. Its arguments are: {valid}."
+        )
+
+
+def make_optimizer(optimizer, kwargs):
+    """A new optimizer from a name, a class or an instance plus routed kwargs."""
+    k = keras()
+    if isinstance(optimizer, str):
+        try:
+            instance = k.optimizers.get(optimizer)
+        except ValueError:
+            raise ValueError(
+                f"optimizer={optimizer!r} is not a Keras optimizer; use a name such as "
+                "'adam', 'sgd' or 'rmsprop', a keras.optimizers class or an instance."
+            ) from None
+        cls = type(instance)
+    elif isinstance(optimizer, type) and issubclass(optimizer, k.optimizers.Optimizer):
+        cls, instance = optimizer, None
+    elif isinstance(optimizer, k.optimizers.Optimizer):
+        cls, instance = type(optimizer), optimizer
+    else:
+        raise TypeError(
+            f"optimizer must be a name, a keras.optimizers.Optimizer class or instance; "
+            f"got {optimizer!r}."
+        )
+    _check_kwargs(cls, kwargs, "optimizer")
+    config = instance.get_config() if instance is not None else {}
+    if instance is None:
+        return cls(**kwargs)
+    return cls.from_config({**config, **kwargs})
+
+
+def make_loss(loss, kwargs):
+    """A loss for ``compile``: names stay names unless routed kwargs need a class."""
+    k = keras()
+    if loss is None or isinstance(loss, (list, tuple, dict)):
+        return loss
+    if isinstance(loss, str):
+        try:
+            resolved = k.losses.get(loss)
+        except ValueError:
+            resolved = None
+        if resolved is None:
+            raise ValueError(
+                f"loss={loss!r} is not a Keras loss; use a name such as 'mse', "
+                "'binary_crossentropy' or 'sparse_categorical_crossentropy', or a "
+                "keras.losses.Loss."
+            )
+        if not kwargs:
+            return loss
+        cls = getattr(k.losses, _snake_to_camel(loss), None) or getattr(k.losses, loss, None)
+        if not isinstance(cls, type):
+            raise ValueError(
+                f"loss__ parameters need a loss class, and {loss!r} is not one; pass "
+                "the class name instead, e.g. loss='MeanSquaredError'."
+            )
+    elif isinstance(loss, type):
+        cls = loss
+    elif isinstance(loss, k.losses.Loss):
+        if not kwargs:
+            return type(loss).from_config(loss.get_config())
+        cls = type(loss)
+        kwargs = {**loss.get_config(), **kwargs}
+    else:
+        if kwargs:
+            raise ValueError(
+                f"loss__ parameters need a loss class; got the function {loss!r}."
+            )
+        return loss
+    _check_kwargs(cls, kwargs, "loss")
+    return cls(**kwargs)
+
+
+def _fresh(obj, common, specific, prefix, base_class):
+    """Instantiate a class with kwargs, or copy an instance (kwargs not allowed)."""
+    kwargs = {**common, **specific}
+    if isinstance(obj, type):
+        _check_kwargs(obj, kwargs, prefix)
+        return obj(**kwargs)
+    if specific:
+        raise ValueError(
+            f"{prefix}__ parameters apply to classes, but {obj!r} is an instance; pass "
+            f"its class, e.g. {type(obj).__name__}, or set the value on the instance."
+        )
+    if isinstance(obj, base_class) and hasattr(obj, "get_config") and prefix == "metrics":
+        return type(obj).from_config(obj.get_config())
+    return copy.copy(obj)
+
+
+def _as_list(value):
+    if value is None:
+        return []
+    if isinstance(value, (list, tuple)):
+        return list(value)
+    return [value]
+
+
+def make_metrics(metrics, routed):
+    """Fresh metric objects (names stay names)."""
+    if metrics is None or isinstance(metrics, dict):
+        return metrics
+    common, indexed = split_indexed(routed)
+    k = keras()
+    out = []
+    for i, metric in enumerate(_as_list(metrics)):
+        if isinstance(metric, str) and not indexed.get(i):
+            out.append(metric)
+            continue
+        # class-level kwargs apply to classes only; strings and instances take none
+        kw_common = common if isinstance(metric, type) else {}
+        out.append(_fresh(metric, kw_common, indexed.get(i, {}), "metrics", k.metrics.Metric))
+    return out
+
+
+def make_callbacks(callbacks, routed):
+    """Fresh callback objects: classes instantiated, instances shallow-copied.
+
+    Copying keeps the estimator's parameters unchanged by ``fit`` (a callback
+    stores the model it trained), which ``clone`` and pickling rely on.
+    """
+    common, indexed = split_indexed(routed)
+    k = keras()
+    out = []
+    for i, cb in enumerate(_as_list(callbacks)):
+        kw_common = common if isinstance(cb, type) else {}
+        out.append(_fresh(cb, kw_common, indexed.get(i, {}), "callbacks", k.callbacks.Callback))
+    if common and not any(isinstance(cb, type) for cb in _as_list(callbacks)):
+        raise ValueError(
+            "callbacks__ parameters apply to callback classes, but callbacks has none; "
+            "pass classes, e.g. callbacks=[keras.callbacks.EarlyStopping], "
+            f"with {', '.join('callbacks__' + n for n in sorted(common))}."
+        )
+    return out

@@ -1,0 +1,157 @@
+"""Target encoding: labels <-> the arrays a Keras model trains on and outputs."""
+
+import numpy as np
+from sklearn.base import BaseEstimator, TransformerMixin
+from sklearn.utils.multiclass import check_classification_targets, type_of_target
+from sklearn.utils.validation import check_is_fitted, column_or_1d
+
+_SPARSE_HINTS = ("sparse",)
+
+
+def loss_name(loss):
+    """A lower-case name for a loss given as a string, function, class or object."""
+    if isinstance(loss, (list, tuple)):
+        loss = loss[0] if loss else None
+    elif isinstance(loss, dict):
+        loss = next(iter(loss.values()), None)
+    if loss is None:
+        return ""
+    if isinstance(loss, str):
+        return loss.lower()
+    name = getattr(loss, "name", None) or getattr(loss, "__name__", None)
+    return (name or type(loss).__name__).lower()
+
+
+def choose_encoding(target_type, n_classes, units, loss):
+    """How to encode class labels for a model output with ``units`` units.
+
+    Returns ``'binary'`` (one 0/1 column), ``'sparse'`` (integer class indices),
+    ``'onehot'`` or ``'multilabel'`` (the 0/1 indicator matrix as given). Raises
+    a ``ValueError`` naming the output layer to use when they do not match.
+    """
+    name = loss_name(loss)
+    if target_type == "multilabel-indicator":
+        if units != n_classes:
+            raise ValueError(
+                f"The model's output layer has {units} unit(s), but y is multilabel "
+                f"with {n_classes} labels: end the model with "
+                f"Dense({n_classes}, activation='sigmoid') and loss='binary_crossentropy'."
+            )
+        return "multilabel"
+    if units == 1 and target_type == "binary":
+        return "binary"
+    if units == n_classes:
+        return "sparse" if (not name or "sparse" in name) else "onehot"
+    if target_type == "binary":
+        fix = (
+            "Dense(1, activation='sigmoid') with loss='binary_crossentropy', or "
+            "Dense(2, activation='softmax')"
+        )
+    else:
+        fix = f"Dense({n_classes}, activation='softmax')"
+    raise ValueError(
+        f"The model's output layer has {units} unit(s), but y has {n_classes} classes "
+        f"({target_type}): end the model with {fix}."
+    )
+
+
+def default_loss(encoding):
+    return {
+        "binary": "binary_crossentropy",
+        "multilabel": "binary_crossentropy",
+        "sparse": "sparse_categorical_crossentropy",
+        "onehot": "categorical_crossentropy",
+    }[encoding]
+
+
+def class_targets(y, owner):
+    """Validate classification targets; return ``(y, target_type, classes)``."""
+    y = np.asarray(y) if not hasattr(y, "iloc") else y.to_numpy()
+    if y.ndim == 2 and y.shape[1] == 1:
+        y = column_or_1d(y, warn=True)
+    check_classification_targets(y)
+    target_type = type_of_target(y)
+    if target_type == "multilabel-indicator":
+        classes = np.arange(y.shape[1])
+    else:
+        classes = np.unique(y)
+        if len(classes) < 2:
+            raise ValueError(
+                f"{owner} needs samples of at least 2 classes in y, but y has only one "
+                f"class: {classes.tolist()}."
+            )
+    return y, target_type, classes
+
+
+class ClassifierTargetEncoder(TransformerMixin, BaseEstimator):
+    """Encode class labels for a Keras model and decode its outputs.
+
+    Parameters
+    ----------
+    encoding : {'sparse', 'onehot', 'binary', 'multilabel'}, default='sparse'
+        Form of the encoded targets; see :func:`choose_encoding`.
+
+    Attributes
+    ----------
+    classes_ : ndarray
+        The class labels (column indices for multilabel targets).
+    target_type_ : str
+        As given by :func:`sklearn.utils.multiclass.type_of_target`.
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> enc = ClassifierTargetEncoder(encoding="binary").fit(np.array(["no", "yes", "no"]))
+    >>> enc.transform(np.array(["yes", "no"])).ravel().tolist()
+    [1.0, 0.0]
+    >>> enc.inverse_transform(np.array([[0.2], [0.9]])).tolist()
+    ['no', 'yes']
+    """
+
+    def __init__(self, encoding="sparse"):
+        self.encoding = encoding
+
+    def fit(self, y):
+        _, self.target_type_, self.classes_ = class_targets(y, "ClassifierTargetEncoder")
+        return self
+
+    def transform(self, y):
+        check_is_fitted(self)
+        y = np.asarray(y)
+        if self.encoding == "multilabel":
+            return y.astype(np.float32)
+        if y.ndim == 2 and y.shape[1] == 1:
+            y = y.ravel()
+        index = np.searchsorted(self.classes_, y)
+        index = np.clip(index, 0, len(self.classes_) - 1)
+        unknown = self.classes_[index] != y
+        if np.any(unknown):
+            raise ValueError(
+                f"y contains labels not seen during the first fit: "
+                f"{np.unique(y[unknown]).tolist()}; known classes are "
+                f"{self.classes_.tolist()}."
+            )
+        if self.encoding == "binary":
+            return index.astype(np.float32).reshape(-1, 1)
+        if self.encoding == "onehot":
+            return np.eye(len(self.classes_), dtype=np.float32)[index]
+        return index.astype(np.int32)
+
+    def predict_proba(self, raw):
+        """Model outputs -> probabilities of shape (n_samples, n_classes)."""
+        raw = np.asarray(raw, dtype=np.float64)
+        if self.encoding == "multilabel":
+            return raw
+        if self.encoding == "binary":
+            p = raw.reshape(-1)
+            return np.column_stack([1.0 - p, p])
+        total = raw.sum(axis=1, keepdims=True)
+        np.divide(raw, total, out=raw, where=total > 0)
+        return raw
+
+    def inverse_transform(self, raw):
+        """Model outputs -> labels, in the type and form of the fitted ``y``."""
+        proba = self.predict_proba(raw)
+        if self.encoding == "multilabel":
+            return (proba > 0.5).astype(int)
+        return self.classes_[np.argmax(proba, axis=1)]

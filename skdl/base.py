@@ -1,0 +1,412 @@
+"""BaseKerasEstimator: parameters, build -> compile -> fit -> predict."""
+
+import numbers
+import warnings
+
+import numpy as np
+from sklearn.base import BaseEstimator, clone
+from sklearn.utils import check_random_state
+from sklearn.utils._param_validation import Interval, validate_parameter_constraints
+from sklearn.utils.validation import _check_sample_weight, check_is_fitted, validate_data
+
+from . import _keras
+from ._builder import builder_argument_names, builder_defaults, call_builder
+from ._compile import make_callbacks, make_loss, make_metrics, make_optimizer
+from ._persistence import SerializedModel
+from ._routing import ROUTING_PREFIXES, route, routing_prefix, unknown_parameters_message
+
+# Arguments of ``keras.Model.fit`` that ``fit(X, y, **kwargs)`` accepts for one call.
+FIT_CALL_ARGS = frozenset(
+    {
+        "epochs",
+        "batch_size",
+        "verbose",
+        "callbacks",
+        "validation_split",
+        "validation_data",
+        "shuffle",
+        "class_weight",
+        "initial_epoch",
+        "steps_per_epoch",
+        "validation_steps",
+        "validation_batch_size",
+        "validation_freq",
+    }
+)
+
+# Facts about the training data that a builder may ask for by name.
+META_KEYS = (
+    "n_features_in_",
+    "feature_names_in_",
+    "n_outputs_",
+    "out_activation_",
+    "target_type_",
+    "classes_",
+    "n_classes_",
+)
+
+DEFAULT_PREDICT_BATCH_SIZE = 256
+
+
+def dense_network(meta, hidden_layer_sizes=(100,), activation="relu"):
+    """The network used when no ``model`` is given: a ReLU multilayer perceptron.
+
+    Its output layer has ``meta["n_outputs_"]`` units and the activation that
+    fits the task (``meta["out_activation_"]``: sigmoid, softmax or linear).
+
+    Examples
+    --------
+    >>> from skdl import KerasRegressor
+    >>> KerasRegressor(hidden_layer_sizes=(32, 16)).get_params()["hidden_layer_sizes"]
+    (32, 16)
+    """
+    keras = _keras.keras()
+    layers = [keras.Input(shape=(meta["n_features_in_"],))]
+    layers += [keras.layers.Dense(int(n), activation=activation) for n in hidden_layer_sizes]
+    layers.append(keras.layers.Dense(meta["n_outputs_"], activation=meta["out_activation_"]))
+    return keras.Sequential(layers)
+
+
+class BaseKerasEstimator(BaseEstimator):
+    """Shared machinery of :class:`KerasClassifier` and :class:`KerasRegressor`.
+
+    Subclasses provide the target handling (``_fit_targets``, ``_encode_targets``)
+    and the public ``predict``; the steps of ``fit`` are small methods that a
+    subclass can override one at a time.
+    """
+
+    _routing_prefixes = ROUTING_PREFIXES
+
+    _parameter_constraints = {
+        "model": [callable, None],
+        "optimizer": "no_validation",
+        "loss": "no_validation",
+        "metrics": [list, tuple, dict, None],
+        "batch_size": [Interval(numbers.Integral, 1, None, closed="left"), None],
+        "epochs": [Interval(numbers.Integral, 1, None, closed="left")],
+        "validation_split": [Interval(numbers.Real, 0, 1, closed="left")],
+        "callbacks": "no_validation",
+        "shuffle": ["boolean"],
+        "verbose": ["verbose"],
+        "random_state": ["random_state"],
+        "warm_start": ["boolean"],
+    }
+
+    def __init__(
+        self,
+        model=None,
+        *,
+        optimizer="adam",
+        loss=None,
+        metrics=None,
+        batch_size=32,
+        epochs=1,
+        validation_split=0.0,
+        callbacks=None,
+        shuffle=True,
+        verbose=0,
+        random_state=None,
+        warm_start=False,
+        **kwargs,
+    ):
+        self.model = model
+        self.optimizer = optimizer
+        self.loss = loss
+        self.metrics = metrics
+        self.batch_size = batch_size
+        self.epochs = epochs
+        self.validation_split = validation_split
+        self.callbacks = callbacks
+        self.shuffle = shuffle
+        self.verbose = verbose
+        self.random_state = random_state
+        self.warm_start = warm_start
+        self._extra_params = dict(kwargs)
+
+    # ------------------------------------------------------------------ params
+    def _builder(self):
+        return dense_network if self.model is None else self.model
+
+    def _builder_defaults(self):
+        reserved = set(self._get_param_names()) | set(META_KEYS)
+        return builder_defaults(self._builder(), reserved)
+
+    def get_params(self, deep=True):
+        """Parameters of this estimator, the model builder's and routed ones.
+
+        The builder's keyword arguments appear with their defaults unless set,
+        so ``KerasRegressor(build_model).get_params()`` lists ``n_hidden`` and
+        friends, ready for ``set_params``, ``clone`` and a hyperparameter search.
+        """
+        params = super().get_params(deep=deep)
+        params.update(self._builder_defaults())
+        params.update(self.__dict__.get("_extra_params", {}))
+        return params
+
+    def set_params(self, **params):
+        """Set estimator, builder and routed (``prefix__name``) parameters.
+
+        Like every parameter, builder and routed ones are checked in ``fit``,
+        where an unknown name raises a ``ValueError`` that suggests the fix.
+        """
+        own = set(self._get_param_names())
+        for name, value in params.items():
+            if name in own:
+                setattr(self, name, value)
+            else:
+                self._extra_params[name] = value
+        return self
+
+    def _accepts_extra(self, name):
+        if routing_prefix(name) is not None:
+            return True
+        names, any_keyword = builder_argument_names(self._builder())
+        return any_keyword or name in names
+
+    def __getattr__(self, name):
+        # builder and routed parameters read like attributes: ``est.n_hidden``
+        if not name.startswith("_"):
+            extra = self.__dict__.get("_extra_params")
+            if extra is not None:
+                if name in extra:
+                    return extra[name]
+                defaults = self._builder_defaults()
+                if name in defaults:
+                    return defaults[name]
+        raise AttributeError(f"{type(self).__name__!r} object has no attribute {name!r}")
+
+    def _check_extra_params(self):
+        unknown = [n for n in self._extra_params if not self._accepts_extra(n)]
+        if unknown:
+            raise ValueError(
+                unknown_parameters_message(type(self).__name__, unknown, self.get_params())
+            )
+
+    def __sklearn_clone__(self):
+        params = self.get_params(deep=False)
+        for name, value in params.items():
+            if _keras.is_keras_model(value):
+                params[name] = _keras.clone_model(value)
+            else:
+                params[name] = clone(value, safe=False)
+        return type(self)(**params)
+
+    def __sklearn_is_fitted__(self):
+        return "model_" in self.__dict__
+
+    # ----------------------------------------------------------------- pickle
+    def __getstate__(self):
+        state = super().__getstate__()
+        if _keras.is_keras_model(state.get("model_")):
+            state = dict(state, model_=SerializedModel.from_model(state["model_"]))
+        return state
+
+    def __setstate__(self, state):
+        if isinstance(state.get("model_"), SerializedModel):
+            state = dict(state, model_=state["model_"].load())
+        super().__setstate__(state)
+
+    # -------------------------------------------------------------------- fit
+    def fit(self, X, y, sample_weight=None, **kwargs):
+        """Fit the Keras model to ``X`` and ``y``.
+
+        Parameters
+        ----------
+        X : array-like of shape (n_samples, n_features)
+            Training data; converted to float32.
+        y : array-like of shape (n_samples,) or (n_samples, n_outputs)
+            Target values.
+        sample_weight : array-like of shape (n_samples,), default=None
+            Per-sample weights, rescaled to average 1 (so the loss is a weighted
+            mean, as in scikit-learn).
+        **kwargs
+            Keras ``fit`` arguments for this call only: ``epochs``,
+            ``batch_size``, ``validation_data``, ``callbacks`` (added to the
+            estimator's), ``verbose``, ... They override the estimator's
+            parameters without changing them.
+
+        Returns
+        -------
+        self : object
+            The fitted estimator.
+        """
+        return self._fit(X, y, sample_weight, kwargs, warm=self.warm_start)
+
+    def _fit(self, X, y, sample_weight, call_kwargs, *, warm):
+        self._validate_params()
+        self._check_extra_params()
+        fit_kwargs = self._fit_kwargs(call_kwargs)
+        warm = warm and self.__sklearn_is_fitted__()
+        state = dict(self.__dict__)
+        weights = self.model_.get_weights() if warm else None
+        try:
+            self._fit_keras(X, y, sample_weight, fit_kwargs, warm)
+        except BaseException:
+            # never leave a half-updated estimator behind
+            self.__dict__.clear()
+            self.__dict__.update(state)
+            if weights is not None:
+                self.model_.set_weights(weights)
+            raise
+        return self
+
+    def _fit_keras(self, X, y, sample_weight, fit_kwargs, warm):
+        X, y = self._validate_inputs(X, y, reset=not warm)
+        if not warm:
+            self._fit_targets(y)
+        sample_weight = self._sample_weight(X, y, sample_weight, fit_kwargs.pop("class_weight"))
+        if "validation_data" in fit_kwargs:
+            fit_kwargs["validation_data"] = self._validation_data(fit_kwargs["validation_data"])
+        with _keras.seeded(self._seed()):
+            if not warm:
+                self.model_ = self._build_model(X)
+            y_keras = self._keras_targets(self._encode_targets(y))
+            history = self.model_.fit(X, y_keras, sample_weight=sample_weight, **fit_kwargs)
+        self._record_history(history.history, warm)
+
+    def _validate_inputs(self, X, y, reset):
+        X, y = validate_data(
+            self,
+            X,
+            y,
+            reset=reset,
+            dtype=np.float32,
+            multi_output=True,
+            y_numeric=self._y_numeric,
+        )
+        return X, y
+
+    _y_numeric = False
+
+    def _seed(self):
+        if self.random_state is None:
+            return None
+        if isinstance(self.random_state, numbers.Integral):
+            return int(self.random_state)
+        return int(check_random_state(self.random_state).randint(np.iinfo(np.int32).max))
+
+    def _fit_kwargs(self, call_kwargs):
+        """Arguments of ``keras.Model.fit`` for this call, checked."""
+        unknown = sorted(set(call_kwargs) - FIT_CALL_ARGS)
+        if unknown:
+            raise TypeError(
+                f"{type(self).__name__}.fit() got unexpected keyword argument(s) "
+                f"{', '.join(unknown)}; it accepts sample_weight and the Keras fit "
+                f"arguments {', '.join(sorted(FIT_CALL_ARGS))}."
+            )
+        validate_parameter_constraints(
+            {k: v for k, v in self._parameter_constraints.items() if k in call_kwargs},
+            call_kwargs,
+            caller_name=f"{type(self).__name__}.fit",
+        )
+        routed = self.get_params()
+        kwargs = {
+            "batch_size": self.batch_size,
+            "epochs": self.epochs,
+            "validation_split": self.validation_split,
+            "shuffle": self.shuffle,
+            "verbose": self.verbose,
+            "class_weight": None,
+        }
+        kwargs.update(route(routed, "fit"))
+        kwargs.update({k: v for k, v in call_kwargs.items() if k != "callbacks"})
+        callbacks = make_callbacks(self.callbacks, route(routed, "callbacks"))
+        callbacks += list(call_kwargs.get("callbacks") or [])
+        callbacks.append(_keras.keras().callbacks.TerminateOnNaN())
+        kwargs["callbacks"] = callbacks
+        return kwargs
+
+    def _validation_data(self, data):
+        if not isinstance(data, (tuple, list)) or len(data) not in (2, 3):
+            raise ValueError(
+                "validation_data must be a tuple (X_val, y_val) or (X_val, y_val, "
+                f"sample_weight_val); got {type(data).__name__}."
+            )
+        X_val, y_val = self._validate_inputs(data[0], data[1], reset=False)
+        y_keras = self._keras_targets(self._encode_targets(y_val))
+        return (X_val, y_keras) + tuple(data[2:])
+
+    def _sample_weight(self, X, y, sample_weight, class_weight):
+        if sample_weight is None:
+            return None
+        sample_weight = _check_sample_weight(
+            sample_weight, X, dtype=np.float32, ensure_non_negative=True
+        )
+        return self._normalized(sample_weight)
+
+    @staticmethod
+    def _normalized(sample_weight):
+        total = float(np.sum(sample_weight, dtype=np.float64))
+        if total <= 0:
+            raise ValueError("sample_weight sums to 0; give some samples a positive weight.")
+        return (sample_weight * (len(sample_weight) / total)).astype(np.float32)
+
+    def _meta(self):
+        return {key: getattr(self, key) for key in META_KEYS if hasattr(self, key)}
+
+    def _build_model(self, X):
+        """Build (or clone) and compile the Keras model for the current data."""
+        keras = _keras.keras()
+        if _keras.is_keras_model(self.model):
+            model = _keras.clone_model(self.model)
+        else:
+            explicit = {k: v for k, v in self._extra_params.items() if routing_prefix(k) is None}
+            explicit.update(route(self._extra_params, "model"))
+            own = {k: getattr(self, k) for k in self._get_param_names()}
+            model = call_builder(self._builder(), explicit, own, self._meta(), type(self).__name__)
+            if not isinstance(model, keras.Model):
+                raise TypeError(
+                    f"The model builder must return a keras.Model; it returned "
+                    f"{type(model).__name__}. End the builder with `return model`."
+                )
+        units = _keras.output_units(model, X[:1])
+        self._check_output(units, model)
+        if not getattr(model, "compiled", False) or model.optimizer is None:
+            self._compile(model, units)
+        return model
+
+    def _compile(self, model, units):
+        params = self.get_params()
+        loss = self.loss if self.loss is not None else self._default_loss()
+        model.compile(
+            optimizer=make_optimizer(self.optimizer, route(params, "optimizer")),
+            loss=make_loss(loss, route(params, "loss")),
+            metrics=make_metrics(self.metrics, route(params, "metrics")),
+            **route(params, "compile"),
+        )
+
+    def _keras_targets(self, y):
+        """Same targets for every output of a multi-output (e.g. auxiliary) model."""
+        n_outputs = len(getattr(self.model_, "outputs", None) or [None])
+        return tuple([y] * n_outputs) if n_outputs > 1 else y
+
+    def _record_history(self, history, warm):
+        history = {k: [float(v) for v in values] for k, values in history.items()}
+        if warm and getattr(self, "history_", None):
+            history = {k: self.history_.get(k, []) + v for k, v in history.items()}
+        self.history_ = history
+        self.n_iter_ = len(history.get("loss", []))
+        if self.n_iter_ and not np.isfinite(history["loss"][-1]):
+            warnings.warn(
+                f"{type(self).__name__}: the training loss became {history['loss'][-1]} "
+                "(training diverged). Lower the learning rate "
+                "(optimizer__learning_rate) or scale the inputs, e.g. with "
+                "StandardScaler.",
+                RuntimeWarning,
+                stacklevel=4,
+            )
+
+    # ---------------------------------------------------------------- predict
+    def _predict_raw(self, X):
+        check_is_fitted(self)
+        X = validate_data(self, X, reset=False, dtype=np.float32)
+        batch_size = route(self.get_params(), "predict").get(
+            "batch_size", DEFAULT_PREDICT_BATCH_SIZE
+        )
+        return _keras.predict_batched(self.model_, X, batch_size)
+
+    # ------------------------------------------------------------------- tags
+    def __sklearn_tags__(self):
+        tags = super().__sklearn_tags__()
+        tags.target_tags.required = True
+        return tags

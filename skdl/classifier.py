@@ -1,0 +1,209 @@
+"""KerasClassifier: a scikit-learn classifier backed by a Keras model."""
+
+import numpy as np
+from sklearn.base import ClassifierMixin
+from sklearn.utils._param_validation import StrOptions
+from sklearn.utils.class_weight import compute_sample_weight
+
+from ._docs import COMMON_ATTRIBUTES, COMMON_PARAMETERS, ROUTED_PARAMETERS
+from ._targets import ClassifierTargetEncoder, choose_encoding, default_loss
+from .base import BaseKerasEstimator
+
+
+class KerasClassifier(ClassifierMixin, BaseKerasEstimator):
+    __doc__ = """A Keras model as a scikit-learn classifier.
+
+    Binary, multiclass and multilabel targets with labels of any type (ints,
+    strings, bools, pandas categoricals). ``predict`` returns the original
+    labels and ``predict_proba`` an array of shape (n_samples, n_classes),
+    binary problems included. The loss is chosen from the targets and the
+    model's output layer when not given.
+
+    Parameters
+    ----------
+    {common}
+    class_weight : dict, "balanced" or None, default=None
+        Weights of the classes, multiplied into ``sample_weight``.
+    {routed}
+
+    Attributes
+    ----------
+    {attributes}
+    classes_ : ndarray of shape (n_classes,)
+        Class labels (column indices for multilabel targets).
+    n_classes_ : int
+        Number of classes.
+    target_type_ : str
+        ``'binary'``, ``'multiclass'`` or ``'multilabel-indicator'``.
+    n_outputs_ : int
+        Units of the default output layer: 1 for binary, ``n_classes_`` otherwise.
+
+    See Also
+    --------
+    KerasRegressor : The regression counterpart.
+    skdl.MLPClassifier : A ready-made network with scikit-learn's MLP parameters.
+
+    Examples
+    --------
+    >>> import keras
+    >>> from sklearn.datasets import load_iris
+    >>> from skdl import KerasClassifier
+    >>> def build(meta, n_neurons=16):
+    ...     return keras.Sequential([
+    ...         keras.Input((meta["n_features_in_"],)),
+    ...         keras.layers.Dense(n_neurons, activation="relu"),
+    ...         keras.layers.Dense(meta["n_classes_"], activation="softmax"),
+    ...     ])
+    >>> X, y = load_iris(return_X_y=True)
+    >>> clf = KerasClassifier(build, epochs=5, random_state=0).fit(X, y)
+    >>> clf.predict_proba(X[:2]).shape
+    (2, 3)
+    >>> clf.get_params()["n_neurons"]
+    16
+    """.format(
+        common=COMMON_PARAMETERS, routed=ROUTED_PARAMETERS, attributes=COMMON_ATTRIBUTES
+    )
+
+    _parameter_constraints = {
+        **BaseKerasEstimator._parameter_constraints,
+        "class_weight": [dict, StrOptions({"balanced"}), None],
+    }
+
+    def __init__(
+        self,
+        model=None,
+        *,
+        optimizer="adam",
+        loss=None,
+        metrics=None,
+        batch_size=32,
+        epochs=1,
+        validation_split=0.0,
+        callbacks=None,
+        shuffle=True,
+        verbose=0,
+        random_state=None,
+        warm_start=False,
+        class_weight=None,
+        **kwargs,
+    ):
+        super().__init__(
+            model,
+            optimizer=optimizer,
+            loss=loss,
+            metrics=metrics,
+            batch_size=batch_size,
+            epochs=epochs,
+            validation_split=validation_split,
+            callbacks=callbacks,
+            shuffle=shuffle,
+            verbose=verbose,
+            random_state=random_state,
+            warm_start=warm_start,
+            **kwargs,
+        )
+        self.class_weight = class_weight
+
+    # ------------------------------------------------------------- targets
+    def _fit_targets(self, y):
+        self.target_encoder_ = ClassifierTargetEncoder().fit(y)
+        self.target_type_ = self.target_encoder_.target_type_
+        self.classes_ = self.target_encoder_.classes_
+        self.n_classes_ = len(self.classes_)
+        self.n_outputs_ = 1 if self.target_type_ == "binary" else self.n_classes_
+        multiclass = self.target_type_ == "multiclass"
+        self.out_activation_ = "softmax" if multiclass else "sigmoid"
+
+    def _check_output(self, units, model):
+        loss = self.loss if self.loss is not None else getattr(model, "loss", None)
+        encoding = choose_encoding(self.target_type_, self.n_classes_, units[0], loss)
+        self.target_encoder_.set_params(encoding=encoding)
+
+    def _default_loss(self):
+        return default_loss(self.target_encoder_.encoding)
+
+    def _encode_targets(self, y):
+        return self.target_encoder_.transform(y)
+
+    def _sample_weight(self, X, y, sample_weight, class_weight):
+        class_weight = class_weight if class_weight is not None else self.class_weight
+        if class_weight is not None:
+            if self.target_type_ == "multilabel-indicator":
+                raise ValueError(
+                    "class_weight is not supported for multilabel targets; pass "
+                    "sample_weight instead."
+                )
+            y1d = _column_to_1d(y)
+            weights = compute_sample_weight(class_weight, y1d)
+            sample_weight = weights if sample_weight is None else weights * np.asarray(
+                sample_weight, dtype=np.float64
+            )
+        sample_weight = super()._sample_weight(X, y, sample_weight, None)
+        if sample_weight is not None and self.target_type_ != "multilabel-indicator":
+            y1d = _column_to_1d(y)
+            weighted = np.unique(y1d[sample_weight > 0])
+            if len(weighted) < 2:
+                raise ValueError(
+                    f"{type(self).__name__} needs at least 2 classes with a positive "
+                    f"sample_weight; only class {weighted.tolist()} has one."
+                )
+        return sample_weight
+
+    # ------------------------------------------------------------- predict
+    def predict_proba(self, X):
+        """Probability of each class.
+
+        Parameters
+        ----------
+        X : array-like of shape (n_samples, n_features)
+
+        Returns
+        -------
+        proba : ndarray of shape (n_samples, n_classes)
+            Columns follow ``classes_``; rows sum to 1 except for multilabel
+            targets, where each column is the probability of that label.
+
+        Examples
+        --------
+        >>> from sklearn.datasets import make_classification
+        >>> from skdl import KerasClassifier
+        >>> X, y = make_classification(n_samples=60, random_state=0)
+        >>> clf = KerasClassifier(epochs=2, random_state=0).fit(X, y)
+        >>> clf.predict_proba(X[:3]).shape
+        (3, 2)
+        """
+        raw = self._predict_raw(X)
+        return self.target_encoder_.predict_proba(raw)
+
+    def predict(self, X):
+        """Predicted class labels.
+
+        Parameters
+        ----------
+        X : array-like of shape (n_samples, n_features)
+
+        Returns
+        -------
+        y : ndarray of shape (n_samples,) or (n_samples, n_labels)
+            Labels of the type seen in ``fit``; a 0/1 matrix for multilabel targets.
+
+        Examples
+        --------
+        >>> from skdl import KerasClassifier
+        >>> X, y = [[0, 0], [0, 1], [1, 0], [1, 1]], ["no", "yes", "yes", "yes"]
+        >>> clf = KerasClassifier(epochs=1, random_state=0).fit(X, y)
+        >>> set(clf.predict(X)) <= {"no", "yes"}
+        True
+        """
+        raw = self._predict_raw(X)
+        return self.target_encoder_.inverse_transform(raw)
+
+    def __sklearn_tags__(self):
+        tags = super().__sklearn_tags__()
+        tags.classifier_tags.multi_label = True
+        return tags
+
+
+def _column_to_1d(y):
+    y = np.asarray(y)
+    return y.ravel() if y.ndim == 2 and y.shape[1] == 1 else y

@@ -1,0 +1,117 @@
+"""KerasRegressor: a scikit-learn regressor backed by a Keras model."""
+
+import numpy as np
+from sklearn.base import RegressorMixin
+
+from ._docs import COMMON_ATTRIBUTES, COMMON_PARAMETERS, ROUTED_PARAMETERS
+from .base import BaseKerasEstimator
+
+
+class KerasRegressor(RegressorMixin, BaseKerasEstimator):
+    __doc__ = """A Keras model as a scikit-learn regressor.
+
+    Single (``y`` of shape (n_samples,)) and multi-output (``y`` of shape
+    (n_samples, n_outputs)) regression; ``predict`` returns the shape of the
+    ``y`` seen in ``fit`` and ``score`` is the R² of scikit-learn. The loss
+    defaults to the mean squared error.
+
+    Parameters
+    ----------
+    {common}
+    {routed}
+
+    Attributes
+    ----------
+    {attributes}
+    n_outputs_ : int
+        Number of target columns (units of the default output layer).
+
+    See Also
+    --------
+    KerasClassifier : The classification counterpart.
+    skdl.MLPRegressor : A ready-made network with scikit-learn's MLP parameters.
+
+    Examples
+    --------
+    The model builder of *Hands-On Machine Learning* (chapter 10): its
+    arguments become parameters of the estimator, ready for a search.
+
+    >>> import keras
+    >>> from skdl import KerasRegressor
+    >>> def build_model(n_hidden=1, n_neurons=30, learning_rate=3e-3, input_shape=[8]):
+    ...     model = keras.models.Sequential()
+    ...     model.add(keras.layers.InputLayer(shape=input_shape))
+    ...     for layer in range(n_hidden):
+    ...         model.add(keras.layers.Dense(n_neurons, activation="relu"))
+    ...     model.add(keras.layers.Dense(1))
+    ...     optimizer = keras.optimizers.SGD(learning_rate=learning_rate)
+    ...     model.compile(loss="mse", optimizer=optimizer)
+    ...     return model
+    >>> keras_reg = KerasRegressor(build_model)
+    >>> sorted(k for k in keras_reg.get_params() if k.startswith("n_"))
+    ['n_hidden', 'n_neurons']
+    >>> import numpy as np
+    >>> X = np.random.RandomState(0).normal(size=(100, 8))
+    >>> y = X[:, 0] + 0.1
+    >>> keras_reg.set_params(n_neurons=10, random_state=0).fit(X, y, epochs=3).predict(X[:2]).shape
+    (2,)
+    """.format(
+        common=COMMON_PARAMETERS, routed=ROUTED_PARAMETERS, attributes=COMMON_ATTRIBUTES
+    )
+
+    _y_numeric = True
+
+    def _fit_targets(self, y):
+        self.n_outputs_ = 1 if y.ndim == 1 else y.shape[1]
+        self.target_type_ = "continuous" if y.ndim == 1 else "continuous-multioutput"
+        self.out_activation_ = "linear"
+
+    def _check_output(self, units, model):
+        if units[0] != self.n_outputs_:
+            raise ValueError(
+                f"The model's output layer has {units[0]} unit(s), but y has "
+                f"{self.n_outputs_} column(s): end the model with "
+                f"Dense({self.n_outputs_}) (meta['n_outputs_'] gives the number)."
+            )
+
+    def _default_loss(self):
+        return "mse"
+
+    def _encode_targets(self, y):
+        y = np.asarray(y, dtype=np.float32)
+        return y.reshape(-1, 1) if y.ndim == 1 else y
+
+    def _sample_weight(self, X, y, sample_weight, class_weight):
+        if class_weight is not None:
+            raise ValueError("class_weight applies to classifiers; use sample_weight.")
+        return super()._sample_weight(X, y, sample_weight, None)
+
+    def predict(self, X):
+        """Predict targets for ``X``.
+
+        Parameters
+        ----------
+        X : array-like of shape (n_samples, n_features)
+
+        Returns
+        -------
+        y : ndarray of shape (n_samples,) or (n_samples, n_outputs)
+            Predictions (computed in float32), in the shape of the ``y`` used
+            in ``fit``.
+
+        Examples
+        --------
+        >>> import numpy as np
+        >>> from skdl import KerasRegressor
+        >>> X = np.arange(20.0).reshape(10, 2)
+        >>> reg = KerasRegressor(epochs=2, random_state=0).fit(X, X.sum(axis=1))
+        >>> reg.predict(X[:4]).shape
+        (4,)
+        """
+        raw = self._predict_raw(X).astype(np.float64)
+        return raw.reshape(-1) if self.target_type_ == "continuous" else raw
+
+    def __sklearn_tags__(self):
+        tags = super().__sklearn_tags__()
+        tags.target_tags.multi_output = True
+        return tags

@@ -90,6 +90,9 @@ class ClassifierTargetEncoder(TransformerMixin, BaseEstimator):
     ----------
     encoding : {'sparse', 'onehot', 'binary', 'multilabel'}, default='sparse'
         Form of the encoded targets; see :func:`choose_encoding`.
+    from_logits : bool, default=False
+        Whether the model outputs logits (a loss with ``from_logits=True``):
+        probabilities then go through a sigmoid or softmax.
 
     Attributes
     ----------
@@ -108,8 +111,9 @@ class ClassifierTargetEncoder(TransformerMixin, BaseEstimator):
     ['no', 'yes']
     """
 
-    def __init__(self, encoding="sparse"):
+    def __init__(self, encoding="sparse", from_logits=False):
         self.encoding = encoding
+        self.from_logits = from_logits
 
     def fit(self, y):
         _, self.target_type_, self.classes_ = class_targets(y, "ClassifierTargetEncoder")
@@ -140,6 +144,8 @@ class ClassifierTargetEncoder(TransformerMixin, BaseEstimator):
     def predict_proba(self, raw):
         """Model outputs -> probabilities of shape (n_samples, n_classes)."""
         raw = np.asarray(raw, dtype=np.float64)
+        if self.from_logits:
+            raw = _softmax(raw) if self.encoding in ("sparse", "onehot") else _sigmoid(raw)
         if self.encoding == "multilabel":
             return raw
         if self.encoding == "binary":
@@ -155,3 +161,21 @@ class ClassifierTargetEncoder(TransformerMixin, BaseEstimator):
         if self.encoding == "multilabel":
             return (proba > 0.5).astype(int)
         return self.classes_[np.argmax(proba, axis=1)]
+
+
+def _sigmoid(z):
+    return 0.5 * (1.0 + np.tanh(0.5 * z))
+
+
+def _softmax(z):
+    e = np.exp(z - z.max(axis=1, keepdims=True))
+    return e / e.sum(axis=1, keepdims=True)
+
+
+def uses_logits(loss):
+    """Whether a compiled loss (or the first of several) takes logits."""
+    if isinstance(loss, (list, tuple)):
+        loss = loss[0] if loss else None
+    elif isinstance(loss, dict):
+        loss = next(iter(loss.values()), None)
+    return bool(getattr(loss, "from_logits", False))

@@ -178,9 +178,8 @@ class BaseKerasEstimator(BaseEstimator):
     def _check_extra_params(self):
         unknown = [n for n in self._extra_params if not self._accepts_extra(n)]
         if unknown:
-            raise ValueError(
-                unknown_parameters_message(type(self).__name__, unknown, self.get_params())
-            )
+            valid = set(self.get_params()) - set(unknown)
+            raise ValueError(unknown_parameters_message(type(self).__name__, unknown, valid))
 
     def __sklearn_clone__(self):
         params = self.get_params(deep=False)
@@ -255,12 +254,14 @@ class BaseKerasEstimator(BaseEstimator):
         if not warm:
             self._fit_targets(y)
         sample_weight = self._sample_weight(X, y, sample_weight, fit_kwargs.pop("class_weight"))
-        if "validation_data" in fit_kwargs:
-            fit_kwargs["validation_data"] = self._validation_data(fit_kwargs["validation_data"])
         with _keras.seeded(self._seed()):
             if not warm:
                 self.model_ = self._build_model(X)
             y_keras = self._keras_targets(self._encode_targets(y))
+            if "validation_data" in fit_kwargs:
+                fit_kwargs["validation_data"] = self._validation_data(
+                    fit_kwargs["validation_data"]
+                )
             history = self.model_.fit(X, y_keras, sample_weight=sample_weight, **fit_kwargs)
         self._record_history(history.history, warm)
 

@@ -6,7 +6,7 @@ from sklearn.utils._param_validation import StrOptions
 from sklearn.utils.class_weight import compute_sample_weight
 
 from ._docs import COMMON_ATTRIBUTES, COMMON_PARAMETERS, ROUTED_PARAMETERS
-from ._targets import ClassifierTargetEncoder, choose_encoding, default_loss
+from ._targets import ClassifierTargetEncoder, choose_encoding, default_loss, uses_logits
 from .base import BaseKerasEstimator
 
 
@@ -118,6 +118,11 @@ class KerasClassifier(ClassifierMixin, BaseKerasEstimator):
         loss = self.loss if self.loss is not None else getattr(model, "loss", None)
         encoding = choose_encoding(self.target_type_, self.n_classes_, units[0], loss)
         self.target_encoder_.set_params(encoding=encoding)
+
+    def _build_model(self, X):
+        model = super()._build_model(X)
+        self.target_encoder_.set_params(from_logits=uses_logits(model.loss))
+        return model
 
     def _default_loss(self):
         return default_loss(self.target_encoder_.encoding)

@@ -1,0 +1,208 @@
+"""Shared machinery: parameters, routing into Keras, fit arguments, seeding."""
+
+import pickle
+import random
+
+import keras
+import numpy as np
+import pandas as pd
+import pytest
+from sklearn.base import clone
+
+from skdl import KerasClassifier, KerasRegressor
+
+
+@pytest.fixture(scope="module")
+def data():
+    rng = np.random.RandomState(0)
+    X = rng.normal(size=(80, 4))
+    return X, X @ np.array([1.0, -2.0, 0.5, 0.0])
+
+
+def test_init_stores_parameters_verbatim():
+    callbacks = [keras.callbacks.EarlyStopping(patience=2)]
+    reg = KerasRegressor(optimizer="sgd", callbacks=callbacks, optimizer__momentum=0.9)
+    assert reg.callbacks is callbacks
+    assert reg.get_params()["optimizer__momentum"] == 0.9
+
+
+def test_clone_keeps_every_setting():
+    reg = KerasRegressor(
+        epochs=7, batch_size=16, verbose=0, optimizer__learning_rate=0.1,
+        fit__validation_freq=1, hidden_layer_sizes=(3,), random_state=5,
+    )
+    params = clone(reg).get_params()
+    assert params == reg.get_params()
+
+
+def test_optimizer_routing_reaches_keras(data):
+    X, y = data
+    reg = KerasRegressor(
+        optimizer="sgd", optimizer__learning_rate=0.05, optimizer__momentum=0.9, epochs=1
+    ).fit(X, y)
+    opt = reg.model_.optimizer
+    assert isinstance(opt, keras.optimizers.SGD)
+    assert opt.learning_rate.numpy() == pytest.approx(0.05)
+    assert opt.momentum == pytest.approx(0.9)
+
+
+def test_optimizer_instance_is_copied(data):
+    X, y = data
+    opt = keras.optimizers.Adam(learning_rate=0.03)
+    reg = KerasRegressor(optimizer=opt, optimizer__beta_1=0.8, epochs=1).fit(X, y)
+    assert reg.model_.optimizer is not opt
+    assert reg.model_.optimizer.beta_1 == pytest.approx(0.8)
+    assert reg.model_.optimizer.learning_rate.numpy() == pytest.approx(0.03)
+
+
+@pytest.mark.parametrize(
+    "params, match",
+    [
+        ({"optimizer__nope": 1}, "optimizer__nope: not an argument of Adam"),
+        ({"optimizer": "adamm"}, "optimizer='adamm' is not a Keras optimizer"),
+        ({"loss": "msee"}, "loss='msee' is not a Keras loss"),
+        ({"loss": "mse", "loss__nope": 1}, "loss__ parameters need a loss class"),
+        ({"epochs": 0}, "epochs"),
+        ({"batch_size": 2.5}, "batch_size"),
+    ],
+)
+def test_bad_parameters_are_explained(data, params, match):
+    X, y = data
+    with pytest.raises((ValueError, TypeError), match=match):
+        KerasRegressor(**params).fit(X, y)
+
+
+def test_compile_and_metrics_routing(data):
+    X, y = data
+    reg = KerasRegressor(
+        metrics=["mae", keras.metrics.RootMeanSquaredError], metrics__name="my_rmse",
+        compile__jit_compile=False, epochs=2,
+    ).fit(X, y)
+    assert {"loss", "mae", "my_rmse"} <= set(reg.history_)
+    assert len(reg.history_["loss"]) == 2
+
+
+def test_fit_kwargs_apply_to_one_call_only(data):
+    X, y = data
+    reg = KerasRegressor(epochs=2)
+    es = keras.callbacks.EarlyStopping(monitor="val_loss", patience=100)
+    reg.fit(X, y, epochs=4, validation_data=(X[:10], y[:10]), callbacks=[es])
+    assert reg.n_iter_ == 4 and len(reg.history_["val_loss"]) == 4
+    assert reg.epochs == 2
+    assert es.model is reg.model_  # call-time callbacks are used as given
+    reg.fit(X, y)
+    assert reg.n_iter_ == 2 and "val_loss" not in reg.history_
+
+
+def test_unexpected_fit_argument(data):
+    X, y = data
+    with pytest.raises(TypeError, match=r"unexpected keyword argument\(s\) epoch;"):
+        KerasRegressor().fit(X, y, epoch=3)
+
+
+def test_callback_classes_get_routed_arguments_and_parameters_stay_unchanged(data):
+    X, y = data
+    es = keras.callbacks.EarlyStopping(monitor="loss", patience=0, min_delta=1e9)
+    reg = KerasRegressor(epochs=10, callbacks=[es]).fit(X, y)
+    assert reg.n_iter_ == 2  # the huge min_delta stops training at once
+    assert es.model is None  # the estimator's own instance was copied, not used
+    reg = KerasRegressor(
+        epochs=10, callbacks=[keras.callbacks.EarlyStopping],
+        callbacks__monitor="loss", callbacks__patience=0, callbacks__min_delta=1e9,
+    ).fit(X, y)
+    assert reg.n_iter_ == 2
+    pickle.dumps(reg)
+
+
+def test_validation_data_labels_are_encoded():
+    X = np.random.RandomState(0).normal(size=(60, 3))
+    y = np.where(X[:, 0] > 0, "pos", "neg")
+    clf = KerasClassifier(epochs=2, metrics=["accuracy"])
+    clf.fit(X, y, validation_data=(X[:10], y[:10]))
+    assert len(clf.history_["val_accuracy"]) == 2
+
+
+def test_warm_start_continues_training(data):
+    X, y = data
+    reg = KerasRegressor(epochs=3, warm_start=True, random_state=0).fit(X, y)
+    weights = reg.model_.get_weights()
+    model = reg.model_
+    reg.fit(X, y)
+    assert reg.model_ is model and reg.n_iter_ == 6 and len(reg.history_["loss"]) == 6
+    assert reg.history_["loss"][3] < reg.history_["loss"][0]
+    assert any(not np.array_equal(a, b) for a, b in zip(weights, reg.model_.get_weights()))
+    cold = KerasRegressor(epochs=3, random_state=0).fit(X, y)
+    model = cold.model_
+    cold.fit(X, y)
+    assert cold.model_ is not model and cold.n_iter_ == 3
+
+
+def test_random_state_reproducible_and_global_rng_untouched(data):
+    X, y = data
+    random.seed(1)
+    np.random.seed(1)
+    keras.utils.set_random_seed(1)
+    py_state, np_state = random.getstate(), np.random.get_state()
+    keras_seed = keras.utils.get_random_seed() if hasattr(keras.utils, "get_random_seed") else None
+    a = KerasRegressor(epochs=3, random_state=3).fit(X, y).predict(X)
+    b = KerasRegressor(epochs=3, random_state=3).fit(X, y).predict(X)
+    np.testing.assert_array_equal(a, b)
+    assert random.getstate() == py_state
+    assert all(np.array_equal(u, v) for u, v in zip(np.random.get_state(), np_state))
+    if keras_seed is not None:
+        assert keras.utils.get_random_seed() == keras_seed
+    c = KerasRegressor(epochs=3, random_state=4).fit(X, y).predict(X)
+    assert not np.array_equal(a, c)
+
+
+def test_random_state_none_differs(data):
+    X, y = data
+    a = KerasRegressor(epochs=1).fit(X, y).predict(X)
+    b = KerasRegressor(epochs=1).fit(X, y).predict(X)
+    assert not np.array_equal(a, b)
+
+
+def test_fitted_attributes_with_dataframe(data):
+    X, y = data
+    df = pd.DataFrame(X, columns=["a", "b", "c", "d"])
+    reg = KerasRegressor(epochs=2).fit(df, y)
+    assert reg.n_features_in_ == 4
+    assert reg.feature_names_in_.tolist() == ["a", "b", "c", "d"]
+    assert reg.n_iter_ == 2 and set(reg.history_) == {"loss"}
+    assert isinstance(reg.model_, keras.Model)
+    with pytest.raises(ValueError, match="X has 3 features, but KerasRegressor is expecting 4"):
+        reg.predict(X[:, :3])
+
+
+def test_failed_fit_leaves_fitted_estimator_usable(data):
+    X, y = data
+    reg = KerasRegressor(epochs=2, random_state=0).fit(X, y)
+    before = reg.predict(X)
+    with pytest.raises(ValueError):
+        reg.fit(X[:, :2], y[:5])
+    np.testing.assert_array_equal(reg.predict(X), before)
+    assert reg.n_features_in_ == 4
+
+
+def test_pickle_round_trip_is_bit_identical(data):
+    X, y = data
+    reg = KerasRegressor(epochs=2, random_state=0).fit(X, y)
+    loaded = pickle.loads(pickle.dumps(reg))
+    np.testing.assert_array_equal(loaded.predict(X), reg.predict(X))
+    assert loaded.get_params() == reg.get_params()
+
+
+def test_predict_does_not_depend_on_other_rows(data):
+    X, y = data
+    clf = KerasClassifier(epochs=2, random_state=0).fit(X, y > 0)
+    full = clf.predict_proba(X)
+    for i in (0, 17, 79):
+        np.testing.assert_array_equal(clf.predict_proba(X[i : i + 1]), full[i : i + 1])
+    np.testing.assert_array_equal(clf.predict_proba(X[::-1]), full[::-1])
+
+
+def test_predict_matches_keras_predict(data):
+    X, y = data
+    reg = KerasRegressor(epochs=2, random_state=0, predict__batch_size=64).fit(X, y)
+    expected = reg.model_.predict(X.astype("float32"), verbose=0).ravel()
+    np.testing.assert_allclose(reg.predict(X), expected, rtol=1e-5, atol=1e-6)

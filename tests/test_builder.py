@@ -1,0 +1,123 @@
+"""Model builders: signature introspection, meta, and errors."""
+
+import keras
+import numpy as np
+import pytest
+from sklearn.base import clone
+
+from skdl import KerasClassifier, KerasRegressor
+from skdl._builder import builder_argument_names, builder_defaults
+
+
+def build_model(n_hidden=1, n_neurons=30, learning_rate=3e-3, input_shape=[8]):  # noqa: B006
+    """The builder of Hands-On ML, chapter 10, verbatim (Keras 3 spelling)."""
+    model = keras.models.Sequential()
+    model.add(keras.layers.InputLayer(shape=input_shape))
+    for _ in range(n_hidden):
+        model.add(keras.layers.Dense(n_neurons, activation="relu"))
+    model.add(keras.layers.Dense(1))
+    optimizer = keras.optimizers.SGD(learning_rate=learning_rate)
+    model.compile(loss="mse", optimizer=optimizer)
+    return model
+
+
+def test_book_builder_arguments_are_estimator_parameters():
+    reg = KerasRegressor(build_model)
+    params = reg.get_params()
+    assert params["n_hidden"] == 1
+    assert params["n_neurons"] == 30
+    assert params["learning_rate"] == 3e-3
+    assert params["input_shape"] == [8]
+    assert reg.n_neurons == 30  # read like an attribute
+    reg.set_params(n_hidden=2, learning_rate=1e-2)
+    cloned = clone(reg)
+    assert cloned.get_params()["n_hidden"] == 2
+    assert cloned.get_params()["learning_rate"] == 1e-2
+
+
+def test_builder_receives_parameters_and_meta():
+    seen = {}
+
+    def build(meta, n_units=4, loss=None):
+        seen.update(meta=meta, n_units=n_units, loss=loss)
+        return keras.Sequential(
+            [keras.Input((meta["n_features_in_"],)), keras.layers.Dense(n_units),
+             keras.layers.Dense(meta["n_outputs_"], activation=meta["out_activation_"])]
+        )
+
+    X = np.random.RandomState(0).normal(size=(20, 3))
+    y = np.array(["a", "b", "c", "d"] * 5)
+    KerasClassifier(build, n_units=5, loss="sparse_categorical_crossentropy").fit(X, y)
+    assert seen["n_units"] == 5
+    assert seen["loss"] == "sparse_categorical_crossentropy"  # estimator params by name
+    meta = seen["meta"]
+    assert meta["n_features_in_"] == 3
+    assert meta["n_classes_"] == 4
+    assert meta["n_outputs_"] == 4
+    assert meta["target_type_"] == "multiclass"
+    assert meta["out_activation_"] == "softmax"
+    assert list(meta["classes_"]) == ["a", "b", "c", "d"]
+
+
+def test_model_prefix_overrides_builder_argument():
+    seen = {}
+
+    def build(n_features_in_, n_units=4):  # a meta key asked for by name
+        seen.update(n_features_in_=n_features_in_, n_units=n_units)
+        return keras.Sequential([keras.Input((n_features_in_,)), keras.layers.Dense(1)])
+
+    X, y = np.ones((8, 2)), np.arange(8.0)
+    KerasRegressor(build, n_units=4, model__n_units=7).fit(X, y)
+    assert seen == {"n_features_in_": 2, "n_units": 7}
+
+
+def test_builder_with_kwargs_receives_extra_parameters():
+    seen = {}
+
+    def build(meta, **kwargs):
+        seen.update(kwargs)
+        return keras.Sequential([keras.Input((meta["n_features_in_"],)), keras.layers.Dense(1)])
+
+    KerasRegressor(build, depth=3).fit(np.ones((4, 2)), np.arange(4.0))
+    assert seen == {"depth": 3}
+
+
+def test_introspection_helpers():
+    def f(a, b=2, *args, meta=None, c=3, **kw):
+        return None
+
+    assert builder_defaults(f) == {"b": 2, "c": 3}
+    assert builder_defaults(f, reserved={"c"}) == {"b": 2}
+    names, any_kw = builder_argument_names(f)
+    assert names == {"a", "b", "meta", "c"} and any_kw
+    assert builder_defaults(None) == {}
+    assert builder_defaults("not callable") == {}
+
+
+def test_missing_builder_argument_names_the_fix():
+    def build(n_layers):
+        return keras.Sequential([keras.Input((2,)), keras.layers.Dense(1)])
+
+    with pytest.raises(TypeError, match=r"needs argument\(s\) n_layers.*n_layers=\.\.\."):
+        KerasRegressor(build).fit(np.ones((4, 2)), np.arange(4.0))
+    KerasRegressor(build, n_layers=1).fit(np.ones((4, 2)), np.arange(4.0))
+
+
+def test_builder_errors_are_explained():
+    def raising():
+        raise RuntimeError("boom")
+
+    with pytest.raises(RuntimeError, match=r"model builder \S*raising raised RuntimeError: boom"):
+        KerasRegressor(raising).fit(np.ones((4, 2)), np.arange(4.0))
+    with pytest.raises(TypeError, match="must return a keras.Model; it returned str"):
+        KerasRegressor(lambda: "model").fit(np.ones((4, 2)), np.arange(4.0))
+    with pytest.raises(Exception, match="model"):
+        KerasRegressor(model=42).fit(np.ones((4, 2)), np.arange(4.0))
+
+
+def test_unknown_parameter_suggests_fix():
+    reg = KerasRegressor(build_model, n_hiden=2, optimizer_lr=0.1)
+    with pytest.raises(ValueError) as info:
+        reg.fit(np.ones((4, 8)), np.arange(4.0))
+    assert "unexpected argument n_hiden, did you mean n_hidden?" in str(info.value)
+    assert "did you mean optimizer__learning_rate?" in str(info.value)

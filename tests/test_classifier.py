@@ -1,0 +1,157 @@
+"""KerasClassifier: targets, losses, output layers, class weights."""
+
+import keras
+import numpy as np
+import pandas as pd
+import pytest
+from sklearn.base import is_classifier
+from sklearn.datasets import make_classification, make_multilabel_classification
+
+from skdl import KerasClassifier
+
+FAST = dict(hidden_layer_sizes=(16,), epochs=10, random_state=0, optimizer__learning_rate=0.02)
+
+
+@pytest.fixture(scope="module")
+def binary_data():
+    return make_classification(n_samples=120, n_features=5, random_state=0)
+
+
+def test_is_classifier():
+    assert is_classifier(KerasClassifier())
+
+
+@pytest.mark.parametrize(
+    "labels",
+    [
+        np.array(["no", "yes"]),
+        np.array([True, False]),
+        np.array([-1, 1]),
+        pd.Categorical(["low", "high"]),
+    ],
+    ids=["str", "bool", "int", "categorical"],
+)
+def test_binary_labels_of_any_type(binary_data, labels):
+    X, y = binary_data
+    y_labels = np.asarray(labels)[y]
+    if isinstance(labels, pd.Categorical):
+        y_labels = pd.Series(pd.Categorical(y_labels))
+    clf = KerasClassifier(**FAST).fit(X, y_labels)
+    assert sorted(clf.classes_.tolist()) == sorted(np.asarray(labels).tolist())
+    pred = clf.predict(X)
+    assert set(pred.tolist()) <= set(np.asarray(labels).tolist())
+    proba = clf.predict_proba(X)
+    assert proba.shape == (len(X), 2)
+    np.testing.assert_allclose(proba.sum(axis=1), 1.0)
+    assert clf.score(X, y_labels) > 0.8
+    # predict is the argmax of predict_proba, in classes_ order
+    assert (clf.classes_[proba.argmax(axis=1)] == pred).all()
+
+
+def test_multiclass_strings():
+    X, y = make_classification(
+        n_samples=150, n_features=6, n_informative=4, n_classes=3, random_state=0
+    )
+    y = np.array(["a", "b", "c"])[y]
+    clf = KerasClassifier(**FAST).fit(X, y)
+    assert clf.target_type_ == "multiclass" and clf.n_classes_ == 3
+    assert clf.model_.loss == "sparse_categorical_crossentropy"
+    assert clf.predict_proba(X).shape == (150, 3)
+    assert clf.score(X, y) > 0.7
+
+
+def test_multilabel():
+    X, Y = make_multilabel_classification(n_samples=100, n_features=6, n_classes=3, random_state=0)
+    clf = KerasClassifier(**FAST).fit(X, Y)
+    assert clf.target_type_ == "multilabel-indicator"
+    assert clf.predict(X).shape == (100, 3)
+    assert set(np.unique(clf.predict(X))) <= {0, 1}
+    proba = clf.predict_proba(X)
+    assert proba.shape == (100, 3) and ((proba >= 0) & (proba <= 1)).all()
+    assert clf.model_.loss == "binary_crossentropy"
+
+
+def _softmax_model(units):
+    def build(meta):
+        return keras.Sequential(
+            [keras.Input((meta["n_features_in_"],)), keras.layers.Dense(units, "softmax")]
+        )
+
+    return build
+
+
+def test_binary_with_two_softmax_units_and_onehot_loss(binary_data):
+    X, y = binary_data
+    clf = KerasClassifier(_softmax_model(2), loss="categorical_crossentropy", epochs=3)
+    clf.fit(X, y)
+    assert clf.target_encoder_.encoding == "onehot"
+    assert clf.predict_proba(X).shape == (len(X), 2)
+
+
+def test_output_layer_mismatch_is_explained():
+    X, y = make_classification(n_samples=60, n_classes=3, n_informative=4, random_state=0)
+    with pytest.raises(ValueError, match=r"1 unit.*3 classes.*Dense\(3, activation='softmax'\)"):
+        KerasClassifier(_softmax_model(1)).fit(X, y)
+
+
+def test_continuous_target_is_rejected():
+    with pytest.raises(ValueError, match="Unknown label type"):
+        KerasClassifier().fit(np.ones((5, 2)), [0.1, 0.5, 1.5, 2.2, 3.3])
+
+
+def test_class_weight_shifts_predictions():
+    X, y = make_classification(n_samples=200, n_features=4, weights=[0.5], random_state=1)
+    plain = KerasClassifier(**FAST).fit(X, y)
+    favour_one = KerasClassifier(class_weight={0: 1, 1: 20}, **FAST).fit(X, y)
+    assert favour_one.predict(X).mean() > plain.predict(X).mean()
+    balanced = KerasClassifier(class_weight="balanced", **FAST).fit(X, y)
+    assert balanced.score(X, y) > 0.7
+
+
+def test_logits_output_with_from_logits_loss(binary_data):
+    X, y = binary_data
+
+    def build(meta):
+        return keras.Sequential([keras.Input((meta["n_features_in_"],)), keras.layers.Dense(1)])
+
+    clf = KerasClassifier(
+        build, loss=keras.losses.BinaryCrossentropy, loss__from_logits=True, epochs=5,
+        random_state=0,
+    ).fit(X, y)
+    assert clf.model_.loss.from_logits
+    logits = np.asarray(clf.model_(X.astype("float32"))).ravel()
+    proba = clf.predict_proba(X)
+    np.testing.assert_allclose(proba[:, 1], 1 / (1 + np.exp(-logits)), rtol=1e-5)
+    np.testing.assert_array_equal(clf.predict(X), (logits > 0).astype(int))
+
+
+def test_compiled_model_instance_is_copied_not_changed(binary_data):
+    X, y = binary_data
+    model = keras.Sequential(
+        [keras.Input((5,)), keras.layers.Dense(8, "relu"), keras.layers.Dense(1, "sigmoid")]
+    )
+    model.compile(optimizer=keras.optimizers.SGD(learning_rate=0.05), loss="binary_crossentropy")
+    before = [w.copy() for w in model.get_weights()]
+    clf = KerasClassifier(model, epochs=3, random_state=0).fit(X, y)
+    assert clf.model_ is not model
+    assert isinstance(clf.model_.optimizer, keras.optimizers.SGD)
+    assert clf.model_.optimizer.learning_rate.numpy() == pytest.approx(0.05)
+    for w0, w1 in zip(before, model.get_weights()):
+        np.testing.assert_array_equal(w0, w1)
+
+
+def test_subclassed_model(binary_data):
+    X, y = binary_data
+
+    class TwoLayer(keras.Model):
+        def __init__(self, units=8):
+            super().__init__()
+            self.hidden = keras.layers.Dense(units, activation="relu")
+            self.out = keras.layers.Dense(1, activation="sigmoid")
+
+        def call(self, x):
+            return self.out(self.hidden(x))
+
+    clf = KerasClassifier(TwoLayer, units=6, epochs=5, random_state=0).fit(X, y)
+    assert clf.get_params()["units"] == 6
+    assert clf.predict_proba(X).shape == (len(X), 2)

@@ -1,0 +1,75 @@
+"""KerasRegressor: target shapes, R², output layers, multi-output models."""
+
+import keras
+import numpy as np
+import pytest
+from sklearn.base import is_regressor
+from sklearn.datasets import make_regression
+from sklearn.metrics import r2_score
+
+from skdl import KerasRegressor
+
+FAST = dict(hidden_layer_sizes=(32,), epochs=20, random_state=0, optimizer__learning_rate=0.01)
+
+
+@pytest.fixture(scope="module")
+def data():
+    X, y = make_regression(n_samples=200, n_features=5, n_targets=2, noise=1, random_state=0)
+    return X, y / 100
+
+
+def test_is_regressor():
+    assert is_regressor(KerasRegressor())
+
+
+def test_single_output_shape_and_r2(data):
+    X, Y = data
+    reg = KerasRegressor(**FAST).fit(X, Y[:, 0])
+    pred = reg.predict(X)
+    assert pred.shape == (200,) and pred.dtype == np.float64
+    assert reg.score(X, Y[:, 0]) == pytest.approx(r2_score(Y[:, 0], pred))
+    assert reg.score(X, Y[:, 0]) > 0.9
+    assert reg.n_outputs_ == 1
+
+
+@pytest.mark.parametrize("n_targets", [1, 2])
+def test_2d_targets_keep_their_shape(data, n_targets):
+    X, Y = data
+    reg = KerasRegressor(**FAST).fit(X, Y[:, :n_targets])
+    assert reg.predict(X).shape == (200, n_targets)
+    assert reg.n_outputs_ == n_targets
+
+
+def test_output_layer_mismatch_is_explained(data):
+    X, Y = data
+
+    def build():
+        return keras.Sequential([keras.Input((5,)), keras.layers.Dense(1)])
+
+    with pytest.raises(ValueError, match=r"1 unit.*2 column.*Dense\(2\)"):
+        KerasRegressor(build).fit(X, Y)
+
+
+def test_auxiliary_output_trains_on_the_same_target(data):
+    """A second (auxiliary) output gets the same y; predictions use the first."""
+    X, Y = data
+
+    def build(meta):
+        inputs = keras.Input((meta["n_features_in_"],))
+        hidden = keras.layers.Dense(16, activation="relu")(inputs)
+        main = keras.layers.Dense(1, name="main")(hidden)
+        aux = keras.layers.Dense(1, name="aux")(hidden)
+        model = keras.Model(inputs, [main, aux])
+        model.compile(loss=["mse", "mse"], loss_weights=[0.9, 0.1], optimizer="adam")
+        return model
+
+    reg = KerasRegressor(build, epochs=5, random_state=0).fit(X, Y[:, 0])
+    assert {"main_loss", "aux_loss"} <= set(reg.history_)
+    main = np.asarray(reg.model_(X.astype("float32"))[0]).ravel()
+    np.testing.assert_allclose(reg.predict(X), main, rtol=1e-5, atol=1e-6)
+
+
+def test_class_weight_is_refused(data):
+    X, Y = data
+    with pytest.raises(ValueError, match="class_weight applies to classifiers"):
+        KerasRegressor(epochs=1).fit(X, Y[:, 0], class_weight={0: 1})

@@ -1,0 +1,55 @@
+import pytest
+
+from skdl._routing import (
+    route,
+    routing_prefix,
+    split_indexed,
+    suggest,
+    unknown_parameters_message,
+)
+
+
+def test_route_strips_prefix_and_ignores_others():
+    params = {"optimizer__learning_rate": 0.1, "optimizer": "sgd", "fit__x": 1, "loss__y": 2}
+    assert route(params, "optimizer") == {"learning_rate": 0.1}
+    assert route(params, "fit") == {"x": 1}
+
+
+@pytest.mark.parametrize(
+    "name, prefix",
+    [
+        ("optimizer__momentum", "optimizer"),
+        ("callbacks__0__patience", "callbacks"),
+        ("n_hidden", None),
+        ("optimizer", None),
+        ("foo__bar", None),
+    ],
+)
+def test_routing_prefix(name, prefix):
+    assert routing_prefix(name) == prefix
+
+
+def test_split_indexed():
+    common, indexed = split_indexed({"patience": 3, "1__verbose": 1, "1__mode": "max"})
+    assert common == {"patience": 3}
+    assert indexed == {1: {"verbose": 1, "mode": "max"}}
+
+
+@pytest.mark.parametrize(
+    "name, expected",
+    [
+        ("optimizer_lr", "optimizer__learning_rate"),
+        ("optimizer__lr", "optimizer__learning_rate"),
+        ("callbacks_patience", "callbacks__patience"),
+        ("n_hiden", "n_hidden"),
+        ("completely_different", None),
+    ],
+)
+def test_suggest(name, expected):
+    assert suggest(name, ["n_hidden", "epochs", "optimizer"]) == expected
+
+
+def test_message_lists_every_unknown_name_with_fix():
+    msg = unknown_parameters_message("KerasRegressor", ["optimizer_lr", "n_hiden"], ["n_hidden"])
+    assert "unexpected argument optimizer_lr, did you mean optimizer__learning_rate?" in msg
+    assert "unexpected argument n_hiden, did you mean n_hidden?" in msg

@@ -1,0 +1,73 @@
+import numpy as np
+import pytest
+
+from skdl._targets import ClassifierTargetEncoder, choose_encoding, loss_name
+
+
+@pytest.mark.parametrize(
+    "target_type, n_classes, units, loss, expected",
+    [
+        ("binary", 2, 1, None, "binary"),
+        ("binary", 2, 1, "binary_crossentropy", "binary"),
+        ("binary", 2, 2, None, "sparse"),
+        ("binary", 2, 2, "categorical_crossentropy", "onehot"),
+        ("multiclass", 3, 3, None, "sparse"),
+        ("multiclass", 3, 3, "sparse_categorical_crossentropy", "sparse"),
+        ("multiclass", 3, 3, "categorical_crossentropy", "onehot"),
+        ("multilabel-indicator", 4, 4, None, "multilabel"),
+    ],
+)
+def test_choose_encoding(target_type, n_classes, units, loss, expected):
+    assert choose_encoding(target_type, n_classes, units, loss) == expected
+
+
+@pytest.mark.parametrize(
+    "target_type, n_classes, units, fix",
+    [
+        ("multiclass", 3, 1, r"Dense\(3, activation='softmax'\)"),
+        ("binary", 2, 3, r"Dense\(1, activation='sigmoid'\)"),
+        ("multilabel-indicator", 4, 2, r"Dense\(4, activation='sigmoid'\)"),
+    ],
+)
+def test_output_mismatch_names_the_layer(target_type, n_classes, units, fix):
+    with pytest.raises(ValueError, match=f"has {units} unit.*{fix}"):
+        choose_encoding(target_type, n_classes, units, None)
+
+
+def test_loss_name_of_objects():
+    import keras
+
+    assert loss_name(keras.losses.SparseCategoricalCrossentropy()) == (
+        "sparse_categorical_crossentropy"
+    )
+    assert loss_name(keras.losses.binary_crossentropy) == "binary_crossentropy"
+    assert loss_name(["mse", "mae"]) == "mse"
+    assert loss_name(None) == ""
+
+
+@pytest.mark.parametrize("encoding", ["sparse", "onehot"])
+def test_round_trip_multiclass(encoding):
+    y = np.array(["cat", "dog", "bird", "dog"])
+    enc = ClassifierTargetEncoder(encoding=encoding).fit(y)
+    encoded = enc.transform(y)
+    if encoding == "onehot":
+        assert encoded.shape == (4, 3)
+        raw = encoded
+    else:
+        assert encoded.tolist() == [1, 2, 0, 2]
+        raw = np.eye(3)[encoded]
+    assert enc.inverse_transform(raw).tolist() == y.tolist()
+    np.testing.assert_allclose(enc.predict_proba(raw).sum(axis=1), 1.0)
+
+
+def test_unknown_label_is_an_error():
+    enc = ClassifierTargetEncoder().fit(np.array([0, 1, 2]))
+    with pytest.raises(ValueError, match=r"labels not seen during the first fit: \[7\]"):
+        enc.transform(np.array([0, 7]))
+
+
+def test_single_class_and_continuous_targets_are_rejected():
+    with pytest.raises(ValueError, match="at least 2 classes"):
+        ClassifierTargetEncoder().fit(np.array([1, 1, 1]))
+    with pytest.raises(ValueError, match="Unknown label type"):
+        ClassifierTargetEncoder().fit(np.array([0.5, 1.2, 3.3]))

@@ -104,9 +104,7 @@ def make_loss(loss, kwargs):
         kwargs = {**loss.get_config(), **kwargs}
     else:
         if kwargs:
-            raise ValueError(
-                f"loss__ parameters need a loss class; got the function {loss!r}."
-            )
+            raise ValueError(f"loss__ parameters need a loss class; got the function {loss!r}.")
         return loss
     _check_kwargs(cls, kwargs, "loss")
     return cls(**kwargs)

@@ -31,16 +31,30 @@ def routing_prefix(name):
     return None
 
 
+def plain(value):
+    """NumPy scalars (as drawn by a search from ``np.arange``) as Python numbers.
+
+    Keras rejects ``Dense(np.int64(30))``; a builder argument drawn from
+    ``np.arange(1, 100)`` by ``RandomizedSearchCV`` must still work.
+    """
+    if type(value).__module__ == "numpy" and getattr(value, "ndim", None) == 0:
+        return value.item()
+    return value
+
+
 def route(params, prefix):
     """Select the parameters routed to ``prefix``, with the prefix removed.
 
+    NumPy scalars become Python numbers (see :func:`plain`).
+
     Examples
     --------
-    >>> route({"optimizer__learning_rate": 0.1, "epochs": 3}, "optimizer")
+    >>> import numpy as np
+    >>> route({"optimizer__learning_rate": np.float64(0.1), "epochs": 3}, "optimizer")
     {'learning_rate': 0.1}
     """
     start = prefix + "__"
-    return {k[len(start) :]: v for k, v in params.items() if k.startswith(start)}
+    return {k[len(start) :]: plain(v) for k, v in params.items() if k.startswith(start)}
 
 
 def split_indexed(routed):

@@ -13,7 +13,13 @@ from . import _keras
 from ._builder import builder_argument_names, builder_defaults, call_builder
 from ._compile import make_callbacks, make_loss, make_metrics, make_optimizer
 from ._persistence import SerializedModel
-from ._routing import ROUTING_PREFIXES, route, routing_prefix, unknown_parameters_message
+from ._routing import (
+    ROUTING_PREFIXES,
+    plain,
+    route,
+    routing_prefix,
+    unknown_parameters_message,
+)
 
 # Arguments of ``keras.Model.fit`` that ``fit(X, y, **kwargs)`` accepts for one call.
 FIT_CALL_ARGS = frozenset(
@@ -351,7 +357,9 @@ class BaseKerasEstimator(BaseEstimator):
         if _keras.is_keras_model(self.model):
             model = _keras.clone_model(self.model)
         else:
-            explicit = {k: v for k, v in self._extra_params.items() if routing_prefix(k) is None}
+            explicit = {
+                k: plain(v) for k, v in self._extra_params.items() if routing_prefix(k) is None
+            }
             explicit.update(route(self._extra_params, "model"))
             own = {k: getattr(self, k) for k in self._get_param_names()}
             model = call_builder(self._builder(), explicit, own, self._meta(), type(self).__name__)

@@ -11,7 +11,7 @@ from .base import BaseKerasEstimator
 
 
 class KerasClassifier(ClassifierMixin, BaseKerasEstimator):
-    __doc__ = """A Keras model as a scikit-learn classifier.
+    __doc__ = f"""A Keras model as a scikit-learn classifier.
 
     Binary, multiclass and multilabel targets with labels of any type (ints,
     strings, bools, pandas categoricals). ``predict`` returns the original
@@ -21,14 +21,14 @@ class KerasClassifier(ClassifierMixin, BaseKerasEstimator):
 
     Parameters
     ----------
-    {common}
+    {COMMON_PARAMETERS}
     class_weight : dict, "balanced" or None, default=None
         Weights of the classes, multiplied into ``sample_weight``.
-    {routed}
+    {ROUTED_PARAMETERS}
 
     Attributes
     ----------
-    {attributes}
+    {COMMON_ATTRIBUTES}
     classes_ : ndarray of shape (n_classes,)
         Class labels (column indices for multilabel targets).
     n_classes_ : int
@@ -60,9 +60,7 @@ class KerasClassifier(ClassifierMixin, BaseKerasEstimator):
     (2, 3)
     >>> clf.get_params()["n_neurons"]
     16
-    """.format(
-        common=COMMON_PARAMETERS, routed=ROUTED_PARAMETERS, attributes=COMMON_ATTRIBUTES
-    )
+    """
 
     _parameter_constraints = {
         **BaseKerasEstimator._parameter_constraints,
@@ -140,8 +138,10 @@ class KerasClassifier(ClassifierMixin, BaseKerasEstimator):
                 )
             y1d = _column_to_1d(y)
             weights = compute_sample_weight(class_weight, y1d)
-            sample_weight = weights if sample_weight is None else weights * np.asarray(
-                sample_weight, dtype=np.float64
+            sample_weight = (
+                weights
+                if sample_weight is None
+                else weights * np.asarray(sample_weight, dtype=np.float64)
             )
         sample_weight = super()._sample_weight(X, y, sample_weight, None)
         if sample_weight is not None and self.target_type_ != "multilabel-indicator":

@@ -8,7 +8,7 @@ from .base import BaseKerasEstimator
 
 
 class KerasRegressor(RegressorMixin, BaseKerasEstimator):
-    __doc__ = """A Keras model as a scikit-learn regressor.
+    __doc__ = f"""A Keras model as a scikit-learn regressor.
 
     Single (``y`` of shape (n_samples,)) and multi-output (``y`` of shape
     (n_samples, n_outputs)) regression; ``predict`` returns the shape of the
@@ -17,12 +17,12 @@ class KerasRegressor(RegressorMixin, BaseKerasEstimator):
 
     Parameters
     ----------
-    {common}
-    {routed}
+    {COMMON_PARAMETERS}
+    {ROUTED_PARAMETERS}
 
     Attributes
     ----------
-    {attributes}
+    {COMMON_ATTRIBUTES}
     n_outputs_ : int
         Number of target columns (units of the default output layer).
 
@@ -55,9 +55,7 @@ class KerasRegressor(RegressorMixin, BaseKerasEstimator):
     >>> y = X[:, 0] + 0.1
     >>> keras_reg.set_params(n_neurons=10, random_state=0).fit(X, y, epochs=3).predict(X[:2]).shape
     (2,)
-    """.format(
-        common=COMMON_PARAMETERS, routed=ROUTED_PARAMETERS, attributes=COMMON_ATTRIBUTES
-    )
+    """
 
     _y_numeric = True
 

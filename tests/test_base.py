@@ -28,8 +28,13 @@ def test_init_stores_parameters_verbatim():
 
 def test_clone_keeps_every_setting():
     reg = KerasRegressor(
-        epochs=7, batch_size=16, verbose=0, optimizer__learning_rate=0.1,
-        fit__validation_freq=1, hidden_layer_sizes=(3,), random_state=5,
+        epochs=7,
+        batch_size=16,
+        verbose=0,
+        optimizer__learning_rate=0.1,
+        fit__validation_freq=1,
+        hidden_layer_sizes=(3,),
+        random_state=5,
     )
     params = clone(reg).get_params()
     assert params == reg.get_params()
@@ -75,8 +80,10 @@ def test_bad_parameters_are_explained(data, params, match):
 def test_compile_and_metrics_routing(data):
     X, y = data
     reg = KerasRegressor(
-        metrics=["mae", keras.metrics.RootMeanSquaredError], metrics__name="my_rmse",
-        compile__jit_compile=False, epochs=2,
+        metrics=["mae", keras.metrics.RootMeanSquaredError],
+        metrics__name="my_rmse",
+        compile__jit_compile=False,
+        epochs=2,
     ).fit(X, y)
     assert {"loss", "mae", "my_rmse"} <= set(reg.history_)
     assert len(reg.history_["loss"]) == 2
@@ -107,8 +114,11 @@ def test_callback_classes_get_routed_arguments_and_parameters_stay_unchanged(dat
     assert reg.n_iter_ == 2  # the huge min_delta stops training at once
     assert es.model is None  # the estimator's own instance was copied, not used
     reg = KerasRegressor(
-        epochs=10, callbacks=[keras.callbacks.EarlyStopping],
-        callbacks__monitor="loss", callbacks__patience=0, callbacks__min_delta=1e9,
+        epochs=10,
+        callbacks=[keras.callbacks.EarlyStopping],
+        callbacks__monitor="loss",
+        callbacks__patience=0,
+        callbacks__min_delta=1e9,
     ).fit(X, y)
     assert reg.n_iter_ == 2
     pickle.dumps(reg)

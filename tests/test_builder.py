@@ -41,8 +41,11 @@ def test_builder_receives_parameters_and_meta():
     def build(meta, n_units=4, loss=None):
         seen.update(meta=meta, n_units=n_units, loss=loss)
         return keras.Sequential(
-            [keras.Input((meta["n_features_in_"],)), keras.layers.Dense(n_units),
-             keras.layers.Dense(meta["n_outputs_"], activation=meta["out_activation_"])]
+            [
+                keras.Input((meta["n_features_in_"],)),
+                keras.layers.Dense(n_units),
+                keras.layers.Dense(meta["n_outputs_"], activation=meta["out_activation_"]),
+            ]
         )
 
     X = np.random.RandomState(0).normal(size=(20, 3))

@@ -115,7 +115,10 @@ def test_logits_output_with_from_logits_loss(binary_data):
         return keras.Sequential([keras.Input((meta["n_features_in_"],)), keras.layers.Dense(1)])
 
     clf = KerasClassifier(
-        build, loss=keras.losses.BinaryCrossentropy, loss__from_logits=True, epochs=5,
+        build,
+        loss=keras.losses.BinaryCrossentropy,
+        loss__from_logits=True,
+        epochs=5,
         random_state=0,
     ).fit(X, y)
     assert clf.model_.loss.from_logits

@@ -1,6 +1,8 @@
+import numpy as np
 import pytest
 
 from skdl._routing import (
+    plain,
     route,
     routing_prefix,
     split_indexed,
@@ -53,3 +55,12 @@ def test_message_lists_every_unknown_name_with_fix():
     msg = unknown_parameters_message("KerasRegressor", ["optimizer_lr", "n_hiden"], ["n_hidden"])
     assert "unexpected argument optimizer_lr, did you mean optimizer__learning_rate?" in msg
     assert "unexpected argument n_hiden, did you mean n_hidden?" in msg
+
+
+def test_numpy_scalars_become_python_numbers():
+    assert type(plain(np.int64(3))) is int
+    assert type(plain(np.float32(0.5))) is float
+    assert type(plain(np.bool_(True))) is bool
+    array = np.arange(3)
+    assert plain(array) is array
+    assert plain("adam") == "adam"

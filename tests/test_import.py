@@ -1,0 +1,48 @@
+"""``import skdl`` stays light: no Keras or TensorFlow until a model is built."""
+
+import subprocess
+import sys
+
+import pytest
+
+
+def _run(code):
+    result = subprocess.run(
+        [sys.executable, "-c", code], capture_output=True, text=True, timeout=300
+    )
+    assert result.returncode == 0, result.stderr
+    return result.stdout.strip()
+
+
+@pytest.mark.parametrize(
+    "statement",
+    [
+        "import skdl",
+        "from skdl import KerasClassifier, KerasRegressor",
+        "from skdl import KerasClassifier; KerasClassifier(epochs=3).get_params()",
+        "from sklearn.base import clone; from skdl import KerasRegressor;"
+        "import pickle; pickle.loads(pickle.dumps(clone(KerasRegressor())))",
+    ],
+)
+def test_no_keras_or_tensorflow_on_import(statement):
+    out = _run(
+        f"{statement}\nimport sys\n"
+        "print(sorted(m for m in ('keras', 'tensorflow', 'jax', 'torch') if m in sys.modules))"
+    )
+    assert out == "[]"
+
+
+def test_keras_loaded_on_fit():
+    out = _run(
+        "import sys, numpy as np\nfrom skdl import KerasRegressor\n"
+        "KerasRegressor().fit(np.ones((4, 2)), np.arange(4.0))\nprint('keras' in sys.modules)"
+    )
+    assert out.endswith("True")
+
+
+def test_unknown_name():
+    import skdl
+
+    with pytest.raises(AttributeError, match="no attribute 'Nope'"):
+        skdl.Nope  # noqa: B018
+    assert "KerasClassifier" in dir(skdl)

@@ -108,10 +108,30 @@ def predict_batched(model, X, batch_size):
     if padded_n != n:
         X = np.concatenate([X, np.zeros((padded_n - n,) + X.shape[1:], dtype=X.dtype)])
     parts = [
-        first_output(model.predict_on_batch(X[start : start + batch_size]))
+        first_output(model.predict_on_batch(split_inputs(model, X[start : start + batch_size])))
         for start in range(0, padded_n, batch_size)
     ]
     return np.concatenate(parts, axis=0)[:n]
+
+
+def split_inputs(model, X):
+    """Columns of ``X`` for each input of a multi-input model, in input order.
+
+    A model with inputs of 5 and 3 features receives ``[X[:, :5], X[:, 5:8]]``;
+    a single-input model receives ``X`` itself.
+    """
+    inputs = getattr(model, "inputs", None) or []
+    if len(inputs) <= 1:
+        return X
+    sizes = [int(inp.shape[-1]) for inp in inputs]
+    if sum(sizes) != X.shape[1]:
+        raise ValueError(
+            f"The model has {len(sizes)} inputs of {sizes} features ({sum(sizes)} in all), "
+            f"but X has {X.shape[1]} columns. A multi-input model receives consecutive "
+            "column blocks of X, in the order of its inputs."
+        )
+    bounds = np.cumsum([0] + sizes)
+    return [X[:, a:b] for a, b in zip(bounds[:-1], bounds[1:])]
 
 
 def clone_model(model):

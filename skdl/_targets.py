@@ -64,22 +64,35 @@ def default_loss(encoding):
     }[encoding]
 
 
-def class_targets(y, owner):
-    """Validate classification targets; return ``(y, target_type, classes)``."""
+def class_targets(y, owner, classes=None):
+    """Validate classification targets; return ``(y, target_type, classes)``.
+
+    ``classes`` (as in ``partial_fit``) lists every label that will ever be seen,
+    so ``y`` itself may hold only some of them.
+    """
     y = np.asarray(y) if not hasattr(y, "iloc") else y.to_numpy()
     if y.ndim == 2 and y.shape[1] == 1:
         y = column_or_1d(y, warn=True)
     check_classification_targets(y)
     target_type = type_of_target(y)
     if target_type == "multilabel-indicator":
-        classes = np.arange(y.shape[1])
+        return y, target_type, np.arange(y.shape[1])
+    if classes is not None:
+        classes = np.unique(classes)
+        unknown = np.setdiff1d(np.unique(y), classes)
+        if len(unknown):
+            raise ValueError(
+                f"y contains labels {unknown.tolist()} that are not in classes="
+                f"{classes.tolist()}; pass every label in `classes`."
+            )
+        target_type = "binary" if len(classes) <= 2 else "multiclass"
     else:
         classes = np.unique(y)
-        if len(classes) < 2:
-            raise ValueError(
-                f"{owner} needs samples of at least 2 classes in y, but y has only one "
-                f"class: {classes.tolist()}."
-            )
+    if len(classes) < 2:
+        raise ValueError(
+            f"{owner} needs samples of at least 2 classes in y, but y has only one "
+            f"class: {classes.tolist()}."
+        )
     return y, target_type, classes
 
 
@@ -115,8 +128,9 @@ class ClassifierTargetEncoder(TransformerMixin, BaseEstimator):
         self.encoding = encoding
         self.from_logits = from_logits
 
-    def fit(self, y):
-        _, self.target_type_, self.classes_ = class_targets(y, "ClassifierTargetEncoder")
+    def fit(self, y, classes=None):
+        """Learn the classes from ``y`` (or from ``classes`` when given)."""
+        _, self.target_type_, self.classes_ = class_targets(y, "ClassifierTargetEncoder", classes)
         return self
 
     def transform(self, y):

@@ -1,7 +1,6 @@
 """BaseKerasEstimator: parameters, build -> compile -> fit -> predict."""
 
 import numbers
-import warnings
 
 import numpy as np
 from sklearn.base import BaseEstimator, clone
@@ -237,7 +236,25 @@ class BaseKerasEstimator(BaseEstimator):
         """
         return self._fit(X, y, sample_weight, kwargs, warm=self.warm_start)
 
-    def _fit(self, X, y, sample_weight, call_kwargs, *, warm):
+    def partial_fit(self, X, y, sample_weight=None):
+        """Train for one epoch on ``(X, y)``, continuing from the current weights.
+
+        The first call builds the model; later calls keep training it, whatever
+        ``warm_start`` says. Useful for data that arrive in batches.
+
+        Parameters
+        ----------
+        X : array-like of shape (n_samples, n_features)
+        y : array-like of shape (n_samples,) or (n_samples, n_outputs)
+        sample_weight : array-like of shape (n_samples,), default=None
+
+        Returns
+        -------
+        self : object
+        """
+        return self._fit(X, y, sample_weight, {"epochs": 1}, warm=True)
+
+    def _fit(self, X, y, sample_weight, call_kwargs, *, warm, classes=None):
         self._validate_params()
         self._check_extra_params()
         fit_kwargs = self._fit_kwargs(call_kwargs)
@@ -245,7 +262,7 @@ class BaseKerasEstimator(BaseEstimator):
         state = dict(self.__dict__)
         weights = self.model_.get_weights() if warm else None
         try:
-            self._fit_keras(X, y, sample_weight, fit_kwargs, warm)
+            self._fit_keras(X, y, sample_weight, fit_kwargs, warm, classes)
         except BaseException:
             # never leave a half-updated estimator behind
             self.__dict__.clear()
@@ -255,10 +272,10 @@ class BaseKerasEstimator(BaseEstimator):
             raise
         return self
 
-    def _fit_keras(self, X, y, sample_weight, fit_kwargs, warm):
+    def _fit_keras(self, X, y, sample_weight, fit_kwargs, warm, classes=None):
         X, y = self._validate_inputs(X, y, reset=not warm)
         if not warm:
-            self._fit_targets(y)
+            self._fit_targets(y, classes)
         sample_weight = self._sample_weight(X, y, sample_weight, fit_kwargs.pop("class_weight"))
         with _keras.seeded(self._seed()):
             if not warm:
@@ -268,7 +285,9 @@ class BaseKerasEstimator(BaseEstimator):
                 fit_kwargs["validation_data"] = self._validation_data(
                     fit_kwargs["validation_data"]
                 )
-            history = self.model_.fit(X, y_keras, sample_weight=sample_weight, **fit_kwargs)
+            X_keras = _keras.split_inputs(self.model_, X)
+            history = self.model_.fit(X_keras, y_keras, sample_weight=sample_weight, **fit_kwargs)
+        self._check_finite(history.history)
         self._record_history(history.history, warm)
 
     def _validate_inputs(self, X, y, reset):
@@ -331,7 +350,7 @@ class BaseKerasEstimator(BaseEstimator):
             )
         X_val, y_val = self._validate_inputs(data[0], data[1], reset=False)
         y_keras = self._keras_targets(self._encode_targets(y_val))
-        return (X_val, y_keras) + tuple(data[2:])
+        return (_keras.split_inputs(self.model_, X_val), y_keras) + tuple(data[2:])
 
     def _sample_weight(self, X, y, sample_weight, class_weight):
         if sample_weight is None:
@@ -389,21 +408,22 @@ class BaseKerasEstimator(BaseEstimator):
         n_outputs = len(getattr(self.model_, "outputs", None) or [None])
         return tuple([y] * n_outputs) if n_outputs > 1 else y
 
+    def _check_finite(self, history):
+        losses = history.get("loss") or [0.0]
+        if not np.isfinite(losses[-1]):
+            raise ValueError(
+                f"{type(self).__name__}: training diverged, the loss became {losses[-1]} "
+                f"at epoch {len(losses)} and training stopped. Lower the learning rate "
+                "(e.g. optimizer__learning_rate=1e-3) or scale the inputs (e.g. "
+                "StandardScaler in a Pipeline)."
+            )
+
     def _record_history(self, history, warm):
         history = {k: [float(v) for v in values] for k, values in history.items()}
         if warm and getattr(self, "history_", None):
             history = {k: self.history_.get(k, []) + v for k, v in history.items()}
         self.history_ = history
         self.n_iter_ = len(history.get("loss", []))
-        if self.n_iter_ and not np.isfinite(history["loss"][-1]):
-            warnings.warn(
-                f"{type(self).__name__}: the training loss became {history['loss'][-1]} "
-                "(training diverged). Lower the learning rate "
-                "(optimizer__learning_rate) or scale the inputs, e.g. with "
-                "StandardScaler.",
-                RuntimeWarning,
-                stacklevel=4,
-            )
 
     # ---------------------------------------------------------------- predict
     def _predict_raw(self, X):

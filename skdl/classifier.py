@@ -4,6 +4,7 @@ import numpy as np
 from sklearn.base import ClassifierMixin
 from sklearn.utils._param_validation import StrOptions
 from sklearn.utils.class_weight import compute_sample_weight
+from sklearn.utils.multiclass import type_of_target
 
 from ._docs import COMMON_ATTRIBUTES, COMMON_PARAMETERS, ROUTED_PARAMETERS
 from ._targets import ClassifierTargetEncoder, choose_encoding, default_loss, uses_logits
@@ -103,8 +104,42 @@ class KerasClassifier(ClassifierMixin, BaseKerasEstimator):
         self.class_weight = class_weight
 
     # ------------------------------------------------------------- targets
-    def _fit_targets(self, y):
-        self.target_encoder_ = ClassifierTargetEncoder().fit(y)
+    def partial_fit(self, X, y, classes=None, sample_weight=None):
+        """Train for one epoch on ``(X, y)``, continuing from the current weights.
+
+        Parameters
+        ----------
+        X : array-like of shape (n_samples, n_features)
+        y : array-like of shape (n_samples,) or (n_samples, n_labels)
+        classes : array-like of shape (n_classes,), default=None
+            Every class label, required on the first call (as in scikit-learn)
+            because a batch may hold only some of them; ignored afterwards.
+        sample_weight : array-like of shape (n_samples,), default=None
+
+        Returns
+        -------
+        self : object
+
+        Examples
+        --------
+        >>> import numpy as np
+        >>> from skdl import KerasClassifier
+        >>> X = np.random.RandomState(0).normal(size=(40, 3))
+        >>> clf = KerasClassifier(random_state=0)
+        >>> clf = clf.partial_fit(X[:20], np.zeros(20), classes=[0, 1, 2])
+        >>> clf.partial_fit(X[20:], np.full(20, 2)).n_iter_
+        2
+        """
+        first = not self.__sklearn_is_fitted__()
+        if first and classes is None and type_of_target(y) != "multilabel-indicator":
+            raise ValueError(
+                "classes must be passed on the first call to partial_fit, e.g. "
+                "partial_fit(X, y, classes=np.unique(y_all))."
+            )
+        return self._fit(X, y, sample_weight, {"epochs": 1}, warm=True, classes=classes)
+
+    def _fit_targets(self, y, classes=None):
+        self.target_encoder_ = ClassifierTargetEncoder().fit(y, classes)
         self.target_type_ = self.target_encoder_.target_type_
         self.classes_ = self.target_encoder_.classes_
         self.n_classes_ = len(self.classes_)
@@ -147,7 +182,7 @@ class KerasClassifier(ClassifierMixin, BaseKerasEstimator):
         if sample_weight is not None and self.target_type_ != "multilabel-indicator":
             y1d = _column_to_1d(y)
             weighted = np.unique(y1d[sample_weight > 0])
-            if len(weighted) < 2:
+            if len(weighted) < 2 <= len(np.unique(y1d)):
                 raise ValueError(
                     f"{type(self).__name__} needs at least 2 classes with a positive "
                     f"sample_weight; only class {weighted.tolist()} has one."

@@ -59,7 +59,7 @@ class KerasRegressor(RegressorMixin, BaseKerasEstimator):
 
     _y_numeric = True
 
-    def _fit_targets(self, y):
+    def _fit_targets(self, y, classes=None):
         self.n_outputs_ = 1 if y.ndim == 1 else y.shape[1]
         self.target_type_ = "continuous" if y.ndim == 1 else "continuous-multioutput"
         self.out_activation_ = "linear"

@@ -1,0 +1,204 @@
+"""Every common mistake gets an error that names the problem and the fix."""
+
+import keras
+import numpy as np
+import pandas as pd
+import pytest
+import scipy.sparse as sp
+from sklearn.exceptions import NotFittedError
+
+from skdl import KerasClassifier, KerasRegressor
+
+rng = np.random.RandomState(0)
+X = rng.normal(size=(20, 3))
+y_reg = X[:, 0]
+y_clf = (X[:, 0] > 0).astype(int)
+
+
+def _nan(a, where=(0, 0)):
+    a = np.array(a, dtype=float)
+    a[where] = np.nan
+    return a
+
+
+def not_a_model():
+    return "a string"
+
+
+def raising_builder():
+    raise ValueError("bad layer size")
+
+
+def one_unit_model(meta):
+    return keras.Sequential([keras.Input((meta["n_features_in_"],)), keras.layers.Dense(1)])
+
+
+FIT_CASES = {
+    "nan_in_X": (KerasRegressor(), lambda: (_nan(X), y_reg), ValueError, "Input X contains NaN"),
+    "inf_in_X": (
+        KerasRegressor(),
+        lambda: (np.where(X > 1, np.inf, X), y_reg),
+        ValueError,
+        "Input X contains infinity",
+    ),
+    "nan_in_y": (
+        KerasRegressor(),
+        lambda: (X, _nan(y_reg, 0)),
+        ValueError,
+        "Input y contains NaN",
+    ),
+    "nan_in_y_classifier": (
+        KerasClassifier(),
+        lambda: (X, _nan(y_clf, 0)),
+        ValueError,
+        "Input y contains NaN",
+    ),
+    "strings_in_X": (
+        KerasRegressor(),
+        lambda: (np.array([["a", "b", "c"]] * 20), y_reg),
+        ValueError,
+        "could not convert string to float",
+    ),
+    "empty_X": (KerasRegressor(), lambda: (np.empty((0, 3)), np.empty(0)), ValueError, "0 sample"),
+    "single_class": (
+        KerasClassifier(),
+        lambda: (X, np.ones(20)),
+        ValueError,
+        "at least 2 classes",
+    ),
+    "one_sample_classifier": (
+        KerasClassifier(),
+        lambda: (X[:1], y_clf[:1]),
+        ValueError,
+        "at least 2 classes",
+    ),
+    "continuous_y_classifier": (
+        KerasClassifier(),
+        lambda: (X, y_reg),
+        ValueError,
+        "Unknown label type",
+    ),
+    "length_mismatch": (
+        KerasRegressor(),
+        lambda: (X, y_reg[:10]),
+        ValueError,
+        "inconsistent numbers of samples",
+    ),
+    "model_not_callable": (
+        KerasRegressor(model=42),
+        lambda: (X, y_reg),
+        ValueError,
+        "'model' parameter of KerasRegressor must be a callable",
+    ),
+    "builder_raises": (
+        KerasRegressor(raising_builder),
+        lambda: (X, y_reg),
+        ValueError,
+        "model builder raising_builder raised ValueError: bad layer size",
+    ),
+    "builder_returns_non_model": (
+        KerasRegressor(not_a_model),
+        lambda: (X, y_reg),
+        TypeError,
+        "must return a keras.Model; it returned str",
+    ),
+    "unknown_builder_argument": (
+        KerasRegressor(one_unit_model, n_units=3),
+        lambda: (X, y_reg),
+        ValueError,
+        "unexpected argument n_units",
+    ),
+    "unknown_routed_parameter": (
+        KerasRegressor(optimizer__nope=1),
+        lambda: (X, y_reg),
+        ValueError,
+        "optimizer__nope: not an argument of Adam",
+    ),
+    "incompatible_output_layer": (
+        KerasClassifier(one_unit_model),
+        lambda: (X, np.arange(20) % 3),
+        ValueError,
+        r"1 unit\(s\), but y has 3 classes .*Dense\(3, activation='softmax'\)",
+    ),
+    "epochs_zero": (
+        KerasRegressor(epochs=0),
+        lambda: (X, y_reg),
+        ValueError,
+        "'epochs' parameter",
+    ),
+    "epochs_float": (
+        KerasRegressor(epochs=2.5),
+        lambda: (X, y_reg),
+        ValueError,
+        "'epochs' parameter",
+    ),
+    "batch_size_negative": (
+        KerasRegressor(batch_size=-1),
+        lambda: (X, y_reg),
+        ValueError,
+        "'batch_size' parameter",
+    ),
+    "unknown_loss": (KerasRegressor(loss="nope"), lambda: (X, y_reg), ValueError, "loss='nope'"),
+    "unknown_optimizer": (
+        KerasRegressor(optimizer="nope"),
+        lambda: (X, y_reg),
+        ValueError,
+        "optimizer='nope' is not a Keras optimizer",
+    ),
+    "sparse_X": (
+        KerasRegressor(),
+        lambda: (sp.csr_matrix(X), y_reg),
+        TypeError,
+        r"Sparse data was passed.*\.toarray\(\)",
+    ),
+    "class_weight_unknown": (
+        KerasClassifier(class_weight="unbalanced"),
+        lambda: (X, y_clf),
+        ValueError,
+        "'class_weight' parameter",
+    ),
+    "fit_epochs_zero": (KerasRegressor(), lambda: (X, y_reg), ValueError, "'epochs' parameter"),
+}
+FIT_KWARGS = {"fit_epochs_zero": {"epochs": 0}}
+
+
+@pytest.mark.parametrize("case", sorted(FIT_CASES))
+def test_bad_fit_input(case):
+    estimator, make_data, error, match = FIT_CASES[case]
+    X_bad, y_bad = make_data()
+    with pytest.raises(error, match=match):
+        estimator.fit(X_bad, y_bad, **FIT_KWARGS.get(case, {}))
+    assert not hasattr(estimator, "model_")
+
+
+@pytest.fixture(scope="module")
+def fitted():
+    df = pd.DataFrame(X, columns=["a", "b", "c"])
+    return KerasRegressor(epochs=1, random_state=0).fit(df, y_reg)
+
+
+def test_predict_before_fit():
+    with pytest.raises(NotFittedError, match="not fitted yet"):
+        KerasRegressor().predict(X)
+    with pytest.raises(NotFittedError):
+        KerasClassifier().predict_proba(X)
+
+
+def test_wrong_number_of_features_at_predict(fitted):
+    with pytest.raises(ValueError, match="X has 2 features, but KerasRegressor is expecting 3"):
+        fitted.predict(pd.DataFrame(X[:, :2], columns=["a", "b"]).to_numpy())
+
+
+def test_other_column_names_at_predict(fitted):
+    other = pd.DataFrame(X, columns=["a", "b", "z"])
+    with pytest.raises(ValueError, match="feature names should match"):
+        fitted.predict(other)
+
+
+def test_nan_at_predict(fitted):
+    with pytest.raises(ValueError, match="Input X contains NaN"):
+        fitted.predict(pd.DataFrame(_nan(X), columns=["a", "b", "c"]))
+
+
+def test_one_sample_regressor_fits():
+    assert KerasRegressor(epochs=1).fit(X[:1], y_reg[:1]).predict(X[:2]).shape == (2,)

@@ -1,0 +1,112 @@
+"""``random_state`` makes fits reproducible, in one process and across processes,
+without touching the caller's global random state."""
+
+import random
+import subprocess
+import sys
+
+import keras
+import numpy as np
+import pytest
+from sklearn.model_selection import GridSearchCV, cross_val_score
+
+from skdl import KerasClassifier, KerasRegressor
+
+FAST = dict(hidden_layer_sizes=(8,), epochs=3)
+
+
+@pytest.fixture(scope="module")
+def data():
+    rng = np.random.RandomState(0)
+    X = rng.normal(size=(60, 4))
+    return X, X[:, 0] + X[:, 1] ** 2
+
+
+def _dropout_model(meta):
+    return keras.Sequential(
+        [
+            keras.Input((meta["n_features_in_"],)),
+            keras.layers.Dense(16, activation="relu"),
+            keras.layers.Dropout(0.5),
+            keras.layers.Dense(1),
+        ]
+    )
+
+
+def test_same_seed_same_predictions_with_dropout_and_shuffling(data):
+    X, y = data
+    a = KerasRegressor(_dropout_model, epochs=3, random_state=7).fit(X, y).predict(X)
+    b = KerasRegressor(_dropout_model, epochs=3, random_state=7).fit(X, y).predict(X)
+    np.testing.assert_array_equal(a, b)
+
+
+def test_random_state_instance_draws_a_seed(data):
+    X, y = data
+    a = KerasRegressor(random_state=np.random.RandomState(0), **FAST).fit(X, y).predict(X)
+    b = KerasRegressor(random_state=np.random.RandomState(0), **FAST).fit(X, y).predict(X)
+    np.testing.assert_array_equal(a, b)
+
+
+def test_global_random_state_is_not_changed(data):
+    X, y = data
+    random.seed(123)
+    np.random.seed(123)
+    py_state, np_state = random.getstate(), np.random.get_state()
+    KerasRegressor(random_state=0, **FAST).fit(X, y)
+    assert random.getstate() == py_state
+    assert all(np.array_equal(a, b) for a, b in zip(np.random.get_state(), np_state))
+    # the next draws are what they would have been without skdl
+    draws = (random.random(), np.random.rand())
+    random.seed(123)
+    np.random.seed(123)
+    assert draws == (random.random(), np.random.rand())
+
+
+def test_global_keras_seed_is_restored(data):
+    X, y = data
+    keras.utils.set_random_seed(5)
+    expected = keras.random.uniform((3,), seed=None)
+    keras.utils.set_random_seed(5)
+    KerasRegressor(random_state=0, **FAST).fit(X, y)
+    np.testing.assert_array_equal(keras.random.uniform((3,), seed=None), expected)
+
+
+def test_search_and_cross_validation_are_reproducible(data):
+    X, y = data
+    grid = {"optimizer__learning_rate": [0.001, 0.01]}
+    runs = [
+        GridSearchCV(KerasRegressor(random_state=0, **FAST), grid, cv=2).fit(X, y)
+        for _ in range(2)
+    ]
+    np.testing.assert_array_equal(
+        runs[0].cv_results_["mean_test_score"], runs[1].cv_results_["mean_test_score"]
+    )
+    y_class = (y > np.median(y)).astype(int)
+    scores = [
+        cross_val_score(
+            KerasClassifier(random_state=0, **FAST), X, y_class, cv=3, scoring="neg_log_loss"
+        )
+        for _ in range(2)
+    ]
+    np.testing.assert_array_equal(scores[0], scores[1])
+
+
+FRESH = """
+import numpy as np
+from skdl import KerasRegressor
+rng = np.random.RandomState(0)
+X = rng.normal(size=(60, 4))
+y = X[:, 0] + X[:, 1] ** 2
+pred = KerasRegressor(hidden_layer_sizes=(8,), epochs=3, random_state=11).fit(X, y).predict(X)
+print(pred.astype(np.float32).tobytes().hex())
+"""
+
+
+def test_two_fresh_processes_agree():
+    outputs = [
+        subprocess.run([sys.executable, "-c", FRESH], capture_output=True, text=True, timeout=300)
+        for _ in range(2)
+    ]
+    for out in outputs:
+        assert out.returncode == 0, out.stderr
+    assert outputs[0].stdout.strip() == outputs[1].stdout.strip() != ""

@@ -1,0 +1,195 @@
+"""Pickling, joblib, deepcopy and clone of skdl estimators, fitted or not."""
+
+import copy
+import pickle
+import subprocess
+import sys
+import textwrap
+
+import joblib
+import keras
+import numpy as np
+import pytest
+from sklearn.base import clone
+
+from skdl import KerasClassifier, KerasRegressor
+
+
+@keras.saving.register_keras_serializable(package="skdl_tests")
+class Scale(keras.layers.Layer):
+    """A custom layer, registered so that saved models can be loaded."""
+
+    def __init__(self, factor=2.0, **kwargs):
+        super().__init__(**kwargs)
+        self.factor = factor
+
+    def call(self, x):
+        return x * self.factor
+
+    def get_config(self):
+        return {**super().get_config(), "factor": self.factor}
+
+
+@keras.saving.register_keras_serializable(package="skdl_tests")
+class TwoLayer(keras.Model):
+    """A subclassed model, registered, with its constructor arguments in its config."""
+
+    def __init__(self, units=8, **kwargs):
+        super().__init__(**kwargs)
+        self.units = units
+        self.hidden = keras.layers.Dense(units, activation="relu")
+        self.out = keras.layers.Dense(1)
+
+    def call(self, x):
+        return self.out(self.hidden(x))
+
+    def get_config(self):
+        return {**super().get_config(), "units": self.units}
+
+
+def sequential(meta):
+    return keras.Sequential(
+        [
+            keras.Input((meta["n_features_in_"],)),
+            keras.layers.Dense(8, "relu"),
+            keras.layers.Dense(1),
+        ]
+    )
+
+
+def functional_two_inputs_two_outputs():
+    wide = keras.Input((3,), name="wide")
+    deep = keras.Input((2,), name="deep")
+    hidden = keras.layers.Dense(8, activation="relu")(deep)
+    concat = keras.layers.Concatenate()([wide, hidden])
+    main = keras.layers.Dense(1, name="main")(concat)
+    aux = keras.layers.Dense(1, name="aux")(hidden)
+    model = keras.Model([wide, deep], [main, aux])
+    model.compile(loss=["mse", "mse"], loss_weights=[0.9, 0.1], optimizer="adam")
+    return model
+
+
+def custom_layer(meta):
+    return keras.Sequential(
+        [keras.Input((meta["n_features_in_"],)), Scale(0.5), keras.layers.Dense(1)]
+    )
+
+
+BUILDERS = {
+    "sequential": sequential,
+    "functional_2in_2out": functional_two_inputs_two_outputs,
+    "subclassed": TwoLayer,
+    "custom_layer": custom_layer,
+}
+
+
+@pytest.fixture(scope="module")
+def data():
+    rng = np.random.RandomState(0)
+    X = rng.normal(size=(60, 5))
+    return X, X[:, 0] - X[:, 3]
+
+
+@pytest.mark.parametrize("kind", sorted(BUILDERS))
+def test_round_trips_are_bit_identical_and_can_keep_training(data, kind, tmp_path):
+    X, y = data
+    reg = KerasRegressor(BUILDERS[kind], epochs=2, random_state=0).fit(X, y)
+    expected = reg.predict(X)
+    joblib.dump(reg, tmp_path / "reg.joblib")
+    copies = [
+        pickle.loads(pickle.dumps(reg)),
+        joblib.load(tmp_path / "reg.joblib"),
+        copy.deepcopy(reg),
+    ]
+    for loaded in copies:
+        np.testing.assert_array_equal(loaded.predict(X), expected)
+        assert loaded.history_ == reg.history_
+    # training continues from the saved weights and optimizer state
+    loaded = copies[0].set_params(warm_start=True).fit(X, y)
+    assert loaded.n_iter_ == 4
+    assert not np.array_equal(loaded.predict(X), expected)
+    np.testing.assert_array_equal(reg.predict(X), expected)  # the original is untouched
+
+
+def test_two_input_model_receives_column_blocks(data):
+    X, y = data
+    reg = KerasRegressor(functional_two_inputs_two_outputs, epochs=1, random_state=0).fit(X, y)
+    wide, deep = X[:, :3].astype("float32"), X[:, 3:].astype("float32")
+    main = np.asarray(reg.model_([wide, deep])[0]).ravel()
+    np.testing.assert_allclose(reg.predict(X), main, rtol=1e-5, atol=1e-6)
+    with pytest.raises(ValueError, match=r"2 inputs of \[3, 2\] features.*X has 4 columns"):
+        KerasRegressor(functional_two_inputs_two_outputs).fit(X[:, :4], y)
+
+
+def test_unfitted_and_fitted_clone(data):
+    X, y = data
+    reg = KerasRegressor(sequential, epochs=2, optimizer__learning_rate=0.1)
+    assert pickle.loads(pickle.dumps(reg)).get_params() == reg.get_params()
+    reg.fit(X, y)
+    fresh = clone(reg)
+    assert not hasattr(fresh, "model_")
+    assert fresh.get_params() == reg.get_params()
+
+
+def test_callbacks_in_parameters_do_not_block_pickling(data, tmp_path):
+    X, y = data
+    callbacks = [
+        keras.callbacks.TensorBoard(log_dir=str(tmp_path / "logs")),
+        keras.callbacks.ModelCheckpoint(str(tmp_path / "best.keras")),
+        keras.callbacks.EarlyStopping(monitor="loss", patience=3),
+    ]
+    reg = KerasRegressor(sequential, epochs=2, callbacks=callbacks, random_state=0).fit(X, y)
+    assert (tmp_path / "best.keras").exists() and (tmp_path / "logs").exists()
+    loaded = pickle.loads(pickle.dumps(reg))
+    np.testing.assert_array_equal(loaded.predict(X), reg.predict(X))
+    clone(reg).fit(X, y)  # a clone trains with its own copies of the callbacks
+
+
+def test_model_instance_parameter_round_trip(data):
+    X, y = data
+    model = keras.Sequential([keras.Input((5,)), keras.layers.Dense(1, "sigmoid")])
+    model.compile(optimizer="sgd", loss="binary_crossentropy")
+    clf = KerasClassifier(model, epochs=1, random_state=0).fit(X, y > 0)
+    loaded = pickle.loads(pickle.dumps(clf))
+    np.testing.assert_array_equal(loaded.predict_proba(X), clf.predict_proba(X))
+    assert isinstance(clone(clf).model, keras.Model)
+
+
+def test_load_in_a_fresh_process(data, tmp_path):
+    X, y = data
+    clf = KerasClassifier(epochs=2, random_state=0).fit(X, np.where(y > 0, "up", "down"))
+    path = tmp_path / "clf.joblib"
+    joblib.dump(clf, path)
+    np.save(tmp_path / "X.npy", X)
+    np.save(tmp_path / "proba.npy", clf.predict_proba(X))
+    code = textwrap.dedent(
+        f"""
+        import joblib, numpy as np, sys
+        clf = joblib.load({str(path)!r})
+        X = np.load({str(tmp_path / "X.npy")!r})
+        expected = np.load({str(tmp_path / "proba.npy")!r})
+        assert np.array_equal(clf.predict_proba(X), expected)
+        print(sorted(str(label) for label in set(clf.predict(X))))
+        """
+    )
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=300)
+    assert out.returncode == 0, out.stderr
+    assert out.stdout.strip() == "['down', 'up']"
+
+
+class Unregistered(keras.layers.Layer):
+    """A custom layer that was not registered with Keras."""
+
+    def call(self, x):
+        return x
+
+
+def unregistered_layer(meta):
+    return keras.Sequential([keras.Input((5,)), Unregistered(), keras.layers.Dense(1)])
+
+
+def test_unregistered_custom_object_error_explains_the_fix(data):
+    X, y = data
+    reg = KerasRegressor(unregistered_layer, epochs=1).fit(X, y)
+    with pytest.raises(TypeError, match="register_keras_serializable"):
+        pickle.loads(pickle.dumps(reg))

@@ -1,0 +1,102 @@
+"""Training behaviour: divergence, warm start, partial_fit, concurrent prediction."""
+
+import re
+from concurrent.futures import ThreadPoolExecutor
+
+import numpy as np
+import pytest
+from sklearn.exceptions import FitFailedWarning
+from sklearn.model_selection import GridSearchCV
+
+from skdl import KerasClassifier, KerasRegressor
+
+
+@pytest.fixture(scope="module")
+def data():
+    rng = np.random.RandomState(0)
+    X = rng.normal(size=(80, 4)) * 100
+    return X, X @ np.array([1.0, 2.0, -1.0, 0.5])
+
+
+def test_divergence_stops_with_a_clear_error(data):
+    X, y = data
+    reg = KerasRegressor(optimizer="sgd", optimizer__learning_rate=1e3, epochs=50)
+    with pytest.raises(ValueError, match=r"training diverged.*learning rate.*StandardScaler"):
+        reg.fit(X, y)
+    assert not hasattr(reg, "model_")
+
+
+def test_divergence_stops_at_the_first_nan_epoch(data):
+    X, y = data
+    reg = KerasRegressor(optimizer="sgd", optimizer__learning_rate=1e3, epochs=50)
+    with pytest.raises(ValueError, match=r"at epoch (\d+)") as info:
+        reg.fit(X, y)
+    epoch = int(re.search(r"at epoch (\d+)", str(info.value)).group(1))
+    assert epoch < 50
+
+
+def test_search_scores_a_diverging_candidate_nan(data):
+    X, y = data
+    search = GridSearchCV(
+        KerasRegressor(optimizer="sgd", epochs=3, random_state=0),
+        {"optimizer__learning_rate": [1e3, 1e-7]},
+        cv=2,
+        error_score=np.nan,
+    )
+    with pytest.warns(FitFailedWarning, match="training diverged"):
+        search.fit(X, y)
+    scores = search.cv_results_["mean_test_score"]
+    assert np.isnan(scores[0]) and np.isfinite(scores[1])
+    assert search.best_params_ == {"optimizer__learning_rate": 1e-7}
+
+
+def test_partial_fit_runs_one_epoch_each_call(data):
+    X, y = data
+    X = X / 100
+    reg = KerasRegressor(epochs=10, random_state=0)
+    reg.partial_fit(X, y)
+    assert reg.n_iter_ == 1
+    model = reg.model_
+    for _ in range(3):
+        reg.partial_fit(X, y)
+    assert reg.model_ is model and reg.n_iter_ == 4
+    assert reg.history_["loss"][-1] < reg.history_["loss"][0]
+
+
+def test_classifier_partial_fit_with_classes(data):
+    X, _ = data
+    X = X / 100
+    y = np.array(["a", "b", "c", "d"])[np.arange(80) % 4]
+    clf = KerasClassifier(random_state=0)
+    with pytest.raises(ValueError, match="classes must be passed on the first call"):
+        clf.partial_fit(X[:20], y[:20])
+    clf.partial_fit(X[:20][y[:20] == "a"], y[:20][y[:20] == "a"], classes=np.unique(y))
+    assert clf.classes_.tolist() == ["a", "b", "c", "d"]
+    for start in range(20, 80, 20):
+        clf.partial_fit(X[start : start + 20], y[start : start + 20])
+    assert clf.predict_proba(X).shape == (80, 4)
+    with pytest.raises(ValueError, match=r"labels not seen during the first fit: \['z'\]"):
+        clf.partial_fit(X[:2], ["a", "z"])
+    assert clf.n_iter_ == 4  # the failed call changed nothing
+
+
+def test_concurrent_predict_matches_sequential(data):
+    X, y = data
+    X = X / 100
+    clf = KerasClassifier(epochs=2, random_state=0).fit(X, y > 0)
+    chunks = [X[i : i + 7] for i in range(0, 80, 7)] * 4
+    sequential = [clf.predict_proba(c) for c in chunks]
+    with ThreadPoolExecutor(max_workers=8) as pool:
+        concurrent = list(pool.map(clf.predict_proba, chunks))
+    for a, b in zip(sequential, concurrent):
+        np.testing.assert_array_equal(a, b)
+
+
+def test_fitting_another_estimator_leaves_the_first_unchanged(data):
+    X, y = data
+    X = X / 100
+    a = KerasRegressor(epochs=2, random_state=0).fit(X, y)
+    before = a.predict(X)
+    KerasRegressor(epochs=2, random_state=1).fit(X, -y)
+    KerasClassifier(epochs=1).fit(X, y > 0)
+    np.testing.assert_array_equal(a.predict(X), before)

@@ -55,7 +55,7 @@ def fit_once():
         KerasRegressor(build, epochs=5, verbose=0).fit(X, y).predict(X[:5])
     else:
         from sklearn.neural_network import MLPRegressor
-        MLPRegressor((30,), max_iter=5).fit(X, y).predict(X[:5])
+        MLPRegressor(hidden_layer_sizes=(30,), max_iter=5).fit(X, y).predict(X[:5])
 
 import warnings
 warnings.filterwarnings("ignore")

@@ -11,6 +11,8 @@ __version__ = "0.1.0"
 _PUBLIC = {
     "KerasClassifier": "skdl.classifier",
     "KerasRegressor": "skdl.regressor",
+    "MLPClassifier": "skdl.mlp",
+    "MLPRegressor": "skdl.mlp",
 }
 
 __all__ = sorted(_PUBLIC)

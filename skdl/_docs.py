@@ -54,3 +54,98 @@ model_ : keras.Model
         Column names, when X was a DataFrame with string column names.
     n_iter_ : int
         Number of epochs run."""
+
+MLP_PARAMETERS = """\
+hidden_layer_sizes : array-like of shape (n_layers - 2,), default=(100,)
+        Units of each hidden layer.
+    activation : {'identity', 'logistic', 'tanh', 'relu'}, default='relu'
+        Activation of the hidden layers.
+    solver : {'adam', 'sgd'}, default='adam'
+        Keras optimizer. ``'lbfgs'`` raises a ``ValueError`` that names the
+        alternatives (Keras trains with mini-batch gradients).
+    alpha : float, default=0.0001
+        L2 penalty, scaled as in scikit-learn (``0.5 * alpha / batch_size``
+        times the squared weights, added to each batch's loss).
+    batch_size : int or 'auto', default='auto'
+        ``'auto'`` means ``min(200, n_samples)``.
+    learning_rate : {'constant', 'invscaling', 'adaptive'}, default='constant'
+        Schedule for ``solver='sgd'``: ``'invscaling'`` decays as
+        ``learning_rate_init / (t + 1) ** power_t`` (t: samples seen);
+        ``'adaptive'`` divides by 5 when training stops improving.
+    learning_rate_init : float, default=0.001
+        Initial learning rate.
+    power_t : float, default=0.5
+        Exponent of ``'invscaling'``.
+    max_iter : int, default=200
+        Maximum number of epochs; a ``ConvergenceWarning`` is issued when it
+        is reached before the stopping rule.
+    shuffle : bool, default=True
+        Shuffle samples in each epoch.
+    random_state : int, RandomState instance or None, default=None
+        Seeds initialisation, shuffling, dropout and the early-stopping split,
+        without changing the global random state.
+    tol : float, default=1e-4
+        Improvement of the loss (or validation score) that counts as progress.
+    verbose : bool, default=False
+        Print one line per epoch.
+    warm_start : bool, default=False
+        Continue training the fitted network on the next ``fit``.
+    momentum : float, default=0.9
+        Momentum of ``solver='sgd'``.
+    nesterovs_momentum : bool, default=True
+        Nesterov momentum for ``solver='sgd'``.
+    early_stopping : bool, default=False
+        Hold out ``validation_fraction`` of the data (stratified for
+        classifiers) and stop when its score stops improving; the best weights
+        are kept.
+    validation_fraction : float, default=0.1
+        Share of the training data held out for early stopping.
+    beta_1, beta_2, epsilon : float, default=0.9, 0.999, 1e-8
+        Parameters of ``solver='adam'``.
+    n_iter_no_change : int, default=10
+        Epochs without ``tol`` improvement before stopping.
+    max_fun : int, default=15000
+        Accepted for compatibility; used by L-BFGS only.
+    dropout : float, default=0.0
+        Keras extra: dropout rate after each hidden layer.
+    batch_normalization : bool, default=False
+        Keras extra: batch normalisation before each hidden activation.
+    optimizer : keras.optimizers.Optimizer or str, default=None
+        Keras extra: replaces the optimizer chosen by ``solver``.
+    callbacks : list of keras.callbacks.Callback, default=None
+        Keras extra: callbacks for training."""
+
+MLP_ATTRIBUTES = """\
+loss_ : float
+        Training loss after the last epoch (with the L2 penalty).
+    best_loss_ : float or None
+        Lowest training loss (None with ``early_stopping``).
+    loss_curve_ : list of float
+        Training loss after each epoch.
+    validation_scores_ : list of float or None
+        Validation score after each epoch, with ``early_stopping``.
+    best_validation_score_ : float or None
+        Best validation score, with ``early_stopping``.
+    n_iter_ : int
+        Number of epochs run.
+    t_ : int
+        Number of training samples seen.
+    coefs_ : list of ndarray
+        Weight matrix of each layer.
+    intercepts_ : list of ndarray
+        Bias vector of each layer.
+    n_layers_ : int
+        Number of layers, input and output included.
+    n_outputs_ : int
+        Number of output units.
+    out_activation_ : str
+        Output activation in scikit-learn's names: 'logistic', 'softmax' or
+        'identity'.
+    n_features_in_ : int
+        Number of features seen during fit.
+    feature_names_in_ : ndarray of shape (n_features_in_,)
+        Column names, when X was a DataFrame with string column names.
+    model_ : keras.Model
+        The trained network.
+    history_ : dict of lists
+        Keras' per-epoch history."""

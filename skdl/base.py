@@ -280,6 +280,9 @@ class BaseKerasEstimator(BaseEstimator):
         with _keras.seeded(self._seed()):
             if not warm:
                 self.model_ = self._build_model(X)
+            X, y, sample_weight, fit_kwargs = self._prepare_training(
+                X, y, sample_weight, fit_kwargs
+            )
             y_keras = self._keras_targets(self._encode_targets(y))
             if "validation_data" in fit_kwargs:
                 fit_kwargs["validation_data"] = self._validation_data(
@@ -289,6 +292,11 @@ class BaseKerasEstimator(BaseEstimator):
             history = self.model_.fit(X_keras, y_keras, sample_weight=sample_weight, **fit_kwargs)
         self._check_finite(history.history)
         self._record_history(history.history, warm)
+
+    def _prepare_training(self, X, y, sample_weight, fit_kwargs):
+        """Last step before ``keras.Model.fit``: subclasses may hold out data,
+        resolve settings that depend on the data or add callbacks."""
+        return X, y, sample_weight, fit_kwargs
 
     def _validate_inputs(self, X, y, reset):
         X, y = validate_data(

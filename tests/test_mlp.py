@@ -1,0 +1,225 @@
+"""MLPClassifier / MLPRegressor: scikit-learn's MLP parameters and attributes, in Keras."""
+
+import os
+import warnings
+
+import numpy as np
+import pytest
+from sklearn import neural_network
+from sklearn.base import clone
+from sklearn.datasets import (
+    fetch_california_housing,
+    load_breast_cancer,
+    load_digits,
+    load_iris,
+)
+from sklearn.exceptions import ConvergenceWarning
+from sklearn.model_selection import GridSearchCV, train_test_split
+from sklearn.pipeline import make_pipeline
+from sklearn.preprocessing import StandardScaler
+from sklearn.utils.estimator_checks import parametrize_with_checks
+
+from skdl import MLPClassifier, MLPRegressor
+
+CHECKED = dict(hidden_layer_sizes=(16,), max_iter=30, learning_rate_init=0.02, random_state=0)
+
+
+@parametrize_with_checks(
+    [MLPClassifier(**CHECKED), MLPRegressor(**CHECKED)],
+    expected_failed_checks=lambda est: {
+        "check_sample_weight_equivalence_on_dense_data": (
+            "mini-batch float32 training, as for KerasClassifier; see "
+            "tests/test_estimator_checks.py::test_sample_weight_equivalence_float32"
+        )
+    },
+)
+def test_sklearn_compatible_estimator(estimator, check):
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", ConvergenceWarning)
+        check(estimator)
+
+
+def test_same_parameters_and_defaults_as_scikit_learn():
+    for ours, theirs in [
+        (MLPClassifier(), neural_network.MLPClassifier()),
+        (MLPRegressor(), neural_network.MLPRegressor()),
+    ]:
+        extras = {"dropout", "batch_normalization", "optimizer", "callbacks"}
+        ours_params = {k: v for k, v in ours.get_params().items() if k not in extras}
+        assert ours_params == theirs.get_params()
+        assert ours.get_params()["dropout"] == 0.0 and ours.get_params()["optimizer"] is None
+
+
+@pytest.fixture(scope="module")
+def iris():
+    X, y = load_iris(return_X_y=True)
+    return StandardScaler().fit_transform(X), y
+
+
+def test_fitted_attributes_like_scikit_learn(iris):
+    X, y = iris
+    with pytest.warns(ConvergenceWarning, match=r"Maximum iterations \(20\) reached"):
+        ours = MLPClassifier(hidden_layer_sizes=(10, 5), max_iter=20, random_state=0).fit(X, y)
+    with pytest.warns(ConvergenceWarning):
+        theirs = neural_network.MLPClassifier((10, 5), max_iter=20, random_state=0).fit(X, y)
+    for name in ("n_iter_", "t_", "n_layers_", "n_outputs_", "out_activation_"):
+        assert getattr(ours, name) == getattr(theirs, name), name
+    assert [c.shape for c in ours.coefs_] == [c.shape for c in theirs.coefs_]
+    assert [b.shape for b in ours.intercepts_] == [b.shape for b in theirs.intercepts_]
+    assert len(ours.loss_curve_) == 20 and ours.loss_ == ours.loss_curve_[-1]
+    assert ours.best_loss_ == min(ours.loss_curve_)
+    assert ours.validation_scores_ is None and ours.best_validation_score_ is None
+    assert ours.classes_.tolist() == [0, 1, 2]
+    # the coefficients are the network's weights
+    hidden = np.maximum(X @ ours.coefs_[0] + ours.intercepts_[0], 0)
+    hidden = np.maximum(hidden @ ours.coefs_[1] + ours.intercepts_[1], 0)
+    logits = hidden @ ours.coefs_[2] + ours.intercepts_[2]
+    proba = np.exp(logits - logits.max(axis=1, keepdims=True))
+    proba /= proba.sum(axis=1, keepdims=True)
+    np.testing.assert_allclose(ours.predict_proba(X), proba, rtol=1e-4, atol=1e-5)
+
+
+def test_stopping_rule_stops_before_max_iter(iris):
+    X, y = iris
+    with warnings.catch_warnings():
+        warnings.simplefilter("error", ConvergenceWarning)
+        clf = MLPClassifier(max_iter=500, tol=1e-2, learning_rate_init=0.01, random_state=0)
+        clf.fit(X, y)
+    assert clf.n_iter_ < 500
+
+
+def test_early_stopping_keeps_the_best_weights(iris):
+    X, y = iris
+    clf = MLPClassifier(early_stopping=True, learning_rate_init=0.01, max_iter=300, random_state=0)
+    clf.fit(X, y)
+    assert clf.n_iter_ < 300
+    assert len(clf.validation_scores_) == clf.n_iter_
+    assert clf.best_validation_score_ == max(clf.validation_scores_)
+    assert clf.best_loss_ is None
+
+
+@pytest.mark.parametrize("schedule", ["constant", "invscaling", "adaptive"])
+def test_sgd_learning_rate_schedules(iris, schedule):
+    X, y = iris
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", ConvergenceWarning)
+        clf = MLPClassifier(
+            solver="sgd",
+            learning_rate=schedule,
+            learning_rate_init=0.1,
+            max_iter=30,
+            random_state=0,
+        ).fit(X, y)
+    lr = float(clf.model_.optimizer.learning_rate.numpy())
+    if schedule == "invscaling":
+        assert lr == pytest.approx(
+            0.1 / (clf.model_.optimizer.iterations.numpy() * 150 - 149) ** 0.5, rel=0.05
+        )
+    elif schedule == "constant":
+        assert lr == pytest.approx(0.1)
+    assert clf.score(X, y) > 0.8
+
+
+def test_lbfgs_is_explained(iris):
+    X, y = iris
+    with pytest.raises(ValueError, match="solver='lbfgs' is not available.*solver='adam'"):
+        MLPClassifier(solver="lbfgs").fit(X, y)
+
+
+def test_keras_extras(iris):
+    X, y = iris
+    clf = MLPClassifier(
+        hidden_layer_sizes=(8,),
+        dropout=0.2,
+        batch_normalization=True,
+        max_iter=3,
+        optimizer="rmsprop",
+        random_state=0,
+    ).fit(X, y)
+    names = [type(layer).__name__ for layer in clf.model_.layers]
+    assert names == ["Dense", "BatchNormalization", "Activation", "Dropout", "Dense"]
+    assert type(clf.model_.optimizer).__name__ == "RMSprop"
+
+
+def test_alpha_shrinks_the_weights(iris):
+    X, y = iris
+    params = dict(max_iter=30, random_state=0, learning_rate_init=0.01)
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", ConvergenceWarning)
+        small = MLPClassifier(alpha=1e-5, **params).fit(X, y)
+        large = MLPClassifier(alpha=10.0, **params).fit(X, y)
+    assert np.sum(large.coefs_[0] ** 2) < 0.5 * np.sum(small.coefs_[0] ** 2)
+
+
+def test_partial_fit_and_clone(iris):
+    X, y = iris
+    clf = MLPClassifier(random_state=0)
+    clf.partial_fit(X, y, classes=[0, 1, 2]).partial_fit(X, y)
+    assert clf.n_iter_ == 2 and clf.t_ == 300
+    assert clone(clf).get_params() == clf.get_params()
+
+
+def test_regressor_predicts_1d_for_a_column_target():
+    X, y = load_iris(return_X_y=True)
+    reg = MLPRegressor(max_iter=2, random_state=0)
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", ConvergenceWarning)
+        assert reg.fit(X, y.reshape(-1, 1)).predict(X).shape == (150,)
+        assert reg.fit(X, np.column_stack([y, y])).predict(X).shape == (150, 2)
+
+
+# ----------------------------------------------------------------- drop-in test
+def _california():
+    data = fetch_california_housing(
+        data_home=os.environ.get("SCIKIT_LEARN_DATA"), download_if_missing=False
+    )
+    return data.data[:3000], data.target[:3000]
+
+
+def drop_in_script(MLPClassifier, MLPRegressor):
+    """One script, run once with scikit-learn's MLPs and once with skdl's."""
+    results = {}
+    datasets = {  # name: (data, estimator, epochs)
+        "iris": (load_iris(return_X_y=True), MLPClassifier, 200),
+        "breast_cancer": (load_breast_cancer(return_X_y=True), MLPClassifier, 50),
+        "digits": (load_digits(return_X_y=True), MLPClassifier, 30),
+        "california": (_california(), MLPRegressor, 30),
+    }
+    for name, ((X, y), Estimator, max_iter) in datasets.items():
+        X_train, X_test, y_train, y_test = train_test_split(X, y, random_state=0)
+        search = GridSearchCV(
+            make_pipeline(
+                StandardScaler(),
+                Estimator(max_iter=max_iter, learning_rate_init=0.01, random_state=0),
+            ),
+            {
+                "mlpclassifier__hidden_layer_sizes"
+                if Estimator is MLPClassifier
+                else "mlpregressor__hidden_layer_sizes": [(32,), (64,)],
+                "mlpclassifier__alpha" if Estimator is MLPClassifier else "mlpregressor__alpha": [
+                    1e-4,
+                    1e-2,
+                ],
+            },
+            cv=2,
+        )
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore", ConvergenceWarning)
+            search.fit(X_train, y_train)
+        results[name] = search.score(X_test, y_test)
+    return results
+
+
+def test_drop_in_replacement_reaches_comparable_scores():
+    """Tolerance: skdl within 0.05 accuracy of scikit-learn's MLPClassifier on iris,
+    breast cancer and digits, and within 0.1 R² of MLPRegressor on California
+    housing (float32 Keras training with the same parameters and epochs)."""
+    try:
+        _california()
+    except OSError:
+        pytest.skip("California housing is not cached; set SCIKIT_LEARN_DATA")
+    theirs = drop_in_script(neural_network.MLPClassifier, neural_network.MLPRegressor)
+    ours = drop_in_script(MLPClassifier, MLPRegressor)
+    for name in ("iris", "breast_cancer", "digits"):
+        assert ours[name] >= theirs[name] - 0.05, (name, ours[name], theirs[name])
+    assert ours["california"] >= theirs["california"] - 0.1, (ours, theirs)

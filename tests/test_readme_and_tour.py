@@ -30,7 +30,7 @@ def test_tour_quick_run():
     )
     assert result.returncode == 0, result.stderr
     assert result.stdout.split()[:3] == ["dataset", "model", "metric"]
-    accuracy = re.search(r"skdl KerasClassifier\s+accuracy\s+(\S+)", result.stdout)
-    assert float(accuracy.group(1)) > 0.85
+    accuracy = re.search(r"skdl KerasClassifier\s+accuracy \(CV\)\s+(\S+)", result.stdout)
+    assert float(accuracy.group(1)) > 0.7
     assert re.search(r"skdl KerasRegressor \(hidden_layer_sizes=.*R² \(test\)", result.stdout)
-    assert "... diabetes: RandomizedSearchCV" in result.stderr  # progress is shown
+    assert "... housing: RandomizedSearchCV" in result.stderr  # progress is shown

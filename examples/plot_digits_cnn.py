@@ -1,0 +1,81 @@
+"""
+Hand-written digits: a dense network and a small CNN
+====================================================
+
+The MNIST tutorials of Keras, offline: scikit-learn's 8x8 digits stand in for
+MNIST. scikit-learn estimators take 2-D tables, so the images arrive as rows of
+64 pixels and the CNN reshapes them back to 8x8x1 in its first layer.
+"""
+
+# %%
+import os
+
+import keras
+import matplotlib.pyplot as plt
+import numpy as np
+from sklearn.datasets import load_digits
+from sklearn.metrics import ConfusionMatrixDisplay
+from sklearn.model_selection import train_test_split
+
+from skdl import KerasClassifier
+
+QUICK = os.environ.get("SKDL_EXAMPLES_QUICK") == "1"
+EPOCHS = 2 if QUICK else 30
+
+X, y = load_digits(return_X_y=True)
+X = X / 16.0  # pixels in [0, 1]
+X_train, X_test, y_train, y_test = train_test_split(X, y, stratify=y, random_state=0)
+
+
+# %%
+# A dense network with dropout (the Keras "beginner" tutorial)
+# -------------------------------------------------------------
+def dense(meta):
+    return keras.Sequential(
+        [
+            keras.Input((meta["n_features_in_"],)),
+            keras.layers.Dense(128, activation="relu"),
+            keras.layers.Dropout(0.2),
+            keras.layers.Dense(meta["n_classes_"], activation="softmax"),
+        ]
+    )
+
+
+# %%
+# A small convolutional network
+# -----------------------------
+def cnn(meta, filters=16):
+    return keras.Sequential(
+        [
+            keras.Input((meta["n_features_in_"],)),
+            keras.layers.Reshape((8, 8, 1)),
+            keras.layers.Conv2D(filters, 3, activation="relu", padding="same"),
+            keras.layers.MaxPooling2D(),
+            keras.layers.Conv2D(2 * filters, 3, activation="relu", padding="same"),
+            keras.layers.Flatten(),
+            keras.layers.Dense(meta["n_classes_"], activation="softmax"),
+        ]
+    )
+
+
+models = {
+    "dense": KerasClassifier(dense, epochs=EPOCHS, random_state=0),
+    "CNN": KerasClassifier(cnn, epochs=EPOCHS, random_state=0),
+}
+for name, model in models.items():
+    model.fit(X_train, y_train)
+    print(f"{name:5s} test accuracy: {model.score(X_test, y_test):.3f}")
+
+# %%
+# Where the CNN still errs
+# ------------------------
+ConfusionMatrixDisplay.from_estimator(models["CNN"], X_test, y_test, colorbar=False)
+plt.title("CNN on the digits test set")
+
+wrong = np.flatnonzero(models["CNN"].predict(X_test) != y_test)[:6]
+fig, axes = plt.subplots(1, max(len(wrong), 1), figsize=(8, 1.8), squeeze=False)
+for ax, i in zip(axes[0], wrong):
+    ax.imshow(X_test[i].reshape(8, 8), cmap="gray_r")
+    ax.set_title(f"{y_test[i]} -> {models['CNN'].predict(X_test[i : i + 1])[0]}")
+    ax.axis("off")
+plt.show()

@@ -50,7 +50,7 @@ model_ : keras.Model
         Loss and metrics per epoch (accumulated over warm starts).
     n_features_in_ : int
         Number of features seen during fit.
-    feature_names_in_ : ndarray of shape (n_features_in_,)
+    feature_names_in_ : ndarray of shape (`n_features_in_`,)
         Column names, when X was a DataFrame with string column names.
     n_iter_ : int
         Number of epochs run."""
@@ -143,7 +143,7 @@ loss_ : float
         'identity'.
     n_features_in_ : int
         Number of features seen during fit.
-    feature_names_in_ : ndarray of shape (n_features_in_,)
+    feature_names_in_ : ndarray of shape (`n_features_in_`,)
         Column names, when X was a DataFrame with string column names.
     model_ : keras.Model
         The trained network.

@@ -1,6 +1,5 @@
 """Every script in examples/ runs (in quick mode: few epochs), so none rots."""
 
-import os
 import pathlib
 import runpy
 

@@ -13,6 +13,8 @@ _PUBLIC = {
     "KerasRegressor": "skdl.regressor",
     "MLPClassifier": "skdl.mlp",
     "MLPRegressor": "skdl.mlp",
+    "WideAndDeepClassifier": "skdl.wide_deep",
+    "WideAndDeepRegressor": "skdl.wide_deep",
 }
 
 __all__ = sorted(_PUBLIC)

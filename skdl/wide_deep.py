@@ -1,0 +1,388 @@
+"""Wide-and-deep networks (Hands-On Machine Learning, chapter 10) as estimators."""
+
+import functools
+import numbers
+
+import numpy as np
+from sklearn.utils._param_validation import Interval
+
+from . import _keras
+from ._compile import make_loss, make_metrics, make_optimizer
+from ._docs import COMMON_ATTRIBUTES, ROUTED_PARAMETERS
+from ._routing import route
+from .base import BaseKerasEstimator
+from .classifier import KerasClassifier
+from .regressor import KerasRegressor
+
+
+@functools.cache
+def column_selector():
+    """The Keras layer that picks columns of its input (registered on first use,
+    so that importing skdl does not import Keras)."""
+    keras = _keras.keras()
+
+    @keras.saving.register_keras_serializable(package="skdl")
+    class ColumnSelector(keras.layers.Layer):
+        """Selects the input columns ``indices`` (a list of ints)."""
+
+        def __init__(self, indices, **kwargs):
+            super().__init__(**kwargs)
+            self.indices = [int(i) for i in indices]
+
+        def call(self, inputs):
+            return keras.ops.take(inputs, self.indices, axis=-1)
+
+        def compute_output_shape(self, input_shape):
+            return (*input_shape[:-1], len(self.indices))
+
+        def get_config(self):
+            return {**super().get_config(), "indices": self.indices}
+
+    return ColumnSelector
+
+
+def resolve_features(spec, name, n_features, feature_names=None):
+    """Column indices from ``None``, ints, names, a boolean mask or a slice.
+
+    Examples
+    --------
+    >>> resolve_features(slice(2, None), "deep_features", 5).tolist()
+    [2, 3, 4]
+    >>> resolve_features(["b", "c"], "wide_features", 3, np.array(["a", "b", "c"])).tolist()
+    [1, 2]
+    """
+    columns = np.arange(n_features)
+    if spec is None:
+        return columns
+    if isinstance(spec, slice):
+        selected = columns[spec]
+    else:
+        values = np.asarray(spec)
+        if values.ndim != 1:
+            raise ValueError(f"{name} must be a 1-D list of columns; got {spec!r}.")
+        if values.dtype == bool:
+            if len(values) != n_features:
+                raise ValueError(
+                    f"{name} is a boolean mask of length {len(values)}, but X has "
+                    f"{n_features} columns."
+                )
+            selected = columns[values]
+        elif values.dtype.kind in "iu":
+            bad = values[(values < -n_features) | (values >= n_features)]
+            if len(bad):
+                raise ValueError(
+                    f"{name} has column indices {bad.tolist()} out of range for X with "
+                    f"{n_features} columns."
+                )
+            selected = columns[values]
+        elif values.dtype.kind in "UO":
+            selected = _by_name(values, name, feature_names)
+        else:
+            raise ValueError(f"{name} must hold column indices, names or a mask; got {spec!r}.")
+    if len(selected) == 0:
+        raise ValueError(f"{name} selects no column; give at least one.")
+    return selected
+
+
+def _by_name(values, name, feature_names):
+    if feature_names is None:
+        raise ValueError(
+            f"{name} names columns {values.tolist()}, but X has no column names: fit "
+            "on a DataFrame (or a ColumnTransformer with set_output(transform='pandas')), "
+            "or give column indices."
+        )
+    position = {str(f): i for i, f in enumerate(feature_names)}
+    unknown = [str(v) for v in values if str(v) not in position]
+    if unknown:
+        raise ValueError(
+            f"{name} names unknown columns {unknown}; X has columns {list(position)}."
+        )
+    return np.array([position[str(v)] for v in values])
+
+
+class _WideAndDeepMixin:
+    """The network and its parameters; the estimator machinery comes from the bases."""
+
+    model = None  # the network is built by the estimator itself
+
+    _parameter_constraints = {
+        **BaseKerasEstimator._parameter_constraints,
+        "wide_features": "no_validation",
+        "deep_features": "no_validation",
+        "hidden_layer_sizes": ["array-like"],
+        "activation": [str],
+        "aux_loss_weight": [Interval(numbers.Real, 0, 1, closed="left"), None],
+    }
+
+    def _builder(self):
+        return self._build_network
+
+    def _aux(self):
+        return bool(self.aux_loss_weight)
+
+    def _fit_targets(self, y, classes=None):
+        super()._fit_targets(y, classes)
+        names = getattr(self, "feature_names_in_", None)
+        n = self.n_features_in_
+        self.wide_features_idx_ = resolve_features(self.wide_features, "wide_features", n, names)
+        self.deep_features_idx_ = resolve_features(self.deep_features, "deep_features", n, names)
+
+    def _build_network(self, meta):
+        keras = _keras.keras()
+        selector = column_selector()
+        inputs = keras.Input((meta["n_features_in_"],))
+        wide = selector(self.wide_features_idx_.tolist(), name="wide")(inputs)
+        hidden = selector(self.deep_features_idx_.tolist(), name="deep")(inputs)
+        for units in self.hidden_layer_sizes:
+            hidden = keras.layers.Dense(int(units), activation=self.activation)(hidden)
+        concat = keras.layers.Concatenate()([wide, hidden])
+        head = functools.partial(
+            keras.layers.Dense, meta["n_outputs_"], activation=meta["out_activation_"]
+        )
+        outputs = [head(name="main")(concat)]
+        if self._aux():
+            outputs.append(head(name="aux")(hidden))
+        return keras.Model(inputs, outputs)
+
+    def _compile(self, model, units):
+        params = self.get_params()
+        loss = make_loss(
+            self.loss if self.loss is not None else self._default_loss(), route(params, "loss")
+        )
+        metrics = make_metrics(self.metrics, route(params, "metrics"))
+        if self._aux():
+            weight = float(self.aux_loss_weight)
+            extra = {
+                "loss": [loss, loss],
+                "loss_weights": [1.0 - weight, weight],
+                "metrics": [metrics, []] if metrics else None,
+            }
+        else:
+            extra = {"loss": loss, "metrics": metrics}
+        model.compile(
+            optimizer=make_optimizer(self.optimizer, route(params, "optimizer")),
+            **extra,
+            **route(params, "compile"),
+        )
+
+    def __setstate__(self, state):
+        if "model_" in state:
+            column_selector()  # the saved network needs the layer registered
+        super().__setstate__(state)
+
+
+_WIDE_DEEP_PARAMETERS = """\
+wide_features : list of int or str, boolean mask, slice or None, default=None
+        Columns of X that go straight to the output (the wide path): indices,
+        column names (for DataFrames), a boolean mask or a slice; None means
+        all columns.
+    deep_features : list of int or str, boolean mask, slice or None, default=None
+        Columns of X that go through the hidden layers (the deep path), in
+        the same forms.
+    hidden_layer_sizes : tuple of int, default=(30, 30)
+        Units of the hidden layers of the deep path.
+    activation : str, default="relu"
+        Activation of the hidden layers.
+    aux_loss_weight : float or None, default=0.1
+        Weight of an auxiliary output on top of the deep path (the main output
+        gets ``1 - aux_loss_weight``), which makes the deep path useful on its
+        own; 0 or None builds no auxiliary output. Predictions come from the
+        main output.
+    optimizer : str, keras.optimizers.Optimizer class or instance, default="adam"
+        Its arguments are routed parameters: ``optimizer__learning_rate``.
+    loss : str or keras.losses.Loss, default=None
+        ``None`` chooses one from the targets (for both outputs).
+    metrics : list, default=None
+        Keras metrics of the main output.
+    batch_size : int, default=32
+        Mini-batch size.
+    epochs : int, default=20
+        Passes over the data per ``fit`` (20, as in the book).
+    validation_split : float, default=0.0
+        Fraction of the training data held out for validation.
+    callbacks : list of keras.callbacks.Callback, default=None
+        Copied for each fit.
+    shuffle : bool, default=True
+        Shuffle the training data before each epoch.
+    verbose : int, default=0
+        Keras' progress output.
+    random_state : int, RandomState instance or None, default=None
+        Seeds a reproducible fit without changing the global random state.
+    warm_start : bool, default=False
+        Continue training the fitted network on the next ``fit``."""
+
+_WIDE_DEEP_ATTRIBUTES = f"""\
+wide_features_idx_ : ndarray of int
+        Column indices of the wide path.
+    deep_features_idx_ : ndarray of int
+        Column indices of the deep path.
+    {COMMON_ATTRIBUTES}"""
+
+
+class WideAndDeepRegressor(_WideAndDeepMixin, KerasRegressor):
+    __doc__ = f"""Wide-and-deep network regressor (Hands-On ML, chapter 10).
+
+    Some features take a short, wide path straight to the output; others a
+    deep path through hidden layers; both meet in a concatenation before the
+    output layer. An auxiliary output on the deep path (weighted by
+    ``aux_loss_weight``) regularises it, as in the book; ``history_`` keeps the
+    losses of both outputs (``main_loss``, ``aux_loss``).
+
+    Parameters
+    ----------
+    {_WIDE_DEEP_PARAMETERS}
+    {ROUTED_PARAMETERS}
+
+    Attributes
+    ----------
+    {_WIDE_DEEP_ATTRIBUTES}
+    n_outputs_ : int
+        Number of target columns.
+
+    See Also
+    --------
+    WideAndDeepClassifier : The classification counterpart.
+    KerasRegressor : Any Keras network as a regressor.
+
+    Examples
+    --------
+    The book's network on California housing: wide path ``X[:, :5]``, deep path
+    ``X[:, 2:]``.
+
+    >>> import numpy as np
+    >>> from skdl import WideAndDeepRegressor
+    >>> X = np.random.RandomState(0).normal(size=(200, 8))
+    >>> y = X[:, 0] + X[:, 5] ** 2
+    >>> reg = WideAndDeepRegressor(wide_features=slice(0, 5), deep_features=slice(2, 8),
+    ...                            epochs=2, random_state=0).fit(X, y)
+    >>> reg.predict(X[:3]).shape, sorted(k for k in reg.history_ if k.endswith("loss"))
+    ((3,), ['aux_loss', 'loss', 'main_loss'])
+    """
+
+    def __init__(
+        self,
+        wide_features=None,
+        deep_features=None,
+        *,
+        hidden_layer_sizes=(30, 30),
+        activation="relu",
+        aux_loss_weight=0.1,
+        optimizer="adam",
+        loss=None,
+        metrics=None,
+        batch_size=32,
+        epochs=20,
+        validation_split=0.0,
+        callbacks=None,
+        shuffle=True,
+        verbose=0,
+        random_state=None,
+        warm_start=False,
+        **kwargs,
+    ):
+        super().__init__(
+            optimizer=optimizer,
+            loss=loss,
+            metrics=metrics,
+            batch_size=batch_size,
+            epochs=epochs,
+            validation_split=validation_split,
+            callbacks=callbacks,
+            shuffle=shuffle,
+            verbose=verbose,
+            random_state=random_state,
+            warm_start=warm_start,
+            **kwargs,
+        )
+        del self.__dict__["model"]  # a class-level constant here, not a parameter
+        self.wide_features = wide_features
+        self.deep_features = deep_features
+        self.hidden_layer_sizes = hidden_layer_sizes
+        self.activation = activation
+        self.aux_loss_weight = aux_loss_weight
+
+
+class WideAndDeepClassifier(_WideAndDeepMixin, KerasClassifier):
+    __doc__ = f"""Wide-and-deep network classifier (Hands-On ML, chapter 10).
+
+    The architecture of :class:`WideAndDeepRegressor` with a classification
+    head (sigmoid or softmax, from the targets) on both outputs.
+
+    Parameters
+    ----------
+    {_WIDE_DEEP_PARAMETERS}
+    class_weight : dict, "balanced" or None, default=None
+        Weights of the classes, multiplied into ``sample_weight``.
+    {ROUTED_PARAMETERS}
+
+    Attributes
+    ----------
+    {_WIDE_DEEP_ATTRIBUTES}
+    classes_ : ndarray of shape (n_classes,)
+        Class labels.
+
+    See Also
+    --------
+    WideAndDeepRegressor : The regression counterpart.
+    KerasClassifier : Any Keras network as a classifier.
+
+    Examples
+    --------
+    >>> from sklearn.datasets import load_breast_cancer
+    >>> from skdl import WideAndDeepClassifier
+    >>> X, y = load_breast_cancer(return_X_y=True, as_frame=True)
+    >>> clf = WideAndDeepClassifier(
+    ...     wide_features=["mean radius", "mean texture"], epochs=2, random_state=0
+    ... ).fit(X, y)
+    >>> clf.predict_proba(X.iloc[:2]).shape, clf.wide_features_idx_.tolist()
+    ((2, 2), [0, 1])
+    """
+
+    _parameter_constraints = {
+        **_WideAndDeepMixin._parameter_constraints,
+        **KerasClassifier._parameter_constraints,
+    }
+
+    def __init__(
+        self,
+        wide_features=None,
+        deep_features=None,
+        *,
+        hidden_layer_sizes=(30, 30),
+        activation="relu",
+        aux_loss_weight=0.1,
+        optimizer="adam",
+        loss=None,
+        metrics=None,
+        batch_size=32,
+        epochs=20,
+        validation_split=0.0,
+        callbacks=None,
+        shuffle=True,
+        verbose=0,
+        random_state=None,
+        warm_start=False,
+        class_weight=None,
+        **kwargs,
+    ):
+        super().__init__(
+            optimizer=optimizer,
+            loss=loss,
+            metrics=metrics,
+            batch_size=batch_size,
+            epochs=epochs,
+            validation_split=validation_split,
+            callbacks=callbacks,
+            shuffle=shuffle,
+            verbose=verbose,
+            random_state=random_state,
+            warm_start=warm_start,
+            class_weight=class_weight,
+            **kwargs,
+        )
+        del self.__dict__["model"]  # a class-level constant here, not a parameter
+        self.wide_features = wide_features
+        self.deep_features = deep_features
+        self.hidden_layer_sizes = hidden_layer_sizes
+        self.activation = activation
+        self.aux_loss_weight = aux_loss_weight

@@ -3,22 +3,11 @@
 import keras
 import numpy as np
 import pytest
+from handson_ml import build_model
 from sklearn.base import clone
 
 from skdl import KerasClassifier, KerasRegressor
 from skdl._builder import builder_argument_names, builder_defaults
-
-
-def build_model(n_hidden=1, n_neurons=30, learning_rate=3e-3, input_shape=[8]):  # noqa: B006
-    """The builder of Hands-On ML, chapter 10, verbatim (Keras 3 spelling)."""
-    model = keras.models.Sequential()
-    model.add(keras.layers.InputLayer(shape=input_shape))
-    for _ in range(n_hidden):
-        model.add(keras.layers.Dense(n_neurons, activation="relu"))
-    model.add(keras.layers.Dense(1))
-    optimizer = keras.optimizers.SGD(learning_rate=learning_rate)
-    model.compile(loss="mse", optimizer=optimizer)
-    return model
 
 
 def test_book_builder_arguments_are_estimator_parameters():

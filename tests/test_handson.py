@@ -1,12 +1,10 @@
 """The Hands-On ML (chapter 10) hyperparameter search, end to end, tiny epochs."""
 
-import os
-
 import keras
 import numpy as np
 import pytest
+from handson_ml import build_model, california_housing
 from scipy.stats import reciprocal
-from sklearn.datasets import fetch_california_housing
 from sklearn.model_selection import RandomizedSearchCV, train_test_split
 from sklearn.preprocessing import StandardScaler
 
@@ -15,12 +13,7 @@ from skdl import KerasRegressor
 
 @pytest.fixture(scope="module")
 def housing():
-    try:
-        data = fetch_california_housing(
-            data_home=os.environ.get("SCIKIT_LEARN_DATA"), download_if_missing=False
-        )
-    except OSError:
-        pytest.skip("California housing is not cached; set SCIKIT_LEARN_DATA to its folder")
+    data = california_housing()
     X_train_full, X_test, y_train_full, y_test = train_test_split(
         data.data, data.target, random_state=42
     )
@@ -33,17 +26,6 @@ def housing():
     X_test = scaler.transform(X_test)
     # a slice keeps the test fast; the full run is in examples/
     return X_train[:1500], X_valid[:500], X_test[:500], y_train[:1500], y_valid[:500], y_test[:500]
-
-
-def build_model(n_hidden=1, n_neurons=30, learning_rate=3e-3, input_shape=[8]):  # noqa: B006
-    model = keras.models.Sequential()
-    model.add(keras.layers.InputLayer(shape=input_shape))
-    for _ in range(n_hidden):
-        model.add(keras.layers.Dense(n_neurons, activation="relu"))
-    model.add(keras.layers.Dense(1))
-    optimizer = keras.optimizers.SGD(learning_rate=learning_rate)
-    model.compile(loss="mse", optimizer=optimizer)
-    return model
 
 
 def test_book_randomized_search(housing):

@@ -1,14 +1,13 @@
 """MLPClassifier / MLPRegressor: scikit-learn's MLP parameters and attributes, in Keras."""
 
-import os
 import warnings
 
 import numpy as np
 import pytest
+from handson_ml import california_housing
 from sklearn import neural_network
 from sklearn.base import clone
 from sklearn.datasets import (
-    fetch_california_housing,
     load_breast_cancer,
     load_digits,
     load_iris,
@@ -170,56 +169,44 @@ def test_regressor_predicts_1d_for_a_column_target():
 
 # ----------------------------------------------------------------- drop-in test
 def _california():
-    data = fetch_california_housing(
-        data_home=os.environ.get("SCIKIT_LEARN_DATA"), download_if_missing=False
-    )
+    data = california_housing()
     return data.data[:3000], data.target[:3000]
 
 
-def drop_in_script(MLPClassifier, MLPRegressor):
+DROP_IN_DATASETS = {  # name: (loader, kind, epochs)
+    "iris": (lambda: load_iris(return_X_y=True), "classifier", 200),
+    "breast_cancer": (lambda: load_breast_cancer(return_X_y=True), "classifier", 50),
+    "digits": (lambda: load_digits(return_X_y=True), "classifier", 30),
+    "california": (_california, "regressor", 30),
+}
+
+
+def drop_in_script(MLPClassifier, MLPRegressor, name):
     """One script, run once with scikit-learn's MLPs and once with skdl's."""
-    results = {}
-    datasets = {  # name: (data, estimator, epochs)
-        "iris": (load_iris(return_X_y=True), MLPClassifier, 200),
-        "breast_cancer": (load_breast_cancer(return_X_y=True), MLPClassifier, 50),
-        "digits": (load_digits(return_X_y=True), MLPClassifier, 30),
-        "california": (_california(), MLPRegressor, 30),
-    }
-    for name, ((X, y), Estimator, max_iter) in datasets.items():
-        X_train, X_test, y_train, y_test = train_test_split(X, y, random_state=0)
-        search = GridSearchCV(
-            make_pipeline(
-                StandardScaler(),
-                Estimator(max_iter=max_iter, learning_rate_init=0.01, random_state=0),
-            ),
-            {
-                "mlpclassifier__hidden_layer_sizes"
-                if Estimator is MLPClassifier
-                else "mlpregressor__hidden_layer_sizes": [(32,), (64,)],
-                "mlpclassifier__alpha" if Estimator is MLPClassifier else "mlpregressor__alpha": [
-                    1e-4,
-                    1e-2,
-                ],
-            },
-            cv=2,
-        )
-        with warnings.catch_warnings():
-            warnings.simplefilter("ignore", ConvergenceWarning)
-            search.fit(X_train, y_train)
-        results[name] = search.score(X_test, y_test)
-    return results
+    load, kind, max_iter = DROP_IN_DATASETS[name]
+    Estimator = MLPClassifier if kind == "classifier" else MLPRegressor
+    step = "mlpclassifier" if kind == "classifier" else "mlpregressor"
+    X_train, X_test, y_train, y_test = train_test_split(*load(), random_state=0)
+    search = GridSearchCV(
+        make_pipeline(
+            StandardScaler(),
+            Estimator(max_iter=max_iter, learning_rate_init=0.01, random_state=0),
+        ),
+        {f"{step}__hidden_layer_sizes": [(32,), (64,)], f"{step}__alpha": [1e-4, 1e-2]},
+        cv=2,
+    )
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", ConvergenceWarning)
+        search.fit(X_train, y_train)
+    return search.score(X_test, y_test)
 
 
-def test_drop_in_replacement_reaches_comparable_scores():
+@pytest.mark.parametrize("name", sorted(DROP_IN_DATASETS))
+def test_drop_in_replacement_reaches_comparable_scores(name):
     """Tolerance: skdl within 0.05 accuracy of scikit-learn's MLPClassifier on iris,
     breast cancer and digits, and within 0.1 R² of MLPRegressor on California
     housing (float32 Keras training with the same parameters and epochs)."""
-    try:
-        _california()
-    except OSError:
-        pytest.skip("California housing is not cached; set SCIKIT_LEARN_DATA")
-    theirs = drop_in_script(neural_network.MLPClassifier, neural_network.MLPRegressor)
-    ours = drop_in_script(MLPClassifier, MLPRegressor)
-    for name in ("iris", "breast_cancer", "digits"):
-        assert ours[name] >= theirs[name] - 0.05, (name, ours[name], theirs[name])
-    assert ours["california"] >= theirs["california"] - 0.1, (ours, theirs)
+    theirs = drop_in_script(neural_network.MLPClassifier, neural_network.MLPRegressor, name)
+    ours = drop_in_script(MLPClassifier, MLPRegressor, name)
+    tolerance = 0.1 if name == "california" else 0.05
+    assert ours >= theirs - tolerance, (name, ours, theirs)

@@ -1,6 +1,5 @@
 """Wide-and-deep estimators: the Hands-On ML network, feature selection, outputs."""
 
-import os
 import pickle
 import subprocess
 import sys
@@ -9,8 +8,9 @@ import textwrap
 import numpy as np
 import pandas as pd
 import pytest
+from handson_ml import california_housing
 from sklearn.base import clone
-from sklearn.datasets import fetch_california_housing, load_iris
+from sklearn.datasets import load_iris
 from sklearn.model_selection import RandomizedSearchCV, train_test_split
 from sklearn.pipeline import make_pipeline
 from sklearn.preprocessing import StandardScaler
@@ -36,12 +36,7 @@ def test_sklearn_compatible_estimator(estimator, check):
 
 @pytest.fixture(scope="module")
 def housing():
-    try:
-        data = fetch_california_housing(
-            data_home=os.environ.get("SCIKIT_LEARN_DATA"), download_if_missing=False
-        )
-    except OSError:
-        pytest.skip("California housing is not cached; set SCIKIT_LEARN_DATA")
+    data = california_housing()
     X_train, X_test, y_train, y_test = train_test_split(data.data, data.target, random_state=42)
     return X_train[:3000], X_test[:1000], y_train[:3000], y_test[:1000], data.feature_names
 

@@ -12,6 +12,7 @@ from sklearn.utils._param_validation import Interval, StrOptions
 from . import _keras
 from ._compile import make_optimizer
 from ._docs import MLP_ATTRIBUTES, MLP_PARAMETERS
+from ._routing import route
 from .classifier import KerasClassifier
 from .regressor import KerasRegressor
 
@@ -213,10 +214,12 @@ class _MLPMixin:
         )
 
     def _compile(self, model, units):
+        params = self.get_params()  # routed parameters set with set_params
         model.compile(
-            optimizer=make_optimizer(self._optimizer_object(), {}),
+            optimizer=make_optimizer(self._optimizer_object(), route(params, "optimizer")),
             loss=self._default_loss(),
             loss_weights=self._loss_weight(),
+            **route(params, "compile"),
         )
 
     def _loss_weight(self):

@@ -210,3 +210,13 @@ def test_drop_in_replacement_reaches_comparable_scores(name):
     ours = drop_in_script(MLPClassifier, MLPRegressor, name)
     tolerance = 0.1 if name == "california" else 0.05
     assert ours >= theirs - tolerance, (name, ours, theirs)
+
+
+def test_routed_parameters_reach_the_optimizer(iris):
+    X, y = iris
+    clf = MLPClassifier(solver="sgd", max_iter=1, random_state=0)
+    clf.set_params(optimizer__learning_rate=0.3, compile__jit_compile=False)
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", ConvergenceWarning)
+        clf.fit(X, y)
+    assert float(clf.model_.optimizer.learning_rate.numpy()) == pytest.approx(0.3)

@@ -128,6 +128,16 @@ class BaseKerasEstimator(BaseEstimator):
         self.warm_start = warm_start
         self._extra_params = dict(kwargs)
 
+    def _store_init_params(self, params):
+        """Store the arguments of a subclass's ``__init__`` (its ``locals()``) verbatim,
+        ``**kwargs`` (builder and routed parameters) included."""
+        for name, value in params.items():
+            if name == "kwargs":
+                self._extra_params = dict(value)
+            elif name not in ("self", "__class__"):
+                setattr(self, name, value)
+        self.__dict__.setdefault("_extra_params", {})
+
     # ------------------------------------------------------------------ params
     def _builder(self):
         return dense_network if self.model is None else self.model

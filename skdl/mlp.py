@@ -134,12 +134,6 @@ class _MLPMixin:
         "callbacks": "no_validation",
     }
 
-    def _init_mlp(self, params):
-        for name, value in params.items():
-            if name not in ("self", "__class__"):
-                setattr(self, name, value)
-        self._extra_params = {}
-
     # the Keras bases read ``epochs``; scikit-learn's MLP calls it ``max_iter``
     @property
     def epochs(self):
@@ -395,7 +389,7 @@ class MLPClassifier(_MLPMixin, KerasClassifier):
         optimizer=None,
         callbacks=None,
     ):
-        self._init_mlp(locals())
+        self._store_init_params(locals())
 
     def _stratify_early_stopping(self):
         return self.target_type_ != "multilabel-indicator"
@@ -471,7 +465,7 @@ class MLPRegressor(_MLPMixin, KerasRegressor):
         optimizer=None,
         callbacks=None,
     ):
-        self._init_mlp(locals())
+        self._store_init_params(locals())
 
     # scikit-learn's "squared_error" is half the mean squared error, and
     # "poisson" the half Poisson deviance with an exponential output (log link)

@@ -280,26 +280,7 @@ class WideAndDeepRegressor(_WideAndDeepMixin, KerasRegressor):
         warm_start=False,
         **kwargs,
     ):
-        super().__init__(
-            optimizer=optimizer,
-            loss=loss,
-            metrics=metrics,
-            batch_size=batch_size,
-            epochs=epochs,
-            validation_split=validation_split,
-            callbacks=callbacks,
-            shuffle=shuffle,
-            verbose=verbose,
-            random_state=random_state,
-            warm_start=warm_start,
-            **kwargs,
-        )
-        del self.__dict__["model"]  # a class-level constant here, not a parameter
-        self.wide_features = wide_features
-        self.deep_features = deep_features
-        self.hidden_layer_sizes = hidden_layer_sizes
-        self.activation = activation
-        self.aux_loss_weight = aux_loss_weight
+        self._store_init_params(locals())
 
 
 class WideAndDeepClassifier(_WideAndDeepMixin, KerasClassifier):
@@ -365,24 +346,4 @@ class WideAndDeepClassifier(_WideAndDeepMixin, KerasClassifier):
         class_weight=None,
         **kwargs,
     ):
-        super().__init__(
-            optimizer=optimizer,
-            loss=loss,
-            metrics=metrics,
-            batch_size=batch_size,
-            epochs=epochs,
-            validation_split=validation_split,
-            callbacks=callbacks,
-            shuffle=shuffle,
-            verbose=verbose,
-            random_state=random_state,
-            warm_start=warm_start,
-            class_weight=class_weight,
-            **kwargs,
-        )
-        del self.__dict__["model"]  # a class-level constant here, not a parameter
-        self.wide_features = wide_features
-        self.deep_features = deep_features
-        self.hidden_layer_sizes = hidden_layer_sizes
-        self.activation = activation
-        self.aux_loss_weight = aux_loss_weight
+        self._store_init_params(locals())

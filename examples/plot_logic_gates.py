@@ -37,10 +37,10 @@ def gate_classifier():
         build_gate_network,
         hidden_units=4,
         optimizer="sgd",
-        optimizer__learning_rate=0.1 if QUICK else 0.5,
+        optimizer__learning_rate=0.1,
         loss="mean_squared_error",
         batch_size=1,
-        epochs=20 if QUICK else 1000,
+        epochs=20 if QUICK else 3000,
         random_state=0,
     )
 

@@ -6,6 +6,8 @@ TensorFlow; they are imported when a model is built, fitted or loaded.
 
 import importlib
 
+from ._config import config_context, get_config, set_config
+
 __version__ = "0.1.0"
 
 _PUBLIC = {
@@ -17,7 +19,7 @@ _PUBLIC = {
     "WideAndDeepRegressor": "skdl.wide_deep",
 }
 
-__all__ = sorted(_PUBLIC)
+__all__ = sorted(_PUBLIC) + ["config_context", "get_config", "set_config"]
 
 
 def __getattr__(name):

@@ -43,6 +43,49 @@ def _check_kwargs(cls, kwargs, prefix):
         )
 
 
+# Batches per call of the compiled training step unless ``compile__steps_per_execution``
+# says otherwise: one Python round trip per 32 batches instead of per batch.
+DEFAULT_STEPS_PER_EXECUTION = 32
+
+
+def compile_options(routed):
+    """``keras.Model.compile`` arguments from the ``compile__*`` parameters."""
+    return {"steps_per_execution": DEFAULT_STEPS_PER_EXECUTION, **routed}
+
+
+def has_batch_hooks(callback):
+    """True if ``callback`` acts on single batches of training (not only epochs)."""
+    base = keras().callbacks.Callback
+    hooks = ("on_train_batch_begin", "on_train_batch_end", "on_batch_begin", "on_batch_end")
+    return any(
+        h in vars(callback) or getattr(type(callback), h, None) is not getattr(base, h)
+        for h in hooks
+    )
+
+
+def steps_for_callbacks(model, callbacks, routed):
+    """Compile ``model`` back to one batch per step when a callback needs every batch.
+
+    With several batches per step Keras calls the batch hooks once per step;
+    a learning-rate schedule per batch, a checkpoint every n batches or a
+    progress bar then see every 32nd batch. Only skdl's own default is undone:
+    an explicit ``compile__steps_per_execution`` or a model compiled by its
+    builder is left as it is. ``TerminateOnNaN`` is fine with either.
+    """
+    k = keras()
+    if "steps_per_execution" in routed:
+        return
+    if getattr(model, "steps_per_execution", 1) != DEFAULT_STEPS_PER_EXECUTION:
+        return
+    if not any(
+        has_batch_hooks(c) for c in callbacks if not isinstance(c, k.callbacks.TerminateOnNaN)
+    ):
+        return
+    config = dict(model._compile_config.config)
+    config["steps_per_execution"] = 1
+    model.compile(**config)
+
+
 def make_optimizer(optimizer, kwargs):
     """A new optimizer from a name, a class or an instance plus routed kwargs."""
     k = keras()

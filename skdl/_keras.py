@@ -3,6 +3,7 @@
 import contextlib
 import random
 import sys
+import threading
 
 import numpy as np
 
@@ -24,18 +25,13 @@ def backend_name():
     return keras().backend.backend()
 
 
-@contextlib.contextmanager
-def seeded(seed):
-    """Seed Python, NumPy, Keras and the backend for the block, then restore.
+_SEEDED_LOCK = threading.RLock()
 
-    The caller's global random streams are left as they were: ``random``,
-    ``numpy.random`` and Keras' global seed are saved before and restored after.
-    ``seed=None`` leaves everything untouched.
-    """
-    if seed is None:
-        yield
-        return
-    k = keras()
+
+@contextlib.contextmanager
+def preserved_random_state():
+    """Restore Python's, NumPy's, Keras' and TensorFlow's global random state
+    after the block, whatever it draws or seeds."""
     from keras.src.backend.common import global_state
     from keras.src.random import seed_generator
     from keras.src.utils import rng_utils
@@ -46,7 +42,6 @@ def seeded(seed):
     keras_gen = global_state.get_global_attribute(seed_generator.GLOBAL_SEED_GENERATOR)
     tf_seed = _tf_global_seed()
     try:
-        k.utils.set_random_seed(int(seed))
         yield
     finally:
         random.setstate(py_state)
@@ -54,6 +49,23 @@ def seeded(seed):
         global_state.set_global_attribute(rng_utils.GLOBAL_RANDOM_SEED, keras_seed)
         global_state.set_global_attribute(seed_generator.GLOBAL_SEED_GENERATOR, keras_gen)
         _restore_tf_seed(tf_seed)
+
+
+@contextlib.contextmanager
+def seeded(seed):
+    """Seed Python, NumPy, Keras and the backend for the block, then restore.
+
+    The caller's global random streams are left as they were: ``random``,
+    ``numpy.random`` and Keras' global seed are saved before and restored after.
+    ``seed=None`` leaves everything untouched. The seeds are global in Keras,
+    so seeded blocks of several threads take turns: each stays reproducible.
+    """
+    if seed is None:
+        yield
+        return
+    with _SEEDED_LOCK, preserved_random_state():
+        keras().utils.set_random_seed(int(seed))
+        yield
 
 
 def _tf_global_seed():
@@ -97,8 +109,9 @@ def first_output(raw):
 def predict_batched(model, X, batch_size):
     """``model.predict`` without its per-call overhead, in fixed-size chunks.
 
-    ``predict_on_batch`` reuses one traced function and skips the data pipeline,
-    so a single row costs well under a millisecond. Every call sees exactly
+    The compiled function is shared by every network of the same architecture
+    (see ``_pool``) and skips Keras' data pipeline, so a single row costs well
+    under a millisecond and a fresh network traces nothing. Every call sees exactly
     ``batch_size`` rows (the last chunk is padded with zeros): the matrix
     kernels then treat each row the same way, so a row's prediction does not
     depend on the other rows of ``X``, bit for bit.
@@ -107,8 +120,11 @@ def predict_batched(model, X, batch_size):
     padded_n = -(-n // batch_size) * batch_size
     if padded_n != n:
         X = np.concatenate([X, np.zeros((padded_n - n,) + X.shape[1:], dtype=X.dtype)])
+    from ._pool import prediction_function
+
+    predict = prediction_function(model)
     parts = [
-        first_output(model.predict_on_batch(split_inputs(model, X[start : start + batch_size])))
+        first_output(predict(split_inputs(model, X[start : start + batch_size])))
         for start in range(0, padded_n, batch_size)
     ]
     return np.concatenate(parts, axis=0)[:n]

@@ -8,9 +8,16 @@ from sklearn.utils import check_random_state
 from sklearn.utils._param_validation import Interval, validate_parameter_constraints
 from sklearn.utils.validation import _check_sample_weight, check_is_fitted, validate_data
 
-from . import _keras
+from . import _keras, _pool
 from ._builder import builder_argument_names, builder_defaults, call_builder
-from ._compile import make_callbacks, make_loss, make_metrics, make_optimizer
+from ._compile import (
+    compile_options,
+    make_callbacks,
+    make_loss,
+    make_metrics,
+    make_optimizer,
+    steps_for_callbacks,
+)
 from ._persistence import SerializedModel
 from ._routing import (
     ROUTING_PREFIXES,
@@ -299,7 +306,16 @@ class BaseKerasEstimator(BaseEstimator):
                     fit_kwargs["validation_data"]
                 )
             X_keras = _keras.split_inputs(self.model_, X)
-            history = self.model_.fit(X_keras, y_keras, sample_weight=sample_weight, **fit_kwargs)
+            steps_for_callbacks(
+                self.model_, fit_kwargs["callbacks"], route(self.get_params(), "compile")
+            )
+            with _pool.training_model(self.model_) as trainer:
+                history = trainer.fit(X_keras, y_keras, sample_weight=sample_weight, **fit_kwargs)
+            for callback in fit_kwargs["callbacks"]:
+                # they trained a shared compiled copy; afterwards they belong to model_
+                callback.set_model(self.model_)
+        if not warm:
+            _pool.network_built()
         self._check_finite(history.history)
         self._record_history(history.history, warm)
 
@@ -418,7 +434,7 @@ class BaseKerasEstimator(BaseEstimator):
             optimizer=make_optimizer(self.optimizer, route(params, "optimizer")),
             loss=make_loss(loss, route(params, "loss")),
             metrics=make_metrics(self.metrics, route(params, "metrics")),
-            **route(params, "compile"),
+            **compile_options(route(params, "compile")),
         )
 
     def _keras_targets(self, y):

@@ -9,8 +9,8 @@ from sklearn.model_selection import train_test_split
 from sklearn.utils import check_random_state
 from sklearn.utils._param_validation import Interval, StrOptions
 
-from . import _keras
-from ._compile import make_optimizer
+from . import _keras, _pool
+from ._compile import compile_options, make_optimizer
 from ._docs import MLP_ATTRIBUTES, MLP_PARAMETERS
 from ._routing import route
 from .classifier import KerasClassifier
@@ -41,6 +41,8 @@ class _Convergence:
 
             def on_epoch_end(self, epoch, logs=None):
                 if validation is not None:
+                    if self.model is not estimator.model_:  # a shared compiled copy
+                        _pool.copy_variables(self.model, estimator.model_)
                     score = estimator.score(*validation)
                     logs["val_score"] = score
                     improved = self.best is None or score >= self.best + estimator.tol
@@ -213,7 +215,7 @@ class _MLPMixin:
             optimizer=make_optimizer(self._optimizer_object(), route(params, "optimizer")),
             loss=self._default_loss(),
             loss_weights=self._loss_weight(),
-            **route(params, "compile"),
+            **compile_options(route(params, "compile")),
         )
 
     def _loss_weight(self):

@@ -7,7 +7,7 @@ import numpy as np
 from sklearn.utils._param_validation import Interval
 
 from . import _keras
-from ._compile import make_loss, make_metrics, make_optimizer
+from ._compile import compile_options, make_loss, make_metrics, make_optimizer
 from ._docs import COMMON_ATTRIBUTES, ROUTED_PARAMETERS
 from ._routing import route
 from .base import BaseKerasEstimator
@@ -162,7 +162,7 @@ class _WideAndDeepMixin:
         model.compile(
             optimizer=make_optimizer(self.optimizer, route(params, "optimizer")),
             **extra,
-            **route(params, "compile"),
+            **compile_options(route(params, "compile")),
         )
 
     def __setstate__(self, state):

@@ -18,7 +18,8 @@ def test_public_docstrings(module, name):
     doc = inspect.getdoc(obj)
     assert doc, f"{name} has no docstring"
     assert "Examples\n--------" in doc, f"{name}: no Examples section"
-    assert "Parameters\n----------" in doc, f"{name}: no Parameters section"
+    if not callable(obj) or inspect.signature(obj).parameters:
+        assert "Parameters\n----------" in doc, f"{name}: no Parameters section"
     if inspect.isclass(obj):
         assert "Attributes\n----------" in doc, f"{name}: no Attributes section"
         for method in ("fit", "predict", "predict_proba", "partial_fit", "transform"):

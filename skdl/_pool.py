@@ -1,0 +1,335 @@
+"""Compiled Keras functions shared by networks of the same architecture.
+
+Tracing a fresh Keras network's training and prediction steps costs about a
+second on TensorFlow, and TensorFlow keeps every traced function until the
+process ends (about 5 MB per fresh network). Cross-validation and searches fit
+many fresh networks of one architecture, so skdl trains and predicts them with
+shared, already compiled copies:
+
+* training: a pooled *trainer* (a clone of the network, compiled the same
+  way) receives the network's variables and optimizer state, runs
+  ``keras.Model.fit`` and hands the new state back. The estimator's ``model_``
+  stays an ordinary Keras model that nothing else touches.
+* prediction: one compiled function per architecture maps a network's
+  variables and a batch to the outputs (Keras' stateless call), so predicting
+  with a fresh network traces nothing.
+
+Only ``keras.Sequential`` and functional models whose configuration is made of
+plain values are shared: the configuration then describes the computation.
+Subclassed models are trained and predicted as they are.
+``skdl.set_config(share_compiled=False)`` turns sharing off.
+"""
+
+import collections
+import contextlib
+import numbers
+import threading
+import weakref
+
+import numpy as np
+
+from . import _config
+from ._keras import keras, preserved_random_state
+
+
+class _Unshareable(Exception):
+    """The configuration holds something that does not identify the computation."""
+
+
+def _freeze(value):
+    """A hashable stand-in for a configuration value."""
+    if value is None or isinstance(value, (str, bool, numbers.Number)):
+        return value
+    if isinstance(value, dict):
+        return tuple(sorted((str(k), _freeze(v)) for k, v in value.items()))
+    if isinstance(value, (list, tuple)):
+        return tuple(_freeze(v) for v in value)
+    if isinstance(value, np.ndarray):
+        return ("ndarray", value.dtype.str, value.shape, value.tobytes())
+    get_config = getattr(value, "get_config", None)
+    if get_config is not None and _is_keras_object(value):
+        return (type(value), _freeze(get_config()))
+    if callable(value):
+        # a function or other callable is itself the key: the pool holds it,
+        # so no other object can take its identity
+        try:
+            hash(value)
+        except TypeError:
+            raise _Unshareable from None
+        return value
+    raise _Unshareable
+
+
+def _is_keras_object(value):
+    return type(value).__module__.startswith(("keras.", "skdl."))
+
+
+def _rename(value, names):
+    """``value`` with the automatic layer names replaced by positions."""
+    if isinstance(value, str):
+        return names.get(value, value)
+    if isinstance(value, dict):
+        return {k: _rename(v, names) for k, v in value.items()}
+    if isinstance(value, (list, tuple)):
+        return [_rename(v, names) for v in value]
+    return value
+
+
+def _without_name(config):
+    return {k: v for k, v in config.items() if k != "name"}
+
+
+def _shareable_types():
+    k = keras()
+    from keras.src.models.functional import Functional
+
+    return (k.Sequential, Functional)
+
+
+def architecture_key(model):
+    """Hashable description of ``model``'s computation, or None if unknown.
+
+    Two models with equal keys compute the same function of their variables
+    and inputs; the names Keras gives layers (``dense_3``) do not count.
+    """
+    if type(model) not in _shareable_types() or not model.built:
+        return None
+    try:
+        layers = list(model._flatten_layers(include_self=False))
+        if any(isinstance(layer, keras().layers.Lambda) for layer in layers):
+            return None  # its configuration holds code, not the function itself
+        names = {model.name: "#model"}
+        for i, layer in enumerate(layers):
+            names.setdefault(layer.name, f"#{i}")
+        return (
+            keras().backend.backend(),
+            type(model),
+            _freeze(_rename(model.get_config(), names)),
+            tuple((type(layer), _freeze(_without_name(layer.get_config()))) for layer in layers),
+            tuple((tuple(v.shape), str(v.dtype)) for v in model.variables),
+        )
+    except (_Unshareable, NotImplementedError, TypeError, ValueError, AttributeError):
+        return None
+
+
+def compile_key(model):
+    """Hashable description of ``model``'s compile settings, or None if unknown.
+
+    A learning rate given as a number is left out: it lives in a variable that
+    is copied with the optimizer state, so it does not need its own trainer.
+    """
+    optimizer = getattr(model, "optimizer", None)
+    compile_config = getattr(model, "_compile_config", None)
+    if optimizer is None or compile_config is None:
+        return None
+    try:
+        opt_config = _without_name(optimizer.get_config())
+        if isinstance(opt_config.get("learning_rate"), numbers.Number):
+            opt_config.pop("learning_rate")
+        settings = {k: v for k, v in compile_config.config.items() if k != "optimizer"}
+        return (type(optimizer), _freeze(opt_config), _freeze(settings))
+    except (_Unshareable, NotImplementedError, TypeError, ValueError, AttributeError):
+        return None
+
+
+class _LRU:
+    """Free objects by key, the least recently returned evicted first."""
+
+    def __init__(self):
+        self._items = collections.OrderedDict()
+        self._lock = threading.Lock()
+
+    def take(self, key):
+        with self._lock:
+            free = self._items.get(key)
+            if not free:
+                return None
+            item = free.pop()
+            if not free:
+                del self._items[key]
+            return item
+
+    def give(self, key, item):
+        capacity = _config.get_config()["shared_models"]
+        with self._lock:
+            self._items.setdefault(key, []).append(item)
+            self._items.move_to_end(key)
+            while sum(len(v) for v in self._items.values()) > capacity:
+                oldest = next(iter(self._items))
+                self._items[oldest].pop(0)
+                if not self._items[oldest]:
+                    del self._items[oldest]
+
+    def clear(self):
+        with self._lock:
+            self._items.clear()
+
+
+_trainers = _LRU()
+
+
+def clear():
+    """Forget every shared trainer and prediction function."""
+    _trainers.clear()
+    with _predictors_lock:
+        _predictors.clear()
+    _model_keys.clear()
+
+
+def _ensure_optimizer_built(model):
+    optimizer = model.optimizer
+    if not optimizer.built:
+        optimizer.build(model.trainable_variables)
+
+
+def copy_variables(source, target):
+    """Give ``target`` the values of ``source``'s variables (same architecture)."""
+    for src, dst in zip(source.variables, target.variables):
+        dst.assign(src.value)
+
+
+def _copy_state(source, target):
+    copy_variables(source, target)
+    for src, dst in zip(source.optimizer.variables, target.optimizer.variables):
+        dst.assign(src.value)
+
+
+def _clone(model, compiled):
+    """A clone of ``model``, or None where Keras cannot clone it.
+
+    Cloning creates initializers and seed generators, which draw from the
+    global random streams: those are kept as the caller will find them.
+    """
+    from ._keras import clone_model
+
+    try:
+        with preserved_random_state():
+            if not compiled:
+                return keras().models.clone_model(model)
+            clone = clone_model(model)
+            _ensure_optimizer_built(clone)
+            return clone
+    except Exception:  # a layer Keras cannot rebuild from its config
+        return None
+
+
+def _compatible(model, trainer):
+    return len(model.variables) == len(trainer.variables) and len(
+        model.optimizer.variables
+    ) == len(trainer.optimizer.variables)
+
+
+@contextlib.contextmanager
+def training_model(model):
+    """The model on which to run ``fit`` for ``model`` (a compiled Keras model).
+
+    Inside the block the returned trainer holds ``model``'s variables and
+    optimizer state; when the block ends without error, ``model`` receives
+    the trained state and the trainer goes back to the pool. On error
+    ``model`` is left as it was.
+    """
+    key = None
+    if _config.get_config()["share_compiled"] and getattr(model, "optimizer", None):
+        arch, comp = architecture_key(model), compile_key(model)
+        if arch is not None and comp is not None:
+            key = (arch, comp)
+    if key is None:
+        yield model
+        return
+    _ensure_optimizer_built(model)
+    trainer = _trainers.take(key) or _clone(model, compiled=True)
+    if trainer is None or not _compatible(model, trainer):
+        yield model
+        return
+    try:
+        _copy_state(model, trainer)
+        yield trainer
+        _copy_state(trainer, model)
+    finally:
+        # whatever state a failed fit left in it is overwritten at the next use
+        _trainers.give(key, trainer)
+
+
+# TensorFlow's eager kernel cache keeps every operation it ran, keyed by its
+# attributes, which include the unique names of a new network's layers and
+# optimizer slots: about 0.5 MB per network built, never released. Clearing the
+# cache every so many networks bounds that; the next operations rebuild their
+# kernels (about 0.1 s once).
+KERNEL_CACHE_PERIOD = 16
+_networks_built = 0
+_networks_lock = threading.Lock()
+
+
+def network_built():
+    """Count a freshly built network; clear TensorFlow's kernel cache periodically."""
+    global _networks_built
+    with _networks_lock:
+        _networks_built += 1
+        due = _networks_built % KERNEL_CACHE_PERIOD == 0
+    if due and keras().backend.backend() == "tensorflow":
+        from tensorflow.python.eager import context
+
+        context.context().clear_kernel_cache()
+
+
+# ---------------------------------------------------------------- prediction
+_predictors = collections.OrderedDict()
+_predictors_lock = threading.Lock()
+_model_keys = weakref.WeakKeyDictionary()
+
+
+def _compiled_call(reference):
+    """``f(values, x)``: ``reference``'s outputs with its variables set to values."""
+    k = keras()
+    variables = list(reference.variables)
+
+    def call(values, x):
+        with k.StatelessScope(state_mapping=list(zip(variables, values))):
+            return reference(x, training=False)
+
+    backend = k.backend.backend()
+    if backend == "tensorflow":
+        import tensorflow as tf
+
+        return tf.function(call, reduce_retracing=True)
+    if backend == "jax":
+        import jax
+
+        return jax.jit(call)
+    return None
+
+
+def _predictor(model):
+    try:
+        key = _model_keys[model]
+    except KeyError:
+        key = _model_keys[model] = architecture_key(model)
+    except TypeError:
+        return None
+    if key is None:
+        return None
+    with _predictors_lock:
+        entry = _predictors.get(key)
+        if entry is not None:
+            _predictors.move_to_end(key)
+            return entry
+    reference = _clone(model, compiled=False)
+    entry = None if reference is None else _compiled_call(reference)
+    if entry is None:
+        return None
+    with _predictors_lock:
+        entry = _predictors.setdefault(key, entry)
+        capacity = max(_config.get_config()["shared_models"], 1)
+        while len(_predictors) > capacity:
+            _predictors.popitem(last=False)
+    return entry
+
+
+def prediction_function(model):
+    """``f(x)`` giving ``model``'s outputs for a batch ``x`` (inference mode)."""
+    if _config.get_config()["share_compiled"]:
+        compiled = _predictor(model)
+        if compiled is not None:
+            values = [v.value for v in model.variables]
+            return lambda x: compiled(values, x)
+    return model.predict_on_batch

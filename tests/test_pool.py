@@ -1,0 +1,308 @@
+"""Networks of one architecture share compiled training and prediction functions."""
+
+import ctypes
+import gc
+import sys
+import threading
+import warnings
+
+import keras
+import numpy as np
+import pytest
+from sklearn.exceptions import ConvergenceWarning
+
+import skdl
+from skdl import KerasClassifier, KerasRegressor, MLPRegressor, _pool
+
+
+def dropout_net(meta, units=16, dropout=0.2, activation="relu"):
+    return keras.Sequential(
+        [
+            keras.Input((meta["n_features_in_"],)),
+            keras.layers.Dense(units, activation=activation),
+            keras.layers.Dropout(dropout),
+            keras.layers.Dense(meta["n_outputs_"], activation=meta["out_activation_"]),
+        ]
+    )
+
+
+class Subclassed(keras.Model):
+    def __init__(self, units=4, **kwargs):
+        super().__init__(**kwargs)
+        self.hidden = keras.layers.Dense(units, activation="relu")
+        self.out = keras.layers.Dense(1)
+
+    def call(self, x):
+        return self.out(self.hidden(x))
+
+
+@pytest.fixture
+def data():
+    rng = np.random.RandomState(0)
+    X = rng.normal(size=(90, 5)).astype(np.float32)
+    y = X @ rng.normal(size=5) + 0.1 * rng.normal(size=90)
+    return X, y
+
+
+@pytest.fixture(autouse=True)
+def empty_pool():
+    _pool.clear()
+    yield
+    _pool.clear()
+
+
+class TrainedModel(keras.callbacks.Callback):
+    """Records the model that ``fit`` trained."""
+
+    def on_train_begin(self, logs=None):
+        self.trained = self.model
+
+
+def n_shared_trainers():
+    return sum(len(free) for free in _pool._trainers._items.values())
+
+
+def fit_regressor(X, y, share, **params):
+    params = {"epochs": 3, "validation_split": 0.2, "random_state": 0, **params}
+    with skdl.config_context(share_compiled=share):
+        reg = KerasRegressor(dropout_net, **params).fit(X, y)
+        return reg, reg.predict(X)
+
+
+def test_shared_training_gives_the_same_results_as_own_training(data):
+    X, y = data
+    own, expected = fit_regressor(X, y, share=False)
+    assert n_shared_trainers() == 0
+    for _ in range(2):  # the first fit compiles the trainer, the second reuses it
+        shared, predicted = fit_regressor(X, y, share=True)
+        np.testing.assert_array_equal(predicted, expected)
+        assert shared.history_ == own.history_
+    assert n_shared_trainers() == 1
+
+
+def test_shared_classifier_matches_own_training():
+    rng = np.random.RandomState(1)
+    X = rng.normal(size=(80, 4)).astype(np.float32)
+    y = np.array(["a", "b", "c", "d"])[rng.randint(0, 4, 80)]
+    probas = []
+    for share in (False, True, True):
+        with skdl.config_context(share_compiled=share):
+            clf = KerasClassifier(dropout_net, epochs=2, random_state=3).fit(X, y)
+            probas.append(clf.predict_proba(X))
+    np.testing.assert_array_equal(probas[1], probas[0])
+    np.testing.assert_array_equal(probas[2], probas[0])
+
+
+def test_fresh_networks_reuse_one_trainer_and_one_prediction_function(data):
+    X, y = data
+    trained = []
+    for seed in range(4):
+        spy = TrainedModel()
+        reg = KerasRegressor(dropout_net, epochs=1, random_state=seed).fit(X, y, callbacks=[spy])
+        reg.predict(X)
+        trained.append(spy.trained)
+        assert spy.trained is not reg.model_
+        assert spy.model is reg.model_  # the callback belongs to model_ after fit
+    assert all(model is trained[0] for model in trained)
+    assert n_shared_trainers() == 1
+    assert len(_pool._predictors) == 1
+
+
+def test_other_live_estimators_keep_their_weights(data):
+    X, y = data
+    first, _ = fit_regressor(X, y, share=True, random_state=1)
+    before = first.predict(X)
+    fit_regressor(X, y, share=True, random_state=2)
+    np.testing.assert_array_equal(first.predict(X), before)
+    # and the first can keep training from its own state
+    first.set_params(warm_start=True).fit(X, y)
+    assert first.n_iter_ == 6
+
+
+def test_learning_rates_share_a_trainer_and_keep_their_own_value(data):
+    X, y = data
+    results = {}
+    for share in (False, True):
+        for lr in (1e-3, 0.1):
+            _, results[share, lr] = fit_regressor(
+                X, y, share=share, optimizer__learning_rate=lr, validation_split=0.0
+            )
+    assert n_shared_trainers() == 1
+    for lr in (1e-3, 0.1):
+        np.testing.assert_array_equal(results[True, lr], results[False, lr])
+    assert not np.array_equal(results[True, 1e-3], results[True, 0.1])
+
+
+def test_warm_start_on_a_shared_trainer_continues_the_optimizer_state(data):
+    X, y = data
+    predictions = []
+    for share in (False, True):
+        with skdl.config_context(share_compiled=share):
+            reg = KerasRegressor(dropout_net, epochs=2, warm_start=True, random_state=0)
+            reg.fit(X, y).fit(X, y)
+            iterations = int(reg.model_.optimizer.iterations.numpy())
+            predictions.append(reg.predict(X))
+    assert iterations == 4 * int(np.ceil(len(X) / 32))
+    np.testing.assert_array_equal(predictions[1], predictions[0])
+
+
+def test_architecture_key_ignores_names_only():
+    meta = {"n_features_in_": 5, "n_outputs_": 1, "out_activation_": "linear"}
+    key = _pool.architecture_key(dropout_net(meta))
+    assert key is not None
+    assert _pool.architecture_key(dropout_net(meta)) == key  # other layer names
+    assert _pool.architecture_key(dropout_net(meta, units=17)) != key
+    assert _pool.architecture_key(dropout_net(meta, activation="tanh")) != key
+    assert _pool.architecture_key(dropout_net(meta, dropout=0.3)) != key
+    assert _pool.architecture_key(dropout_net(dict(meta, n_features_in_=6))) != key
+
+
+def test_compile_key_ignores_learning_rate_and_name_only():
+    meta = {"n_features_in_": 5, "n_outputs_": 1, "out_activation_": "linear"}
+
+    def compiled(**adam):
+        model = dropout_net(meta)
+        model.compile(optimizer=keras.optimizers.Adam(**adam), loss="mse")
+        return _pool.compile_key(model)
+
+    key = compiled()
+    assert key == compiled(learning_rate=0.5)
+    assert key != compiled(beta_1=0.5)
+    model = dropout_net(meta)
+    model.compile(optimizer="sgd", loss="mse")
+    assert _pool.compile_key(model) != key
+    model.compile(optimizer="adam", loss="mae")
+    assert _pool.compile_key(model) != key
+
+
+def test_lambda_layers_with_other_constants_are_not_shared(data):
+    X, y = data
+
+    def scaled(meta, scale=1.0):
+        factor = float(scale)
+        return keras.Sequential(
+            [
+                keras.Input((meta["n_features_in_"],)),
+                keras.layers.Lambda(lambda x: x * factor),
+                keras.layers.Dense(1),
+            ]
+        )
+
+    predictions = {}
+    for scale in (1.0, 100.0):
+        reg = KerasRegressor(scaled, scale=scale, epochs=1, random_state=0).fit(X, y)
+        with skdl.config_context(share_compiled=False):
+            expected = reg.predict(X)
+        np.testing.assert_array_equal(reg.predict(X), expected)
+        predictions[scale] = expected
+    assert not np.allclose(predictions[1.0], predictions[100.0])
+
+
+def test_subclassed_models_train_and_predict_on_their_own(data):
+    X, y = data
+    reg = KerasRegressor(lambda: Subclassed(), epochs=2, random_state=0).fit(X, y)
+    assert _pool.architecture_key(reg.model_) is None
+    assert n_shared_trainers() == 0
+    np.testing.assert_allclose(
+        reg.predict(X), reg.model_.predict(X, verbose=0).ravel(), rtol=1e-6, atol=1e-6
+    )
+
+
+def test_shared_prediction_equals_keras_predict(data):
+    X, y = data
+    reg = KerasRegressor(dropout_net, epochs=1, random_state=0).fit(X, y)
+    np.testing.assert_allclose(
+        reg.predict(X), reg.model_.predict(X, verbose=0).ravel(), rtol=1e-6, atol=1e-6
+    )
+
+
+def test_failed_fit_returns_the_trainer(data):
+    X, y = data
+    reg = KerasRegressor(dropout_net, epochs=3, optimizer="sgd", random_state=0)
+    with pytest.raises(ValueError, match="diverged"):
+        reg.set_params(optimizer__learning_rate=1e6).fit(X * 1e6, y * 1e6)
+    assert n_shared_trainers() == 1
+    reg.set_params(optimizer__learning_rate=1e-3).fit(X, y)
+    assert np.isfinite(reg.predict(X)).all()
+    assert n_shared_trainers() == 1
+
+
+def test_concurrent_fits_of_one_architecture(data):
+    X, y = data
+    expected = {seed: fit_regressor(X, y, share=False, random_state=seed)[1] for seed in (0, 1)}
+    results = {}
+
+    def fit(seed):
+        results[seed] = KerasRegressor(
+            dropout_net, epochs=3, validation_split=0.2, random_state=seed
+        ).fit(X, y)
+
+    threads = [threading.Thread(target=fit, args=(seed,)) for seed in (0, 1)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    for seed in (0, 1):
+        np.testing.assert_array_equal(results[seed].predict(X), expected[seed])
+
+
+def test_pool_keeps_at_most_shared_models(data):
+    X, y = data
+    with skdl.config_context(shared_models=2):
+        for units in (3, 4, 5):
+            KerasRegressor(dropout_net, units=units, epochs=1).fit(X, y)
+        assert n_shared_trainers() == 2
+    with skdl.config_context(shared_models=0):
+        KerasRegressor(dropout_net, units=6, epochs=1).fit(X, y)
+        assert n_shared_trainers() == 0
+
+
+def test_mlp_early_stopping_scores_the_weights_being_trained(data):
+    X, y = data
+    fitted = []
+    for share in (False, True):
+        with skdl.config_context(share_compiled=share):
+            mlp = MLPRegressor(
+                hidden_layer_sizes=(8,),
+                early_stopping=True,
+                max_iter=6,
+                n_iter_no_change=2,
+                random_state=0,
+            )
+            with warnings.catch_warnings():
+                warnings.simplefilter("ignore", ConvergenceWarning)
+                fitted.append(mlp.fit(X, y))
+    assert fitted[1].validation_scores_ == fitted[0].validation_scores_
+    np.testing.assert_array_equal(fitted[1].predict(X), fitted[0].predict(X))
+
+
+def resident_mb():
+    gc.collect()
+    ctypes.CDLL("libc.so.6").malloc_trim(0)
+    with open("/proc/self/status") as fh:
+        return next(int(line.split()[1]) / 1024 for line in fh if line.startswith("VmRSS:"))
+
+
+@pytest.mark.skipif(not sys.platform.startswith("linux"), reason="reads /proc and glibc")
+@pytest.mark.skipif(keras.backend.backend() != "tensorflow", reason="TensorFlow's caches")
+def test_memory_stays_flat_over_fresh_fits(data, monkeypatch):
+    # A loose guard, measured on Linux/TensorFlow: 32 fresh fits grow the process by
+    # ~5 MB; ~18 MB without clearing the kernel cache, ~150 MB without sharing.
+    monkeypatch.setattr(_pool, "KERNEL_CACHE_PERIOD", 8)
+    X, y = data
+    for _ in range(3):
+        KerasRegressor(hidden_layer_sizes=(30,), epochs=2).fit(X, y).predict(X)
+    before = resident_mb()
+    for _ in range(32):
+        KerasRegressor(hidden_layer_sizes=(30,), epochs=2).fit(X, y).predict(X)
+    assert resident_mb() - before < 12
+
+
+def test_clearing_the_kernel_cache_keeps_live_estimators_and_seeds(data, monkeypatch):
+    monkeypatch.setattr(_pool, "KERNEL_CACHE_PERIOD", 1)  # clear after every fresh network
+    X, y = data
+    first, expected = fit_regressor(X, y, share=True)
+    again, predicted = fit_regressor(X, y, share=True)
+    np.testing.assert_array_equal(predicted, expected)
+    np.testing.assert_array_equal(first.predict(X), expected)
+    assert again.history_ == first.history_

@@ -184,14 +184,23 @@ def _ensure_optimizer_built(model):
 
 def copy_variables(source, target):
     """Give ``target`` the values of ``source``'s variables (same architecture)."""
-    for src, dst in zip(source.variables, target.variables):
-        dst.assign(src.value)
+    sync = getattr(source, "jax_state_sync", None)
+    if sync is not None:  # during a JAX fit the trained values live in the trainer
+        sync()
+    _assign_all(source.variables, target.variables)
+
+
+def _assign_all(sources, targets):
+    # JAX variables hold arrays by reference, and a JAX fit deletes the arrays
+    # of the model it trains: each model must get its own copy
+    copy = keras().backend.backend() == "jax"
+    for src, dst in zip(sources, targets):
+        dst.assign(keras().ops.copy(src.value) if copy else src.value)
 
 
 def _copy_state(source, target):
     copy_variables(source, target)
-    for src, dst in zip(source.optimizer.variables, target.optimizer.variables):
-        dst.assign(src.value)
+    _assign_all(source.optimizer.variables, target.optimizer.variables)
 
 
 def _clone(model, compiled):
@@ -219,15 +228,30 @@ def _compatible(model, trainer):
     ) == len(trainer.optimizer.variables)
 
 
+def _build_for_fit(model, batch):
+    """Build ``model``'s loss, metrics and optimizer from one batch of data.
+
+    ``fit`` would otherwise draw a batch for this from its data iterator, which
+    on some backends takes a shuffle from the random stream: building first
+    makes a fresh network and a reused compiled one see the same shuffles.
+    """
+    try:
+        model._symbolic_build(data_batch=batch)
+    except Exception:  # leave it to ``fit``, which reports problems clearly
+        pass
+
+
 @contextlib.contextmanager
-def training_model(model):
+def training_model(model, batch):
     """The model on which to run ``fit`` for ``model`` (a compiled Keras model).
 
+    ``batch`` is ``(x, y, sample_weight)`` for one sample of the training data.
     Inside the block the returned trainer holds ``model``'s variables and
     optimizer state; when the block ends without error, ``model`` receives
     the trained state and the trainer goes back to the pool. On error
     ``model`` is left as it was.
     """
+    _build_for_fit(model, batch)
     key = None
     if _config.get_config()["share_compiled"] and getattr(model, "optimizer", None):
         arch, comp = architecture_key(model), compile_key(model)
@@ -242,6 +266,7 @@ def training_model(model):
         yield model
         return
     try:
+        _build_for_fit(trainer, batch)
         _copy_state(model, trainer)
         yield trainer
         _copy_state(trainer, model)

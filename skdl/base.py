@@ -309,7 +309,10 @@ class BaseKerasEstimator(BaseEstimator):
             steps_for_callbacks(
                 self.model_, fit_kwargs["callbacks"], route(self.get_params(), "compile")
             )
-            with _pool.training_model(self.model_) as trainer:
+            batch = _keras.keras().tree.map_structure(
+                lambda a: None if a is None else a[:1], (X_keras, y_keras, sample_weight)
+            )
+            with _pool.training_model(self.model_, batch) as trainer:
                 history = trainer.fit(X_keras, y_keras, sample_weight=sample_weight, **fit_kwargs)
             for callback in fit_kwargs["callbacks"]:
                 # they trained a shared compiled copy; afterwards they belong to model_

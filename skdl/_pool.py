@@ -316,7 +316,11 @@ def _compiled_call(reference):
     if backend == "tensorflow":
         import tensorflow as tf
 
-        return tf.function(call, reduce_retracing=True)
+        function = tf.function(call, reduce_retracing=True)
+        # TensorFlow counts traces per code object, so every architecture's first
+        # call would count as a retrace of one function and log a warning
+        function._omit_frequent_tracing_warning = True
+        return function
     if backend == "jax":
         import jax
 

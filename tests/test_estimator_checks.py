@@ -34,6 +34,7 @@ def expected_failed_checks(estimator):
 @parametrize_with_checks(
     [KerasClassifier(**SMALL), KerasRegressor(**SMALL)],
     expected_failed_checks=expected_failed_checks,
+    xfail_strict=True,
 )
 def test_sklearn_compatible_estimator(estimator, check):
     check(estimator)

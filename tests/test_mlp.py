@@ -31,6 +31,7 @@ CHECKED = dict(hidden_layer_sizes=(16,), max_iter=30, learning_rate_init=0.02, r
             "tests/test_estimator_checks.py::test_sample_weight_equivalence_float32"
         )
     },
+    xfail_strict=True,
 )
 def test_sklearn_compatible_estimator(estimator, check):
     with warnings.catch_warnings():

@@ -18,7 +18,14 @@ from sklearn.utils.estimator_checks import parametrize_with_checks
 
 from skdl import WideAndDeepClassifier, WideAndDeepRegressor
 
-CHECKED = dict(hidden_layer_sizes=(16,), epochs=30, random_state=0, optimizer__learning_rate=0.02)
+# batches of 16: the sample-weight check sees one batch per epoch weighted, two repeated
+CHECKED = dict(
+    hidden_layer_sizes=(16,),
+    epochs=30,
+    batch_size=16,
+    random_state=0,
+    optimizer__learning_rate=0.02,
+)
 
 
 @parametrize_with_checks(
@@ -29,6 +36,7 @@ CHECKED = dict(hidden_layer_sizes=(16,), epochs=30, random_state=0, optimizer__l
             "tests/test_estimator_checks.py::test_sample_weight_equivalence_float32"
         )
     },
+    xfail_strict=True,
 )
 def test_sklearn_compatible_estimator(estimator, check):
     check(estimator)

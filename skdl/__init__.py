@@ -11,8 +11,10 @@ from ._config import config_context, get_config, set_config
 __version__ = "0.1.0"
 
 _PUBLIC = {
+    "AutoencoderTransformer": "skdl.autoencoder",
     "KerasClassifier": "skdl.classifier",
     "KerasRegressor": "skdl.regressor",
+    "KerasTransformer": "skdl.transformer",
     "MLPClassifier": "skdl.mlp",
     "MLPRegressor": "skdl.mlp",
     "WideAndDeepClassifier": "skdl.wide_deep",

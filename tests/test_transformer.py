@@ -1,0 +1,468 @@
+"""KerasTransformer and AutoencoderTransformer: encoders and autoencoders as transformers."""
+
+import pickle
+
+import keras
+import numpy as np
+import pandas as pd
+import pytest
+from sklearn.base import clone
+from sklearn.datasets import load_digits
+from sklearn.decomposition import PCA
+from sklearn.linear_model import LogisticRegression
+from sklearn.model_selection import GridSearchCV
+from sklearn.pipeline import make_pipeline
+from sklearn.preprocessing import StandardScaler
+from sklearn.utils.estimator_checks import parametrize_with_checks
+
+from skdl import AutoencoderTransformer, KerasTransformer
+
+# batch_size=16: the 15 rows of check_sample_weight_equivalence_on_dense_data make
+# one batch, their 27 repetitions two (see expected_failed_checks)
+CHECKED = [
+    KerasTransformer(
+        hidden_layer_sizes=(8,), output_layer=0, batch_size=16, epochs=5, random_state=0
+    ),
+    AutoencoderTransformer(hidden_layer_sizes=(8,), batch_size=16, epochs=5, random_state=0),
+]
+
+
+def expected_failed_checks(estimator):
+    """``check_sample_weight_equivalence_on_dense_data`` fits 15 rows with integer
+    weights and, separately, the 27 rows they repeat, and compares the outputs at
+    float64 tolerance (rtol=1e-7). In mini-batches of 16 the weighted fit takes one
+    step per epoch and the repeated fit two, so the two networks differ (and
+    Keras computes in float32). Integer weights equal repeated rows for full-batch
+    training at float32 tolerance, which ``test_sample_weight_equivalence_float32``
+    checks, as for the other estimators."""
+    return {
+        "check_sample_weight_equivalence_on_dense_data": (
+            "mini-batches of 16: the repeated rows take two steps per epoch, the "
+            "weighted rows one; see test_sample_weight_equivalence_float32"
+        )
+    }
+
+
+@parametrize_with_checks(CHECKED, expected_failed_checks=expected_failed_checks, xfail_strict=True)
+def test_sklearn_compatible_transformer(estimator, check):
+    check(estimator)
+
+
+@pytest.fixture(scope="module")
+def data():
+    """Standardised data that lie near a 2-D subspace of 6-D space."""
+    rng = np.random.RandomState(0)
+    codes = rng.normal(size=(200, 2))
+    X = codes @ rng.normal(size=(2, 6)) + 0.05 * rng.normal(size=(200, 6))
+    return StandardScaler().fit_transform(X)
+
+
+def build_autoencoder(meta, code_size=2):
+    n_features = meta["n_features_in_"]
+    return keras.Sequential(
+        [
+            keras.Input((n_features,)),
+            keras.layers.Dense(16, activation="tanh", name="hidden"),
+            keras.layers.Dense(code_size, name="code"),
+            keras.layers.Dense(16, activation="tanh"),
+            keras.layers.Dense(n_features),
+        ]
+    )
+
+
+FAST = dict(epochs=40, random_state=0, optimizer__learning_rate=0.01)  # to learn
+QUICK = dict(epochs=3, random_state=0)  # to check the mechanics
+
+
+@pytest.mark.parametrize("Estimator", [KerasTransformer, AutoencoderTransformer])
+def test_sample_weight_equivalence_float32(Estimator, data):
+    """Integer weights equal repeated rows for full-batch training, at float32 tolerance."""
+    X = data[:40]
+    weights = np.random.RandomState(1).randint(0, 3, size=40)
+    X_rep = np.repeat(X, weights, axis=0)
+    params = dict(hidden_layer_sizes=(8,), epochs=10, shuffle=False, random_state=0)
+    weighted = Estimator(batch_size=len(X), **params).fit(X, sample_weight=weights)
+    repeated = Estimator(batch_size=len(X_rep), **params).fit(X_rep)
+    np.testing.assert_allclose(
+        weighted.transform(data[40:60]), repeated.transform(data[40:60]), rtol=1e-4, atol=1e-5
+    )
+    uniform = Estimator(batch_size=len(X), **params).fit(X)
+    assert not np.allclose(uniform.transform(data[40:60]), weighted.transform(data[40:60]))
+
+
+def test_unsupervised_fit_reconstructs_X(data):
+    ae = KerasTransformer(build_autoencoder, output_layer="code", **FAST).fit(data)
+    assert ae.n_outputs_ == data.shape[1]
+    codes = ae.transform(data)
+    assert codes.shape == (200, 2) and codes.dtype == np.float64
+    reconstruction = ae.inverse_transform(codes)
+    assert reconstruction.shape == data.shape and reconstruction.dtype == np.float64
+    # the whole network maps X to its reconstruction
+    np.testing.assert_allclose(
+        reconstruction, ae.model_.predict(data, verbose=0), rtol=1e-4, atol=1e-5
+    )
+    assert np.mean((reconstruction - data) ** 2) < 0.1 * np.var(data)
+
+
+def test_supervised_fit_learns_y(data):
+    y = data[:, :2] @ np.array([1.0, -2.0])
+    est = KerasTransformer(hidden_layer_sizes=(16,), **FAST).fit(data, y)
+    assert est.n_outputs_ == 1
+    prediction = est.transform(data)
+    assert prediction.shape == (200, 1)
+    assert np.mean((prediction[:, 0] - y) ** 2) < 0.1 * np.var(y)
+    # the hidden layer gives learned features; the layers after it predict y, not X
+    est.set_params(output_layer=0, epochs=1).fit(data, y)
+    assert est.transform(data).shape == (200, 16)
+    with pytest.raises(ValueError, match="predict the 1 column.*not the 6 features of X"):
+        est.inverse_transform(est.transform(data))
+
+
+def test_denoising_autoencoder(data):
+    """Fitted on (X_noisy, X), the layers after the code reconstruct X: they decode."""
+    noisy = data + 0.3 * np.random.RandomState(1).normal(size=data.shape)
+    est = KerasTransformer(build_autoencoder, output_layer="code", **FAST).fit(noisy, data)
+    denoised = est.inverse_transform(est.transform(noisy))
+    assert denoised.shape == data.shape
+    assert np.mean((denoised - data) ** 2) < np.mean((noisy - data) ** 2)
+
+
+def test_supervised_param(data):
+    y = data[:, 0]
+    # False: y is ignored, as a Pipeline hands it to every step
+    ignored = KerasTransformer(build_autoencoder, supervised=False, **QUICK).fit(data, y)
+    plain = KerasTransformer(build_autoencoder, **QUICK).fit(data)
+    np.testing.assert_array_equal(ignored.transform(data), plain.transform(data))
+    with pytest.raises(ValueError, match="supervised=True, which needs targets"):
+        KerasTransformer(supervised=True, epochs=1).fit(data)
+    # "auto" with an autoencoder's y: the error suggests supervised=False
+    with pytest.raises(ValueError, match="set supervised=False"):
+        KerasTransformer(build_autoencoder, epochs=1).fit(data, y)
+    with pytest.raises(ValueError, match="supervised"):
+        KerasTransformer(supervised="yes").fit(data)
+
+
+def test_non_numeric_y_suggests_an_autoencoder(data):
+    labels = np.where(data[:, 0] > 0, "big", "small")
+    with pytest.raises(ValueError, match="non-numeric values such as 'small'.*supervised=False"):
+        KerasTransformer(epochs=1).fit(data, labels)
+    with pytest.raises(ValueError, match="such as 'small'"):  # object dtype, as from pandas
+        KerasTransformer(epochs=1).fit(data, pd.Series(labels, dtype=object))
+    assert KerasTransformer(supervised=False, **QUICK).fit(data, labels).n_outputs_ == 6
+
+
+def test_default_network_is_an_autoencoder(data):
+    est = KerasTransformer(hidden_layer_sizes=(3,), epochs=1, random_state=0).fit(data)
+    assert [layer.units for layer in est.model_.layers] == [3, 6]
+    assert est.model_.layers[-1].get_config()["activation"] == "linear"
+    assert est.transform(data).shape == data.shape  # output_layer=None: the reconstruction
+    with pytest.raises(ValueError, match="output_layer=None.*Set output_layer"):
+        est.inverse_transform(data)
+
+
+def test_output_layer_by_name_and_index(data):
+    params = dict(epochs=2, random_state=0)
+    by_name = KerasTransformer(build_autoencoder, output_layer="hidden", **params).fit(data)
+    by_index = KerasTransformer(build_autoencoder, output_layer=0, **params).fit(data)
+    by_negative = KerasTransformer(build_autoencoder, output_layer=-4, **params).fit(data)
+    expected = by_name.transform(data)
+    assert expected.shape == (200, 16)
+    np.testing.assert_array_equal(by_index.transform(data), expected)
+    np.testing.assert_array_equal(by_negative.transform(data), expected)
+    # the code layer is the output of the layer, as Keras computes it
+    code = keras.Model(by_name.model_.inputs, by_name.model_.get_layer("hidden").output)
+    np.testing.assert_allclose(expected, code.predict(data, verbose=0), rtol=1e-5, atol=1e-6)
+
+
+def test_keras_model_instance_keeps_its_layer_names(data):
+    model = build_autoencoder({"n_features_in_": 6})
+    est = KerasTransformer(model, output_layer="code", **QUICK).fit(data)
+    assert est.model_ is not model and est.transform(data).shape == (200, 2)
+    assert est.inverse_transform(est.transform(data)).shape == data.shape
+
+
+def build_functional(meta):
+    inputs = keras.Input((meta["n_features_in_"],))
+    code = keras.layers.Dense(2, name="code")(inputs)
+    outputs = keras.layers.Dense(meta["n_features_in_"])(code)
+    return keras.Model(inputs, outputs)
+
+
+def test_functional_model_and_its_decoder(data):
+    est = KerasTransformer(build_functional, output_layer="code", **QUICK).fit(data)
+    assert [layer.name for layer in est.model_.layers][1] == "code"
+    codes = est.transform(data)
+    np.testing.assert_allclose(
+        est.inverse_transform(codes), est.model_.predict(data, verbose=0), rtol=1e-4, atol=1e-5
+    )
+    restored = pickle.loads(pickle.dumps(est))
+    np.testing.assert_array_equal(restored.inverse_transform(codes), est.inverse_transform(codes))
+
+
+def test_bad_output_layer_names_the_layers(data):
+    with pytest.raises(ValueError, match=r"output_layer='nope'.*\['hidden', 'code'"):
+        KerasTransformer(build_autoencoder, output_layer="nope", epochs=1).fit(data)
+    with pytest.raises(ValueError, match="output_layer=7 is out of range.*4 layers"):
+        KerasTransformer(build_autoencoder, output_layer=7, epochs=1).fit(data)
+    with pytest.raises(ValueError, match="output_layer"):
+        KerasTransformer(output_layer=1.5).fit(data)
+
+
+def test_decoder_errors(data):
+    last = KerasTransformer(build_autoencoder, output_layer=-1, epochs=1).fit(data)
+    assert last.transform(data).shape == data.shape
+    with pytest.raises(ValueError, match="last layer"):
+        last.inverse_transform(data)
+
+    def build_skip(meta):
+        inputs = keras.Input((meta["n_features_in_"],))
+        hidden = keras.layers.Dense(4, name="hidden")(inputs)
+        code = keras.layers.Dense(2, name="code")(hidden)
+        joined = keras.layers.Concatenate()([code, hidden])
+        return keras.Model(inputs, keras.layers.Dense(meta["n_features_in_"])(joined))
+
+    skip = KerasTransformer(build_skip, output_layer="code", epochs=1).fit(data)
+    assert skip.transform(data).shape == (200, 2)  # the encoder works
+    with pytest.raises(ValueError, match="skip connections"):
+        skip.inverse_transform(skip.transform(data))
+
+    ae = KerasTransformer(build_autoencoder, output_layer="code", epochs=1).fit(data)
+    with pytest.raises(ValueError, match="codes of 2 features"):
+        ae.inverse_transform(data)
+
+
+def test_subclassed_model_cannot_be_cut(data):
+    class Autoencoder(keras.Model):
+        def __init__(self, n_features):
+            super().__init__()
+            self.code = keras.layers.Dense(2)
+            self.out = keras.layers.Dense(n_features)
+
+        def call(self, x):
+            return self.out(self.code(x))
+
+    def build(meta):
+        return Autoencoder(meta["n_features_in_"])
+
+    whole = KerasTransformer(build, epochs=1).fit(data)  # output_layer=None works
+    assert whole.transform(data).shape == data.shape
+    with pytest.raises(ValueError, match="subclassed keras.Model"):
+        KerasTransformer(build, output_layer=0, epochs=1).fit(data)
+
+
+def test_autoencoder_reconstructs_better_than_the_variance(data):
+    ae = AutoencoderTransformer(encoding_dim=2, **FAST).fit(data)
+    assert [layer.name for layer in ae.model_.layers] == ["encoding", "reconstruction"]
+    codes = ae.transform(data)
+    assert codes.shape == (200, 2)
+    error = np.mean((ae.inverse_transform(codes) - data) ** 2)
+    assert error < 0.1 * np.var(data)
+
+
+def test_autoencoder_layers_mirror_hidden_sizes(data):
+    ae = AutoencoderTransformer(3, hidden_layer_sizes=(8, 4), activation="tanh", epochs=1)
+    ae.fit(data)
+    assert [(layer.name, layer.units) for layer in ae.model_.layers] == [
+        ("encoder_0", 8),
+        ("encoder_1", 4),
+        ("encoding", 3),
+        ("decoder_0", 4),
+        ("decoder_1", 8),
+        ("reconstruction", 6),
+    ]
+    assert ae.model_.get_layer("encoder_0").get_config()["activation"] == "tanh"
+    assert ae.model_.get_layer("encoding").get_config()["activation"] == "linear"
+    one_layer = AutoencoderTransformer(hidden_layer_sizes=5, epochs=1).fit(data)
+    assert [layer.units for layer in one_layer.model_.layers] == [5, 2, 5, 6]
+    # scikit-learn's MLP names of activations work as in the MLP presets
+    logistic = AutoencoderTransformer(hidden_layer_sizes=4, activation="logistic", epochs=1)
+    assert logistic.fit(data).model_.layers[0].get_config()["activation"] == "sigmoid"
+
+
+def test_autoencoder_ignores_y(data):
+    with_y = AutoencoderTransformer(**QUICK).fit(data, np.arange(200))
+    without = AutoencoderTransformer(**QUICK).fit(data)
+    np.testing.assert_array_equal(with_y.transform(data), without.transform(data))
+
+
+def test_autoencoder_params(data):
+    ae = AutoencoderTransformer(optimizer__learning_rate=0.01)
+    params = ae.get_params()
+    assert sorted(params) == sorted(
+        [
+            "encoding_dim", "hidden_layer_sizes", "activation", "optimizer", "loss",
+            "metrics", "batch_size", "epochs", "validation_split", "callbacks", "shuffle",
+            "verbose", "random_state", "warm_start", "optimizer__learning_rate",
+        ]
+    )  # fmt: skip
+    assert clone(ae).get_params() == params
+    for bad, match in [
+        (dict(encoding_dim=0), "encoding_dim"),
+        (dict(hidden_layer_sizes=(8, 0)), "hidden_layer_sizes must hold positive"),
+        (dict(activation="nope"), "activation='nope' is not an activation"),
+        (dict(n_hidden=2), "n_hidden"),
+    ]:
+        with pytest.raises(ValueError, match=match):
+            AutoencoderTransformer(epochs=1, **bad).fit(data)
+
+
+def test_clone_and_pickle_round_trip(data):
+    for est in [
+        AutoencoderTransformer(hidden_layer_sizes=(8,), **QUICK),
+        KerasTransformer(build_autoencoder, output_layer="code", **QUICK),
+    ]:
+        fitted = clone(est).fit(data)
+        assert clone(fitted).get_params() == est.get_params()
+        assert "model_" not in clone(fitted).__dict__
+        restored = pickle.loads(pickle.dumps(fitted))
+        codes = fitted.transform(data)
+        np.testing.assert_array_equal(restored.transform(data), codes)
+        np.testing.assert_array_equal(
+            restored.inverse_transform(codes), fitted.inverse_transform(codes)
+        )
+        # the restored encoder still shares its weights with the network
+        restored.model_.set_weights([0 * w for w in restored.model_.get_weights()])
+        np.testing.assert_array_equal(restored.transform(data), 0)
+    # output_layer=None: the restored transformer returns the network's output
+    whole = KerasTransformer(hidden_layer_sizes=(4,), **QUICK).fit(data)
+    restored = pickle.loads(pickle.dumps(whole))
+    assert restored.encoder_ is restored.model_ and restored.decoder_ is None
+    np.testing.assert_array_equal(restored.transform(data), whole.transform(data))
+
+
+def test_random_state_reproducibility(data):
+    first = AutoencoderTransformer(hidden_layer_sizes=(8,), epochs=3, random_state=1).fit(data)
+    second = AutoencoderTransformer(hidden_layer_sizes=(8,), epochs=3, random_state=1).fit(data)
+    other = AutoencoderTransformer(hidden_layer_sizes=(8,), epochs=3, random_state=2).fit(data)
+    np.testing.assert_array_equal(first.transform(data), second.transform(data))
+    assert not np.allclose(first.transform(data), other.transform(data))
+
+
+def test_warm_start_and_partial_fit_keep_training(data):
+    ae = AutoencoderTransformer(warm_start=True, epochs=2, random_state=0).fit(data)
+    ae.fit(data)
+    assert ae.n_iter_ == 4 and len(ae.history_["loss"]) == 4
+    ae.partial_fit(data)
+    assert ae.n_iter_ == 5
+    supervised = KerasTransformer(epochs=1, warm_start=True).fit(data, data[:, 0])
+    with pytest.raises(ValueError, match="fitted with y"):
+        supervised.fit(data)
+    # a y given to a warm autoencoder is an error, not silently ignored
+    with pytest.raises(ValueError, match="fitted without y.*supervised=False"):
+        KerasTransformer(epochs=1, warm_start=True).fit(data).fit(data, data[:, 0])
+
+
+def test_warm_fits_keep_the_sub_models(data):
+    """Continued training reuses encoder_ and decoder_ (no new graph on the layers
+    at each call), and they see the new weights; a new output_layer cuts anew."""
+    est = KerasTransformer(build_autoencoder, output_layer="code", warm_start=True, **QUICK)
+    est.fit(data)
+    encoder, decoder = est.encoder_, est.decoder_
+    codes = est.transform(data)
+    est.partial_fit(data)
+    est.fit(data)
+    assert est.encoder_ is encoder and est.decoder_ is decoder
+    assert not np.allclose(est.transform(data), codes)
+    np.testing.assert_allclose(
+        est.inverse_transform(est.transform(data)),
+        est.model_.predict(data, verbose=0),
+        rtol=1e-4,
+        atol=1e-5,
+    )
+    est.set_params(output_layer="hidden").fit(data)
+    assert est.encoder_ is not encoder and est.transform(data).shape == (200, 16)
+
+
+def test_validation_data_of_an_autoencoder(data):
+    ae = AutoencoderTransformer(epochs=2, random_state=0)
+    ae.fit(data[:150], validation_data=(data[150:], None))
+    assert len(ae.history_["val_loss"]) == 2
+
+
+def test_feature_names_and_pandas_output(data):
+    frame = pd.DataFrame(data, columns=[f"x{i}" for i in range(6)])
+    ae = AutoencoderTransformer(encoding_dim=3, epochs=2, random_state=0).fit(frame)
+    names = ae.get_feature_names_out()
+    assert names.tolist() == ["autoencodertransformer0", "autoencodertransformer1",
+                              "autoencodertransformer2"]  # fmt: skip
+    assert ae.get_feature_names_out(frame.columns).tolist() == names.tolist()
+    with pytest.raises(ValueError, match="input_features"):
+        ae.get_feature_names_out(["a", "b", "c", "d", "e", "f"])
+    expected = ae.transform(frame)
+    out = ae.set_output(transform="pandas").transform(frame)
+    assert isinstance(out, pd.DataFrame) and out.columns.tolist() == names.tolist()
+    np.testing.assert_array_equal(out.to_numpy(), expected)
+    assert isinstance(ae.fit_transform(frame), pd.DataFrame)
+    # and inverse_transform takes that DataFrame back
+    assert ae.inverse_transform(out).shape == (200, 6)
+    kt = KerasTransformer(hidden_layer_sizes=(4,), output_layer=0, epochs=1).fit(data)
+    assert kt.get_feature_names_out().tolist() == [f"kerastransformer{i}" for i in range(4)]
+
+
+def test_predict_batch_size_routing(data, monkeypatch):
+    from skdl import _keras
+
+    ae = AutoencoderTransformer(encoding_dim=3, epochs=2, random_state=0).fit(data)
+    expected = ae.inverse_transform(ae.transform(data))
+    sizes = []
+
+    def spy(model, X, batch_size):
+        sizes.append(batch_size)
+        return predict_batched(model, X, batch_size)
+
+    predict_batched = _keras.predict_batched
+    monkeypatch.setattr(_keras, "predict_batched", spy)
+    ae.set_params(predict__batch_size=7)
+    result = ae.inverse_transform(ae.transform(data))
+    assert sizes == [7, 7]
+    np.testing.assert_allclose(result, expected, rtol=1e-5, atol=1e-6)
+
+
+@pytest.fixture(scope="module")
+def digits():
+    X, y = load_digits(return_X_y=True)
+    return X[:600], y[:600]
+
+
+def test_pipeline_with_a_classifier(digits):
+    X, y = digits
+    pipe = make_pipeline(
+        StandardScaler(),
+        AutoencoderTransformer(encoding_dim=16, **FAST),
+        LogisticRegression(max_iter=500),
+    )
+    pipe.fit(X[:400], y[:400])  # the pipeline hands y to the autoencoder, which ignores it
+    pca = make_pipeline(StandardScaler(), PCA(16), LogisticRegression(max_iter=500))
+    pca.fit(X[:400], y[:400])
+    # a linear autoencoder learns PCA's subspace: the codes classify as well
+    assert pipe.score(X[400:], y[400:]) > pca.score(X[400:], y[400:]) - 0.05
+    assert pipe[1].transform(pipe[0].transform(X[:5])).shape == (5, 16)
+
+
+def test_grid_search_over_encoding_dim(digits):
+    X, y = digits
+    pipe = make_pipeline(
+        StandardScaler(),
+        AutoencoderTransformer(epochs=5, random_state=0),
+        LogisticRegression(max_iter=300),
+    )
+    search = GridSearchCV(pipe, {"autoencodertransformer__encoding_dim": [2, 16]}, cv=2)
+    search.fit(X[:300], y[:300])
+    assert search.best_params_ == {"autoencodertransformer__encoding_dim": 16}
+    assert search.best_estimator_[1].transform(np.zeros((1, 64))).shape == (1, 16)
+
+
+def test_no_keras_on_import_or_clone():
+    import subprocess
+    import sys
+
+    code = (
+        "import pickle, sys\nfrom sklearn.base import clone\n"
+        "from skdl import AutoencoderTransformer, KerasTransformer\n"
+        "for est in (AutoencoderTransformer(), KerasTransformer(output_layer=0)):\n"
+        "    pickle.loads(pickle.dumps(clone(est))).get_params()\n"
+        "print(sorted(m for m in ('keras', 'tensorflow') if m in sys.modules))"
+    )
+    result = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True)
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.strip() == "[]"

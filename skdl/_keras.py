@@ -7,11 +7,14 @@ import threading
 
 import numpy as np
 
+from ._threads import limit_worker_threads
+
 
 def keras():
     """Import Keras on first use and return the module."""
     import keras as _keras_module
 
+    limit_worker_threads()
     return _keras_module
 
 
@@ -63,9 +66,33 @@ def seeded(seed):
     if seed is None:
         yield
         return
-    with _SEEDED_LOCK, preserved_random_state():
+    with _SEEDED_LOCK, preserved_random_state(), _own_python_random(int(seed)):
         keras().utils.set_random_seed(int(seed))
         yield
+
+
+@contextlib.contextmanager
+def _own_python_random(seed):
+    """Keras draws its default seeds from ``random.Random(seed)`` in the block.
+
+    Keras takes the seeds of weight initializers from Python's global
+    ``random`` stream, which every thread of the process shares: other threads
+    (a Dask worker's event loop, for one) draw from it at any time. The private
+    stream starts where ``random.seed(seed)`` puts the global one, so the
+    results are the same as without other threads.
+    """
+    try:
+        from keras.src.random import seed_generator
+
+        shared = seed_generator.python_random
+    except (ImportError, AttributeError):  # another Keras layout: nothing to swap
+        yield
+        return
+    seed_generator.python_random = random.Random(seed)
+    try:
+        yield
+    finally:
+        seed_generator.python_random = shared
 
 
 def _tf_global_seed():

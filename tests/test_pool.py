@@ -219,7 +219,9 @@ def test_shared_prediction_equals_keras_predict(data):
 @pytest.mark.skipif(keras.backend.backend() != "tensorflow", reason="TensorFlow's warning")
 def test_new_architectures_do_not_log_retracing_warnings(data, caplog):
     X, y = data
-    fitted = [KerasRegressor(dropout_net, units=units, epochs=1).fit(X, y) for units in range(2, 9)]
+    fitted = [
+        KerasRegressor(dropout_net, units=units, epochs=1).fit(X, y) for units in range(2, 9)
+    ]
     caplog.clear()
     for reg in fitted:
         reg.predict(X)

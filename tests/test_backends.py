@@ -1,0 +1,51 @@
+"""A core subset of the test suite on Keras' other backends, each in a fresh process.
+
+Keras chooses its backend once per process, from ``KERAS_BACKEND``: the subset
+runs in a subprocess with the variable set, for each installed backend that this
+run is not already using. Tests of TensorFlow's own behaviour are marked to skip
+there. This file is not part of the subset, so the subprocess starts no other.
+"""
+
+import importlib.util
+import os
+import subprocess
+import sys
+
+import keras
+import pytest
+
+ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
+
+# estimators, shared compiled functions, reproducibility, saving, training loop
+CORE = [
+    "tests/test_classifier.py",
+    "tests/test_regressor.py",
+    "tests/test_mlp.py",
+    "tests/test_pool.py",
+    "tests/test_determinism.py",
+    "tests/test_persistence.py",
+    "tests/test_training.py",
+    "tests/test_base.py",
+    "tests/test_compile.py",
+    "tests/test_targets.py",
+]
+# long comparisons with scikit-learn that depend on no backend-specific code
+DESELECTED = "not drop_in_replacement_reaches_comparable_scores"
+
+
+@pytest.mark.parametrize("backend", ["jax", "torch"])
+def test_core_suite_on_backend(backend):
+    if importlib.util.find_spec(backend) is None:
+        pytest.skip(f"{backend} is not installed")
+    if keras.backend.backend() == backend:
+        pytest.skip(f"this run already uses the {backend} backend")
+    env = {k: v for k, v in os.environ.items() if not k.startswith("PYTEST_")}
+    result = subprocess.run(
+        [sys.executable, "-m", "pytest", "-q", "-p", "no:cacheprovider", "-k", DESELECTED, *CORE],
+        cwd=ROOT,
+        env={**env, "KERAS_BACKEND": backend},
+        capture_output=True,
+        text=True,
+        timeout=1200,
+    )
+    assert result.returncode == 0, result.stdout[-6000:] + result.stderr[-2000:]

@@ -1,0 +1,280 @@
+"""Searches and cross-validation in worker processes: joblib's loky pool and Dask.
+
+``test_meta_estimators`` checks a ``GridSearchCV`` of ``KerasRegressor`` with
+``n_jobs=2``; here every estimator family goes through the three model-selection
+tools, the workers' TensorFlow threads are checked, and the Hands-On ML search
+runs on a local Dask cluster.
+"""
+
+import json
+import os
+import random
+import subprocess
+import sys
+import threading
+import time
+
+import joblib
+import keras
+import numpy as np
+import pytest
+from scipy.stats import loguniform, reciprocal
+from sklearn.datasets import make_classification, make_regression
+from sklearn.model_selection import GridSearchCV, RandomizedSearchCV, cross_val_score
+
+from skdl import (
+    KerasClassifier,
+    KerasRegressor,
+    MLPClassifier,
+    MLPRegressor,
+    WideAndDeepRegressor,
+    _threads,
+)
+
+ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
+TF_ONLY = pytest.mark.skipif(
+    keras.backend.backend() != "tensorflow", reason="TensorFlow's thread pools"
+)
+
+
+def classification():
+    return make_classification(n_samples=80, n_features=5, n_informative=3, random_state=0)
+
+
+def regression():
+    X, y = make_regression(n_samples=80, n_features=6, noise=1, random_state=0)
+    return X, y / 100
+
+
+# estimator, data, one search grid, and the search that uses it
+CASES = {
+    "KerasClassifier": (
+        KerasClassifier(hidden_layer_sizes=(8,), epochs=2, random_state=0),
+        classification,
+        GridSearchCV,
+        {"optimizer__learning_rate": [0.003, 0.03]},
+    ),
+    "KerasRegressor": (
+        KerasRegressor(hidden_layer_sizes=(8,), epochs=2, random_state=0),
+        regression,
+        RandomizedSearchCV,
+        {"optimizer__learning_rate": loguniform(1e-3, 1e-1)},
+    ),
+    "MLPClassifier": (
+        MLPClassifier((8,), max_iter=2, random_state=0),
+        classification,
+        RandomizedSearchCV,
+        {"learning_rate_init": loguniform(1e-3, 1e-1), "alpha": [1e-4, 1e-2]},
+    ),
+    "MLPRegressor": (
+        MLPRegressor(hidden_layer_sizes=(8,), max_iter=2, random_state=0),
+        regression,
+        GridSearchCV,
+        {"learning_rate_init": [0.003, 0.03]},
+    ),
+    "WideAndDeepRegressor": (
+        WideAndDeepRegressor(
+            wide_features=slice(0, 4), deep_features=slice(2, 6), hidden_layer_sizes=(8,),
+            epochs=2, random_state=0,
+        ),
+        regression,
+        RandomizedSearchCV,
+        {"optimizer__learning_rate": loguniform(1e-3, 1e-1)},
+    ),
+}  # fmt: skip
+
+
+def search(name, n_jobs):
+    estimator, data, search_cls, grid = CASES[name]
+    X, y = data()
+    options = {"n_iter": 2, "random_state": 0} if search_cls is RandomizedSearchCV else {}
+    searcher = search_cls(estimator, grid, cv=2, n_jobs=n_jobs, error_score="raise", **options)
+    return searcher.fit(X, y)
+
+
+@pytest.mark.filterwarnings("ignore::sklearn.exceptions.ConvergenceWarning")
+@pytest.mark.parametrize("name", CASES)
+def test_search_results_do_not_depend_on_n_jobs(name):
+    serial, parallel = search(name, n_jobs=1), search(name, n_jobs=2)
+    assert serial.cv_results_["params"] == parallel.cv_results_["params"]
+    for key in ("split0_test_score", "split1_test_score", "mean_test_score"):
+        np.testing.assert_allclose(
+            serial.cv_results_[key], parallel.cv_results_[key], rtol=1e-5, err_msg=key
+        )
+    assert serial.best_params_ == parallel.best_params_
+
+
+@pytest.mark.filterwarnings("ignore::sklearn.exceptions.ConvergenceWarning")
+@pytest.mark.parametrize("name", CASES)
+def test_cross_val_score_does_not_depend_on_n_jobs(name):
+    estimator, data, _, _ = CASES[name]
+    X, y = data()
+    serial, parallel = (cross_val_score(estimator, X, y, cv=3, n_jobs=n) for n in (1, 2))
+    np.testing.assert_allclose(serial, parallel, rtol=1e-5)
+
+
+def test_seeded_fits_ignore_other_threads_drawing_from_random():
+    """A Dask worker's event loop draws from Python's ``random`` while a task
+    fits: the weights Keras initialises from that stream must not change."""
+    X, y = regression()
+    reg = KerasRegressor(hidden_layer_sizes=(8,), epochs=2, random_state=0)
+    expected = reg.fit(X, y).predict(X)
+    stop = threading.Event()
+
+    def draw():
+        while not stop.is_set():
+            random.random()
+            time.sleep(0.0005)
+
+    thread = threading.Thread(target=draw)
+    thread.start()
+    try:
+        predictions = [reg.fit(X, y).predict(X) for _ in range(2)]
+    finally:
+        stop.set()
+        thread.join()
+    for pred in predictions:
+        np.testing.assert_array_equal(pred, expected)
+
+
+# --- TensorFlow's threads in loky workers -------------------------------------------
+
+THREADS_SCRIPT = """
+import json, os, sys
+import numpy as np
+from joblib import Parallel, delayed, parallel_config
+
+def worker_threads():
+    import tensorflow as tf
+    from skdl import KerasRegressor
+    KerasRegressor(hidden_layer_sizes=(4,), epochs=1).fit(np.ones((8, 2)), np.arange(8.0))
+    threading = tf.config.threading
+    return [
+        os.environ.get("OMP_NUM_THREADS"),
+        threading.get_intra_op_parallelism_threads(),
+        threading.get_inter_op_parallelism_threads(),
+    ]
+
+if __name__ == "__main__":
+    results = {}
+    # each limit starts new workers, which inherit the environment of this process
+    for limit, variable in [(3, None), (2, "TF_NUM_INTRAOP_THREADS")]:
+        if variable:
+            os.environ[variable] = "5"
+        with parallel_config(backend="loky", inner_max_num_threads=limit):
+            results[str(variable)] = Parallel(n_jobs=2)([delayed(worker_threads)()])[0]
+        if variable:
+            del os.environ[variable]
+    assert "tensorflow" not in sys.modules
+    print(json.dumps(results))
+"""
+
+
+@TF_ONLY
+def test_tensorflow_threads_in_loky_workers(tmp_path):
+    """Each loky worker gets joblib's thread limit (``inner_max_num_threads``) as
+    TensorFlow's intra-op threads and at most 2 inter-op threads, unless
+    ``TF_NUM_INTRAOP_THREADS`` is set: then skdl sets nothing (0 is TensorFlow's
+    default). ``test_worker_thread_limits`` covers ``TF_NUM_INTEROP_THREADS``."""
+    script = tmp_path / "threads.py"
+    script.write_text(THREADS_SCRIPT)
+    env = {k: v for k, v in os.environ.items() if k not in _threads.TF_THREAD_VARIABLES}
+    env["PYTHONPATH"] = os.pathsep.join(filter(None, [ROOT, env.get("PYTHONPATH")]))
+    result = subprocess.run(
+        [sys.executable, str(script)], env=env, capture_output=True, text=True, timeout=300
+    )
+    assert result.returncode == 0, result.stderr
+    assert json.loads(result.stdout.strip().splitlines()[-1]) == {
+        "None": ["3", 3, 2],
+        "TF_NUM_INTRAOP_THREADS": ["2", 0, 0],
+    }
+
+
+@pytest.mark.parametrize(
+    "environ, in_worker, expected",
+    [
+        ({"OMP_NUM_THREADS": "1"}, True, (1, 1)),
+        ({"OMP_NUM_THREADS": "8"}, True, (8, 2)),
+        ({"OMP_NUM_THREADS": "8"}, False, None),
+        ({}, True, None),
+        ({"OMP_NUM_THREADS": "many"}, True, None),
+        ({"OMP_NUM_THREADS": "0"}, True, None),
+        ({"OMP_NUM_THREADS": "8", "TF_NUM_INTRAOP_THREADS": "0"}, True, None),
+        ({"OMP_NUM_THREADS": "8", "TF_NUM_INTEROP_THREADS": "4"}, True, None),
+    ],
+)
+def test_worker_thread_limits(environ, in_worker, expected):
+    assert _threads.worker_thread_limits(environ, in_worker) == expected
+
+
+def test_only_loky_workers_count_as_workers():
+    assert not _threads.in_loky_worker()
+    assert joblib.Parallel(n_jobs=2)(joblib.delayed(_threads.in_loky_worker)() for _ in range(2))
+
+
+# --- Dask ------------------------------------------------------------------------------
+
+
+def keras_imported():
+    return "keras" in sys.modules
+
+
+@pytest.fixture(scope="module")
+def dask_client():
+    distributed = pytest.importorskip("dask.distributed")
+    with (
+        distributed.LocalCluster(
+            n_workers=2, threads_per_worker=1, processes=True, dashboard_address=None
+        ) as cluster,
+        distributed.Client(cluster) as client,
+    ):
+        yield client
+
+
+@pytest.fixture(scope="module")
+def housing():
+    from handson_ml import california_housing
+    from sklearn.preprocessing import StandardScaler
+
+    data = california_housing()
+    return StandardScaler().fit_transform(data.data[:600]), data.target[:600]
+
+
+def test_book_randomized_search_on_a_dask_cluster(housing, dask_client):
+    """The Hands-On ML search on two Dask worker processes finds what it finds
+    in this process, with the same scores."""
+    from handson_ml import build_model
+
+    X, y = housing
+    X_valid, y_valid = X[500:], y[500:]
+    param_distribs = {
+        "n_hidden": [0, 1, 2, 3],
+        "n_neurons": np.arange(1, 100),
+        "learning_rate": reciprocal(3e-4, 3e-2),
+    }
+
+    def book_search():
+        search = RandomizedSearchCV(
+            KerasRegressor(build_model, random_state=42),
+            param_distribs,
+            n_iter=3,
+            cv=2,
+            random_state=0,
+            error_score="raise",
+        )
+        return search.fit(
+            X[:500],
+            y[:500],
+            epochs=2,
+            validation_data=(X_valid, y_valid),
+            callbacks=[keras.callbacks.EarlyStopping(patience=10)],
+        )
+
+    local = book_search()
+    with joblib.parallel_config(backend="dask"):
+        on_dask = book_search()
+    assert sum(dask_client.run(keras_imported).values()) >= 1
+    assert on_dask.best_params_ == local.best_params_
+    np.testing.assert_allclose(
+        on_dask.cv_results_["mean_test_score"], local.cv_results_["mean_test_score"], rtol=1e-4
+    )

@@ -69,7 +69,7 @@ def steps_for_callbacks(model, callbacks, routed):
     With several batches per step Keras calls the batch hooks once per step;
     a learning-rate schedule per batch, a checkpoint every n batches or a
     progress bar then see every 32nd batch. Only skdl's own default is undone:
-    an explicit ``compile__steps_per_execution`` or a model compiled by its
+    an explicit ``compile__steps_per_execution`` or other value chosen by the
     builder is left as it is. ``TerminateOnNaN`` is fine with either.
     """
     k = keras()
@@ -81,8 +81,30 @@ def steps_for_callbacks(model, callbacks, routed):
         has_batch_hooks(c) for c in callbacks if not isinstance(c, k.callbacks.TerminateOnNaN)
     ):
         return
+    _recompile(model, 1)
+
+
+def builder_steps(model, routed):
+    """Several batches per step for a network its builder compiled with Keras' default.
+
+    A builder that calls ``model.compile(...)`` without ``steps_per_execution``
+    gets Keras' one batch per step; skdl runs such a network with its own
+    default like one it compiles itself (same weights, fewer Python round
+    trips). ``compile__steps_per_execution`` overrides both; a builder's own
+    ``steps_per_execution`` other than 1 is kept.
+    """
+    current = getattr(model, "steps_per_execution", 1)
+    wanted = routed.get(
+        "steps_per_execution", DEFAULT_STEPS_PER_EXECUTION if current == 1 else current
+    )
+    if wanted != current:
+        _recompile(model, wanted)
+
+
+def _recompile(model, steps_per_execution):
+    """Compile ``model`` again with its own settings but ``steps_per_execution``."""
     config = dict(model._compile_config.config)
-    config["steps_per_execution"] = 1
+    config["steps_per_execution"] = steps_per_execution
     model.compile(**config)
 
 

@@ -11,6 +11,7 @@ from sklearn.utils.validation import _check_sample_weight, check_is_fitted, vali
 from . import _keras, _pool
 from ._builder import builder_argument_names, builder_defaults, call_builder
 from ._compile import (
+    builder_steps,
     compile_options,
     make_callbacks,
     make_loss,
@@ -428,6 +429,8 @@ class BaseKerasEstimator(BaseEstimator):
         self._check_output(units, model)
         if not getattr(model, "compiled", False) or model.optimizer is None:
             self._compile(model, units)
+        else:
+            builder_steps(model, route(self.get_params(), "compile"))
         return model
 
     def _compile(self, model, units):

@@ -77,3 +77,45 @@ def test_mlp_invscaling_updates_the_learning_rate_every_batch(data):
     # 6 batches seen before the last one: lr = lr0 / (5 * 50 + 1) ** power_t
     expected = mlp.learning_rate_init / (5 * 50 + 1) ** mlp.power_t
     assert float(mlp.model_.optimizer.learning_rate.numpy()) == pytest.approx(expected)
+
+
+def compiled_by_builder(steps_per_execution=None):
+    def build(meta):
+        model = keras.Sequential(
+            [keras.Input((meta["n_features_in_"],)), keras.layers.Dense(8, activation="relu")]
+            + [keras.layers.Dense(1)]
+        )
+        options = (
+            {} if steps_per_execution is None else {"steps_per_execution": steps_per_execution}
+        )
+        model.compile(loss="mse", optimizer=keras.optimizers.SGD(learning_rate=0.01), **options)
+        return model
+
+    return build
+
+
+def test_a_network_compiled_by_its_builder_runs_several_batches_per_step(data):
+    X, y = data
+    params = {"epochs": 3, "batch_size": 16, "random_state": 0}
+    default = KerasRegressor(compiled_by_builder(), **params).fit(X, y)
+    single = KerasRegressor(compiled_by_builder(), compile__steps_per_execution=1, **params)
+    single.fit(X, y)
+    assert default.model_.steps_per_execution == DEFAULT_STEPS_PER_EXECUTION
+    assert single.model_.steps_per_execution == 1
+    # the builder's own settings survive the new compile
+    assert isinstance(default.model_.optimizer, keras.optimizers.SGD)
+    assert float(default.model_.optimizer.learning_rate.numpy()) == pytest.approx(0.01)
+    np.testing.assert_allclose(default.predict(X), single.predict(X), rtol=1e-5, atol=1e-6)
+    np.testing.assert_allclose(default.history_["loss"], single.history_["loss"], rtol=1e-5)
+
+
+def test_a_builders_own_steps_per_execution_is_kept(data):
+    X, y = data
+    reg = KerasRegressor(compiled_by_builder(steps_per_execution=4), epochs=1).fit(X, y)
+    assert reg.model_.steps_per_execution == 4
+
+
+def test_a_compiled_network_with_batch_callbacks_sees_every_batch(data):
+    X, y = data
+    reg = KerasRegressor(compiled_by_builder(), epochs=1, callbacks=[EveryBatch()])
+    assert reg.fit(X, y).model_.steps_per_execution == 1

@@ -46,6 +46,8 @@ def _check_kwargs(cls, kwargs, prefix):
 # Batches per call of the compiled training step unless ``compile__steps_per_execution``
 # says otherwise: one Python round trip per 32 batches instead of per batch.
 DEFAULT_STEPS_PER_EXECUTION = 32
+# ``keras.Model.fit``'s batch size when it is given none.
+KERAS_BATCH_SIZE = 32
 
 
 def compile_options(routed):
@@ -82,6 +84,22 @@ def steps_for_callbacks(model, callbacks, routed):
     ):
         return
     _recompile(model, 1)
+
+
+def epoch_steps(fit_kwargs, n_samples):
+    """Give ``keras.Model.fit`` the number of batches of one pass over the data.
+
+    Without ``steps_per_epoch`` Keras makes a new data iterator twice per epoch
+    (at the start of every epoch and again after its last batch); with it, it
+    keeps the second one. The batches and their shuffles are the same, and
+    each epoch saves building an iterator (10-20 ms on TensorFlow). Left alone
+    when the caller sets ``steps_per_epoch`` or ``validation_split`` (Keras
+    then splits the data itself).
+    """
+    if fit_kwargs.get("steps_per_epoch") is not None or fit_kwargs.get("validation_split"):
+        return
+    batch_size = fit_kwargs.get("batch_size") or KERAS_BATCH_SIZE
+    fit_kwargs["steps_per_epoch"] = -(-n_samples // batch_size)
 
 
 def builder_steps(model, routed):

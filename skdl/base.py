@@ -6,13 +6,19 @@ import numpy as np
 from sklearn.base import BaseEstimator, clone
 from sklearn.utils import check_random_state
 from sklearn.utils._param_validation import Interval, validate_parameter_constraints
-from sklearn.utils.validation import _check_sample_weight, check_is_fitted, validate_data
+from sklearn.utils.validation import (
+    _check_sample_weight,
+    _num_samples,
+    check_is_fitted,
+    validate_data,
+)
 
 from . import _keras, _pool
 from ._builder import builder_argument_names, builder_defaults, call_builder
 from ._compile import (
     builder_steps,
     compile_options,
+    epoch_steps,
     make_callbacks,
     make_loss,
     make_metrics,
@@ -306,6 +312,7 @@ class BaseKerasEstimator(BaseEstimator):
                 fit_kwargs["validation_data"] = self._validation_data(
                     fit_kwargs["validation_data"]
                 )
+            epoch_steps(fit_kwargs, _num_samples(X))
             X_keras = _keras.split_inputs(self.model_, X)
             steps_for_callbacks(
                 self.model_, fit_kwargs["callbacks"], route(self.get_params(), "compile")

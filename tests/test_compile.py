@@ -1,11 +1,13 @@
 """Compile settings: several batches per step unless a callback needs every batch."""
 
+import importlib
+
 import keras
 import numpy as np
 import pytest
 
 from skdl import KerasRegressor, MLPRegressor
-from skdl._compile import DEFAULT_STEPS_PER_EXECUTION, has_batch_hooks
+from skdl._compile import DEFAULT_STEPS_PER_EXECUTION, epoch_steps, has_batch_hooks
 
 
 @pytest.fixture
@@ -119,3 +121,83 @@ def test_a_compiled_network_with_batch_callbacks_sees_every_batch(data):
     X, y = data
     reg = KerasRegressor(compiled_by_builder(), epochs=1, callbacks=[EveryBatch()])
     assert reg.fit(X, y).model_.steps_per_execution == 1
+
+
+def dropout_network(meta=None):
+    return keras.Sequential(
+        [
+            keras.Input((4,)),
+            keras.layers.Dense(16, activation="relu"),
+            keras.layers.Dropout(0.2),
+            keras.layers.Dense(1),
+        ]
+    )
+
+
+@pytest.mark.parametrize("shuffle", [True, False])
+def test_training_matches_plain_keras_fit(data, shuffle):
+    if shuffle and keras.backend.backend() != "tensorflow":
+        pytest.skip(
+            "outside TensorFlow, Keras' fit builds the network from a batch of its "
+            "shuffled data, which takes a shuffle from the random stream; skdl builds "
+            "it first so that fresh and shared compiled networks shuffle alike"
+        )
+    X, y = data[0][:203], data[1][:203]  # a last batch of 11 rows
+    reg = KerasRegressor(dropout_network, epochs=4, shuffle=shuffle, random_state=7)
+    reg.fit(X, y)
+    keras.utils.set_random_seed(7)
+    model = dropout_network()
+    model.compile(optimizer="adam", loss="mse")
+    history = model.fit(X, y, epochs=4, batch_size=32, shuffle=shuffle, verbose=0).history
+    np.testing.assert_allclose(reg.history_["loss"], history["loss"], rtol=1e-6)
+    np.testing.assert_allclose(
+        reg.predict(X), model.predict_on_batch(X).ravel(), rtol=1e-5, atol=1e-6
+    )
+
+
+def keras_epoch_iterator():
+    """The backend's subclass of Keras' ``EpochIterator`` (the one ``fit`` uses)."""
+    from keras.src.trainers.epoch_iterator import EpochIterator
+
+    module = importlib.import_module(f"keras.src.backend.{keras.backend.backend()}.trainer")
+    for value in vars(module).values():
+        if (
+            isinstance(value, type)
+            and issubclass(value, EpochIterator)
+            and value is not EpochIterator
+        ):
+            return value
+    pytest.skip("no EpochIterator subclass in this Keras backend")
+
+
+def test_fit_makes_one_data_iterator_per_epoch(data, monkeypatch):
+    X, y = data
+    iterator_class = keras_epoch_iterator()
+    made = []
+    original = iterator_class._get_iterator
+
+    def counting(self):
+        made.append(1)
+        return original(self)
+
+    monkeypatch.setattr(iterator_class, "_get_iterator", counting)
+    KerasRegressor(epochs=4).fit(X, y)
+    # one before the first epoch, then one after the last batch of each epoch
+    # (Keras alone makes two per epoch when it does not know the number of steps)
+    assert len(made) == 4 + 1
+
+
+@pytest.mark.parametrize(
+    "given, expected",
+    [
+        ({"batch_size": 32}, 7),
+        ({"batch_size": None}, 7),
+        ({"batch_size": 200}, 1),
+        ({"batch_size": 32, "steps_per_epoch": 3}, 3),
+        ({"batch_size": 32, "validation_split": 0.2}, None),
+    ],
+)
+def test_epoch_steps(given, expected):
+    kwargs = dict(given)
+    epoch_steps(kwargs, 200)
+    assert kwargs.get("steps_per_epoch") == expected

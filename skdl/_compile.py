@@ -44,15 +44,23 @@ def _check_kwargs(cls, kwargs, prefix):
 
 
 # Batches per call of the compiled training step unless ``compile__steps_per_execution``
-# says otherwise: one Python round trip per 32 batches instead of per batch.
+# says otherwise. TensorFlow runs them inside one graph call: one Python round trip
+# per 256 batches instead of per batch. The other backends collect that many batches
+# in memory and loop over them in Python, where a larger number gains nothing.
+STEPS_PER_EXECUTION = {"tensorflow": 256}
 DEFAULT_STEPS_PER_EXECUTION = 32
 # ``keras.Model.fit``'s batch size when it is given none.
 KERAS_BATCH_SIZE = 32
 
 
+def default_steps_per_execution():
+    """skdl's ``steps_per_execution`` on the current Keras backend."""
+    return STEPS_PER_EXECUTION.get(keras().backend.backend(), DEFAULT_STEPS_PER_EXECUTION)
+
+
 def compile_options(routed):
     """``keras.Model.compile`` arguments from the ``compile__*`` parameters."""
-    return {"steps_per_execution": DEFAULT_STEPS_PER_EXECUTION, **routed}
+    return {"steps_per_execution": default_steps_per_execution(), **routed}
 
 
 def has_batch_hooks(callback):
@@ -70,14 +78,14 @@ def steps_for_callbacks(model, callbacks, routed):
 
     With several batches per step Keras calls the batch hooks once per step;
     a learning-rate schedule per batch, a checkpoint every n batches or a
-    progress bar then see every 32nd batch. Only skdl's own default is undone:
+    progress bar then see one batch per step. Only skdl's own default is undone:
     an explicit ``compile__steps_per_execution`` or other value chosen by the
     builder is left as it is. ``TerminateOnNaN`` is fine with either.
     """
     k = keras()
     if "steps_per_execution" in routed:
         return
-    if getattr(model, "steps_per_execution", 1) != DEFAULT_STEPS_PER_EXECUTION:
+    if getattr(model, "steps_per_execution", 1) != default_steps_per_execution():
         return
     if not any(
         has_batch_hooks(c) for c in callbacks if not isinstance(c, k.callbacks.TerminateOnNaN)
@@ -113,7 +121,7 @@ def builder_steps(model, routed):
     """
     current = getattr(model, "steps_per_execution", 1)
     wanted = routed.get(
-        "steps_per_execution", DEFAULT_STEPS_PER_EXECUTION if current == 1 else current
+        "steps_per_execution", default_steps_per_execution() if current == 1 else current
     )
     if wanted != current:
         _recompile(model, wanted)

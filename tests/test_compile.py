@@ -7,7 +7,7 @@ import numpy as np
 import pytest
 
 from skdl import KerasRegressor, MLPRegressor
-from skdl._compile import DEFAULT_STEPS_PER_EXECUTION, epoch_steps, has_batch_hooks
+from skdl._compile import default_steps_per_execution, epoch_steps, has_batch_hooks
 
 
 @pytest.fixture
@@ -30,7 +30,7 @@ def test_several_batches_per_step_give_the_same_model(data):
     params = {"epochs": 3, "validation_split": 0.2, "random_state": 0}
     default = KerasRegressor(**params).fit(X, y)
     single = KerasRegressor(compile__steps_per_execution=1, **params).fit(X, y)
-    assert default.model_.steps_per_execution == DEFAULT_STEPS_PER_EXECUTION
+    assert default.model_.steps_per_execution == default_steps_per_execution()
     assert single.model_.steps_per_execution == 1
     np.testing.assert_array_equal(default.predict(X), single.predict(X))
     assert default.history_ == single.history_
@@ -65,7 +65,7 @@ def test_explicit_steps_per_execution_is_kept(data):
 def test_epoch_callbacks_keep_several_batches_per_step(data):
     X, y = data
     reg = KerasRegressor(epochs=1, callbacks=[keras.callbacks.EarlyStopping(monitor="loss")])
-    assert reg.fit(X, y).model_.steps_per_execution == DEFAULT_STEPS_PER_EXECUTION
+    assert reg.fit(X, y).model_.steps_per_execution == default_steps_per_execution()
 
 
 def test_mlp_invscaling_updates_the_learning_rate_every_batch(data):
@@ -102,7 +102,7 @@ def test_a_network_compiled_by_its_builder_runs_several_batches_per_step(data):
     default = KerasRegressor(compiled_by_builder(), **params).fit(X, y)
     single = KerasRegressor(compiled_by_builder(), compile__steps_per_execution=1, **params)
     single.fit(X, y)
-    assert default.model_.steps_per_execution == DEFAULT_STEPS_PER_EXECUTION
+    assert default.model_.steps_per_execution == default_steps_per_execution()
     assert single.model_.steps_per_execution == 1
     # the builder's own settings survive the new compile
     assert isinstance(default.model_.optimizer, keras.optimizers.SGD)

@@ -7,7 +7,25 @@ from ._docs import COMMON_ATTRIBUTES, COMMON_PARAMETERS, ROUTED_PARAMETERS
 from .base import BaseKerasEstimator
 
 
-class KerasRegressor(RegressorMixin, BaseKerasEstimator):
+class _FloatTargetsMixin:
+    """Targets of a network trained like a regressor: float32 columns, the mean
+    squared error by default, sample weights but no class weights. Shared by
+    :class:`KerasRegressor` and :class:`~skdl.KerasTransformer`."""
+
+    def _default_loss(self):
+        return "mse"
+
+    def _encode_targets(self, y):
+        y = np.asarray(y, dtype=np.float32)
+        return y.reshape(-1, 1) if y.ndim == 1 else y
+
+    def _sample_weight(self, X, y, sample_weight, class_weight):
+        if class_weight is not None:
+            raise ValueError("class_weight applies to classifiers; use sample_weight.")
+        return super()._sample_weight(X, y, sample_weight, None)
+
+
+class KerasRegressor(_FloatTargetsMixin, RegressorMixin, BaseKerasEstimator):
     __doc__ = f"""A Keras model as a scikit-learn regressor.
 
     Single (``y`` of shape (n_samples,)) and multi-output (``y`` of shape
@@ -71,18 +89,6 @@ class KerasRegressor(RegressorMixin, BaseKerasEstimator):
                 f"{self.n_outputs_} column(s): end the model with "
                 f"Dense({self.n_outputs_}) (meta['n_outputs_'] gives the number)."
             )
-
-    def _default_loss(self):
-        return "mse"
-
-    def _encode_targets(self, y):
-        y = np.asarray(y, dtype=np.float32)
-        return y.reshape(-1, 1) if y.ndim == 1 else y
-
-    def _sample_weight(self, X, y, sample_weight, class_weight):
-        if class_weight is not None:
-            raise ValueError("class_weight applies to classifiers; use sample_weight.")
-        return super()._sample_weight(X, y, sample_weight, None)
 
     def predict(self, X):
         """Predict targets for ``X``.

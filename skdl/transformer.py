@@ -12,6 +12,7 @@ from . import _keras
 from ._docs import COMMON_ATTRIBUTES, COMMON_PARAMETERS, ROUTED_PARAMETERS
 from ._routing import route
 from .base import DEFAULT_PREDICT_BATCH_SIZE, BaseKerasEstimator
+from .regressor import _FloatTargetsMixin
 
 TRANSFORMER_PARAMETERS = """\
 output_layer : str, int or None, default=None
@@ -38,7 +39,9 @@ encoder_ : keras.Model
         autoencoder, the columns of ``y`` when fitted with ``y``."""
 
 
-class KerasTransformer(ClassNamePrefixFeaturesOutMixin, TransformerMixin, BaseKerasEstimator):
+class KerasTransformer(
+    ClassNamePrefixFeaturesOutMixin, TransformerMixin, _FloatTargetsMixin, BaseKerasEstimator
+):
     __doc__ = f"""A Keras encoder or autoencoder as a scikit-learn transformer.
 
     ``fit(X)`` trains the model to reconstruct ``X`` (an autoencoder, with
@@ -262,18 +265,6 @@ class KerasTransformer(ClassNamePrefixFeaturesOutMixin, TransformerMixin, BaseKe
             f"Dense({self.n_outputs_}) (meta['n_features_in_'] gives the number), or fit "
             "with y to train it on targets."
         )
-
-    def _default_loss(self):
-        return "mse"
-
-    def _encode_targets(self, y):
-        y = np.asarray(y, dtype=np.float32)
-        return y.reshape(-1, 1) if y.ndim == 1 else y
-
-    def _sample_weight(self, X, y, sample_weight, class_weight):
-        if class_weight is not None:
-            raise ValueError("class_weight applies to classifiers; use sample_weight.")
-        return super()._sample_weight(X, y, sample_weight, None)
 
     def _prepare_training(self, X, y, sample_weight, fit_kwargs):
         # resolve output_layer before training, so that a wrong one fails fast

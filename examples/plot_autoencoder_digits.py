@@ -28,13 +28,20 @@ from sklearn.preprocessing import MinMaxScaler
 from skdl import AutoencoderTransformer
 
 QUICK = os.environ.get("SKDL_EXAMPLES_QUICK") == "1"
-EPOCHS = 5 if QUICK else 100
+MAX_ITER = 5 if QUICK else 500
 
 X, y = load_digits(return_X_y=True)
 X_train, X_test, y_train, y_test = train_test_split(X, y, stratify=y, random_state=0)
 
+# the parameters of scikit-learn's MLPs: mini-batches of 32, and early stopping
+# when the reconstruction of a held-out 10% of the training set stops improving
 autoencoder = AutoencoderTransformer(
-    encoding_dim=8, hidden_layer_sizes=(128,), epochs=EPOCHS, random_state=0
+    encoding_dim=8,
+    hidden_layer_sizes=(128,),
+    batch_size=32,
+    early_stopping=True,
+    max_iter=MAX_ITER,
+    random_state=0,
 )
 pipelines = {
     "PCA": make_pipeline(MinMaxScaler(), PCA(8), LogisticRegression(max_iter=2000)),
@@ -43,12 +50,16 @@ pipelines = {
 for name, pipeline in pipelines.items():
     pipeline.fit(X_train, y_train)  # the autoencoder ignores y: it learns from X alone
     print(f"{name:11s} test accuracy {pipeline.score(X_test, y_test):.3f}")
+print(
+    f"the autoencoder trained for {autoencoder.n_iter_} epochs; its best held-out "
+    f"reconstruction R² was {autoencoder.best_validation_score_:.3f}"
+)
 
 # %%
 # The hidden layer lets the code keep more of what tells the digits apart: in
-# a full run (100 epochs), the autoencoder's 8 numbers reach a test accuracy of
-# 0.947 (0.93 to 0.95 with random states 1 to 3), against 0.891 for PCA's 8
-# components.
+# a full run, early stopping ends training after 182 epochs and the
+# autoencoder's 8 numbers reach a test accuracy of 0.942 (0.942 with random
+# states 1 to 3 as well), against 0.891 for PCA's 8 components.
 #
 # Reconstructions
 # ---------------

@@ -55,12 +55,8 @@ model_ : keras.Model
     n_iter_ : int
         Number of epochs run."""
 
-MLP_PARAMETERS = """\
-hidden_layer_sizes : array-like of shape (n_layers - 2,), default=(100,)
-        Units of each hidden layer.
-    activation : {'identity', 'logistic', 'tanh', 'relu'}, default='relu'
-        Activation of the hidden layers.
-    solver : {'adam', 'sgd'}, default='adam'
+MLP_TRAINING_PARAMETERS = """\
+solver : {'adam', 'sgd'}, default='adam'
         Keras optimizer. ``'lbfgs'`` raises a ``ValueError`` that names the
         alternatives (Keras trains with mini-batch gradients).
     alpha : float, default=0.0001
@@ -96,17 +92,17 @@ hidden_layer_sizes : array-like of shape (n_layers - 2,), default=(100,)
         Nesterov momentum for ``solver='sgd'``.
     early_stopping : bool, default=False
         Hold out ``validation_fraction`` of the data (stratified for
-        classifiers) and stop when its score stops improving; the best weights
-        are kept.
+        classifiers) and stop when ``score`` on it stops improving; the best
+        weights are kept.
     validation_fraction : float, default=0.1
         Share of the training data held out for early stopping.
     beta_1, beta_2, epsilon : float, default=0.9, 0.999, 1e-8
         Parameters of ``solver='adam'``.
     n_iter_no_change : int, default=10
-        Epochs without ``tol`` improvement before stopping.
-    max_fun : int, default=15000
-        Accepted for compatibility; used by L-BFGS only.
-    dropout : float, default=0.0
+        Epochs without ``tol`` improvement before stopping."""
+
+MLP_KERAS_EXTRAS = """\
+dropout : float, default=0.0
         Keras extra: dropout rate after each hidden layer.
     batch_normalization : bool, default=False
         Keras extra: batch normalisation before each hidden activation.
@@ -115,7 +111,17 @@ hidden_layer_sizes : array-like of shape (n_layers - 2,), default=(100,)
     callbacks : list of keras.callbacks.Callback, default=None
         Keras extra: callbacks for training."""
 
-MLP_ATTRIBUTES = """\
+MLP_PARAMETERS = f"""\
+hidden_layer_sizes : array-like of shape (n_layers - 2,), default=(100,)
+        Units of each hidden layer.
+    activation : {{'identity', 'logistic', 'tanh', 'relu'}}, default='relu'
+        Activation of the hidden layers.
+    {MLP_TRAINING_PARAMETERS}
+    max_fun : int, default=15000
+        Accepted for compatibility; used by L-BFGS only.
+    {MLP_KERAS_EXTRAS}"""
+
+MLP_FIT_ATTRIBUTES = """\
 loss_ : float
         Training loss after the last epoch (with the L2 penalty).
     best_loss_ : float or None
@@ -131,17 +137,14 @@ loss_ : float
     t_ : int
         Number of training samples seen.
     coefs_ : list of ndarray
-        Weight matrix of each layer.
+        Weight matrix of each ``Dense`` layer, input to output.
     intercepts_ : list of ndarray
-        Bias vector of each layer.
+        Bias vector of each ``Dense`` layer, input to output.
     n_layers_ : int
-        Number of layers, input and output included.
-    n_outputs_ : int
-        Number of output units.
-    out_activation_ : str
-        Output activation in scikit-learn's names: 'logistic', 'softmax' or
-        'identity'.
-    n_features_in_ : int
+        Number of layers, input and output included."""
+
+MODEL_ATTRIBUTES = """\
+n_features_in_ : int
         Number of features seen during fit.
     feature_names_in_ : ndarray of shape (`n_features_in_`,)
         Column names, when X was a DataFrame with string column names.
@@ -149,3 +152,12 @@ loss_ : float
         The trained network.
     history_ : dict of lists
         Keras' per-epoch history."""
+
+MLP_ATTRIBUTES = f"""\
+{MLP_FIT_ATTRIBUTES}
+    n_outputs_ : int
+        Number of output units.
+    out_activation_ : str
+        Output activation in scikit-learn's names: 'logistic', 'softmax' or
+        'identity'.
+    {MODEL_ATTRIBUTES}"""

@@ -126,6 +126,13 @@ def test_lbfgs_is_explained(iris):
         MLPClassifier(solver="lbfgs").fit(X, y)
 
 
+@pytest.mark.parametrize("sizes", [(8, 0), (8, -1), (8, 2.5), ("8",)])
+def test_hidden_layer_sizes_are_checked(iris, sizes):
+    X, y = iris
+    with pytest.raises(ValueError, match="hidden_layer_sizes must hold positive integers"):
+        MLPClassifier(hidden_layer_sizes=sizes, max_iter=1).fit(X, y)
+
+
 def test_keras_extras(iris):
     X, y = iris
     clf = MLPClassifier(

@@ -1,6 +1,7 @@
 """KerasTransformer and AutoencoderTransformer: encoders and autoencoders as transformers."""
 
 import pickle
+import warnings
 
 import keras
 import numpy as np
@@ -9,13 +10,18 @@ import pytest
 from sklearn.base import clone
 from sklearn.datasets import load_digits
 from sklearn.decomposition import PCA
+from sklearn.exceptions import ConvergenceWarning
 from sklearn.linear_model import LogisticRegression
+from sklearn.metrics import r2_score
 from sklearn.model_selection import GridSearchCV
 from sklearn.pipeline import make_pipeline
 from sklearn.preprocessing import StandardScaler
 from sklearn.utils.estimator_checks import parametrize_with_checks
 
-from skdl import AutoencoderTransformer, KerasTransformer
+from skdl import AutoencoderTransformer, KerasTransformer, MLPRegressor
+
+# short fits of AutoencoderTransformer stop at max_iter, as scikit-learn's MLPs do
+pytestmark = pytest.mark.filterwarnings("ignore::sklearn.exceptions.ConvergenceWarning")
 
 # batch_size=16: the 15 rows of check_sample_weight_equivalence_on_dense_data make
 # one batch, their 27 repetitions two (see expected_failed_checks)
@@ -23,7 +29,7 @@ CHECKED = [
     KerasTransformer(
         hidden_layer_sizes=(8,), output_layer=0, batch_size=16, epochs=5, random_state=0
     ),
-    AutoencoderTransformer(hidden_layer_sizes=(8,), batch_size=16, epochs=5, random_state=0),
+    AutoencoderTransformer(hidden_layer_sizes=(8,), batch_size=16, max_iter=5, random_state=0),
 ]
 
 
@@ -72,15 +78,25 @@ def build_autoencoder(meta, code_size=2):
 
 FAST = dict(epochs=40, random_state=0, optimizer__learning_rate=0.01)  # to learn
 QUICK = dict(epochs=3, random_state=0)  # to check the mechanics
+# the same for AutoencoderTransformer, which has the MLP presets' parameters
+AE_FAST = dict(max_iter=40, batch_size=32, learning_rate_init=0.01, random_state=0)
+AE_QUICK = dict(max_iter=3, random_state=0)
 
 
-@pytest.mark.parametrize("Estimator", [KerasTransformer, AutoencoderTransformer])
-def test_sample_weight_equivalence_float32(Estimator, data):
+@pytest.mark.parametrize(
+    "Estimator, training",
+    [
+        (KerasTransformer, dict(epochs=10)),
+        # alpha is scaled by the batch size, which differs between the two fits
+        (AutoencoderTransformer, dict(max_iter=10, alpha=0.0)),
+    ],
+)
+def test_sample_weight_equivalence_float32(Estimator, training, data):
     """Integer weights equal repeated rows for full-batch training, at float32 tolerance."""
     X = data[:40]
     weights = np.random.RandomState(1).randint(0, 3, size=40)
     X_rep = np.repeat(X, weights, axis=0)
-    params = dict(hidden_layer_sizes=(8,), epochs=10, shuffle=False, random_state=0)
+    params = dict(hidden_layer_sizes=(8,), shuffle=False, random_state=0, **training)
     weighted = Estimator(batch_size=len(X), **params).fit(X, sample_weight=weights)
     repeated = Estimator(batch_size=len(X_rep), **params).fit(X_rep)
     np.testing.assert_allclose(
@@ -251,7 +267,7 @@ def test_subclassed_model_cannot_be_cut(data):
 
 
 def test_autoencoder_reconstructs_better_than_the_variance(data):
-    ae = AutoencoderTransformer(encoding_dim=2, **FAST).fit(data)
+    ae = AutoencoderTransformer(encoding_dim=2, **AE_FAST).fit(data)
     assert [layer.name for layer in ae.model_.layers] == ["encoding", "reconstruction"]
     codes = ae.transform(data)
     assert codes.shape == (200, 2)
@@ -260,7 +276,7 @@ def test_autoencoder_reconstructs_better_than_the_variance(data):
 
 
 def test_autoencoder_layers_mirror_hidden_sizes(data):
-    ae = AutoencoderTransformer(3, hidden_layer_sizes=(8, 4), activation="tanh", epochs=1)
+    ae = AutoencoderTransformer(3, hidden_layer_sizes=(8, 4), activation="tanh", max_iter=1)
     ae.fit(data)
     assert [(layer.name, layer.units) for layer in ae.model_.layers] == [
         ("encoder_0", 8),
@@ -272,43 +288,141 @@ def test_autoencoder_layers_mirror_hidden_sizes(data):
     ]
     assert ae.model_.get_layer("encoder_0").get_config()["activation"] == "tanh"
     assert ae.model_.get_layer("encoding").get_config()["activation"] == "linear"
-    one_layer = AutoencoderTransformer(hidden_layer_sizes=5, epochs=1).fit(data)
+    one_layer = AutoencoderTransformer(hidden_layer_sizes=5, max_iter=1).fit(data)
     assert [layer.units for layer in one_layer.model_.layers] == [5, 2, 5, 6]
     # scikit-learn's MLP names of activations work as in the MLP presets
-    logistic = AutoencoderTransformer(hidden_layer_sizes=4, activation="logistic", epochs=1)
+    logistic = AutoencoderTransformer(hidden_layer_sizes=4, activation="logistic", max_iter=1)
     assert logistic.fit(data).model_.layers[0].get_config()["activation"] == "sigmoid"
 
 
 def test_autoencoder_ignores_y(data):
-    with_y = AutoencoderTransformer(**QUICK).fit(data, np.arange(200))
-    without = AutoencoderTransformer(**QUICK).fit(data)
+    with_y = AutoencoderTransformer(**AE_QUICK).fit(data, np.arange(200))
+    without = AutoencoderTransformer(**AE_QUICK).fit(data)
     np.testing.assert_array_equal(with_y.transform(data), without.transform(data))
 
 
-def test_autoencoder_params(data):
-    ae = AutoencoderTransformer(optimizer__learning_rate=0.01)
-    params = ae.get_params()
-    assert sorted(params) == sorted(
-        [
-            "encoding_dim", "hidden_layer_sizes", "activation", "optimizer", "loss",
-            "metrics", "batch_size", "epochs", "validation_split", "callbacks", "shuffle",
-            "verbose", "random_state", "warm_start", "optimizer__learning_rate",
-        ]
-    )  # fmt: skip
-    assert clone(ae).get_params() == params
+def test_autoencoder_has_the_parameters_of_the_mlp_presets(data):
+    """The MLP presets' parameters and defaults (scikit-learn's MLP), less the
+    regressor's loss and L-BFGS' max_fun, plus the code size."""
+    ae = AutoencoderTransformer()
+    mlp = MLPRegressor().get_params()
+    expected = {k: v for k, v in mlp.items() if k not in ("loss", "max_fun")}
+    expected.update(encoding_dim=2, hidden_layer_sizes=())
+    assert ae.get_params() == expected
+    assert clone(ae).get_params() == expected
+    # routed parameters reach the optimizer, as for the presets
+    ae.set_params(optimizer__clipnorm=1.0).fit(data[:20])
+    assert ae.model_.optimizer.clipnorm == 1.0
     for bad, match in [
         (dict(encoding_dim=0), "encoding_dim"),
         (dict(hidden_layer_sizes=(8, 0)), "hidden_layer_sizes must hold positive"),
         (dict(activation="nope"), "activation='nope' is not an activation"),
-        (dict(n_hidden=2), "n_hidden"),
+        (dict(max_iter=0), "max_iter"),
+        (dict(solver="lbfgs"), "solver='lbfgs' is not available"),
+        (dict(max_fun=10), "max_fun"),
     ]:
-        with pytest.raises(ValueError, match=match):
-            AutoencoderTransformer(epochs=1, **bad).fit(data)
+        with pytest.raises((TypeError, ValueError), match=match):
+            AutoencoderTransformer(max_iter=1, **bad).fit(data)
+
+
+def test_autoencoder_fitted_attributes_like_the_mlp_presets(data):
+    with pytest.warns(ConvergenceWarning, match=r"Maximum iterations \(7\) reached"):
+        ae = AutoencoderTransformer(3, hidden_layer_sizes=(8,), max_iter=7, random_state=0)
+        ae.fit(data)
+    assert ae.n_iter_ == 7 and ae.t_ == 7 * 200
+    assert len(ae.loss_curve_) == 7 and ae.loss_ == ae.loss_curve_[-1]
+    assert ae.best_loss_ == min(ae.loss_curve_)
+    assert ae.validation_scores_ is None and ae.best_validation_score_ is None
+    assert ae.n_layers_ == 5 and ae.n_outputs_ == 6 and ae.out_activation_ == "identity"
+    assert [c.shape for c in ae.coefs_] == [(6, 8), (8, 3), (3, 8), (8, 6)]
+    assert [b.shape for b in ae.intercepts_] == [(8,), (3,), (8,), (6,)]
+    # the coefficients are the network's weights: encoder then decoder
+    hidden = np.maximum(data @ ae.coefs_[0] + ae.intercepts_[0], 0)
+    codes = hidden @ ae.coefs_[1] + ae.intercepts_[1]
+    np.testing.assert_allclose(ae.transform(data), codes, rtol=1e-4, atol=1e-5)
+    hidden = np.maximum(codes @ ae.coefs_[2] + ae.intercepts_[2], 0)
+    rebuilt = hidden @ ae.coefs_[3] + ae.intercepts_[3]
+    np.testing.assert_allclose(ae.inverse_transform(codes), rebuilt, rtol=1e-4, atol=1e-5)
+    # the loss is scikit-learn's: half the mean squared error, plus the L2 penalty
+    unpenalised = AutoencoderTransformer(3, hidden_layer_sizes=(8,), alpha=0.0, max_iter=1)
+    unpenalised.set_params(shuffle=False, batch_size=200, random_state=0, learning_rate_init=1e-9)
+    unpenalised.fit(data)
+    error = np.mean((unpenalised.inverse_transform(unpenalised.transform(data)) - data) ** 2)
+    assert unpenalised.loss_ == pytest.approx(error / 2, rel=1e-3)
+
+
+def test_autoencoder_stopping_rule(data):
+    # the training loss must improve by tol within n_iter_no_change epochs
+    with warnings.catch_warnings():
+        warnings.simplefilter("error", ConvergenceWarning)
+        ae = AutoencoderTransformer(tol=1e3, n_iter_no_change=2, max_iter=50, random_state=0)
+        ae.fit(data)
+    assert ae.n_iter_ == 4  # improved at the first epoch, then 3 epochs without
+    with pytest.warns(ConvergenceWarning):
+        AutoencoderTransformer(tol=1e3, n_iter_no_change=2, max_iter=3).fit(data)
+
+
+def test_autoencoder_score_is_the_reconstruction_r2(data):
+    ae = AutoencoderTransformer(encoding_dim=2, **AE_FAST).fit(data)
+    rebuilt = ae.inverse_transform(ae.transform(data))
+    expected = r2_score(data, rebuilt, multioutput="variance_weighted")
+    assert ae.score(data) == pytest.approx(expected, rel=1e-6)
+    assert ae.score(data, np.arange(200)) == ae.score(data)  # y is ignored
+    assert 0.9 < ae.score(data) < 1.0  # the data lie near a 2-D subspace
+    weights = np.r_[np.ones(100), np.zeros(100)]
+    assert ae.score(data, sample_weight=weights) == pytest.approx(ae.score(data[:100]))
+    with pytest.raises(ValueError, match="X has 5 features"):
+        ae.score(data[:, :5])
+    # a search without a scorer compares reconstructions
+    search = GridSearchCV(AutoencoderTransformer(**AE_FAST), {"encoding_dim": [1, 2]}, cv=2)
+    assert search.fit(data).best_params_ == {"encoding_dim": 2}
+
+
+def test_autoencoder_early_stopping_on_the_reconstruction_r2(data):
+    weights = []  # the network's weights after each epoch
+
+    class Snapshot(keras.callbacks.Callback):
+        def on_epoch_end(self, epoch, logs=None):
+            weights.append(self.model.get_weights())
+
+    params = dict(AE_FAST, learning_rate_init=0.1)  # a noisy validation score
+    ae = AutoencoderTransformer(
+        encoding_dim=2, early_stopping=True, n_iter_no_change=5, callbacks=[Snapshot], **params
+    ).fit(data)
+    scores = ae.validation_scores_
+    assert len(scores) == len(weights) == ae.n_iter_ < 40  # stopped by the rule
+    assert ae.best_validation_score_ == max(scores) > 0.9
+    assert ae.best_loss_ is None
+    # the weights of the best epoch, not of the last, are kept
+    best = int(np.argmax(scores))
+    assert best < ae.n_iter_ - 1
+    for kept, snapshot in zip(ae.model_.get_weights(), weights[best]):
+        np.testing.assert_array_equal(kept, snapshot)
+
+
+def test_autoencoder_solvers_penalty_and_keras_extras(data):
+    params = dict(hidden_layer_sizes=(8,), max_iter=20, batch_size=32, random_state=0)
+    small = AutoencoderTransformer(alpha=1e-5, learning_rate_init=0.01, **params).fit(data)
+    large = AutoencoderTransformer(alpha=10.0, learning_rate_init=0.01, **params).fit(data)
+    assert np.sum(large.coefs_[0] ** 2) < 0.5 * np.sum(small.coefs_[0] ** 2)
+    sgd = AutoencoderTransformer(
+        solver="sgd", learning_rate="invscaling", learning_rate_init=0.1, **params
+    ).fit(data)
+    lr = float(sgd.model_.optimizer.learning_rate.numpy())
+    steps = sgd.model_.optimizer.iterations.numpy()
+    assert type(sgd.model_.optimizer).__name__ == "SGD"
+    assert lr == pytest.approx(0.1 / ((steps - 1) * 32 + 1) ** 0.5, rel=1e-5)
+    extras = AutoencoderTransformer(dropout=0.2, batch_normalization=True, **params).fit(data)
+    names = [type(layer).__name__ for layer in extras.model_.layers]
+    assert names == ["Dense", "BatchNormalization", "Activation", "Dropout", "Dense"] + [
+        "Dense", "BatchNormalization", "Activation", "Dropout", "Dense"
+    ]  # fmt: skip
+    assert extras.transform(data).shape == (200, 2) and extras.n_layers_ == 5
 
 
 def test_clone_and_pickle_round_trip(data):
     for est in [
-        AutoencoderTransformer(hidden_layer_sizes=(8,), **QUICK),
+        AutoencoderTransformer(hidden_layer_sizes=(8,), **AE_QUICK),
         KerasTransformer(build_autoencoder, output_layer="code", **QUICK),
     ]:
         fitted = clone(est).fit(data)
@@ -331,15 +445,15 @@ def test_clone_and_pickle_round_trip(data):
 
 
 def test_random_state_reproducibility(data):
-    first = AutoencoderTransformer(hidden_layer_sizes=(8,), epochs=3, random_state=1).fit(data)
-    second = AutoencoderTransformer(hidden_layer_sizes=(8,), epochs=3, random_state=1).fit(data)
-    other = AutoencoderTransformer(hidden_layer_sizes=(8,), epochs=3, random_state=2).fit(data)
+    first = AutoencoderTransformer(hidden_layer_sizes=(8,), max_iter=3, random_state=1).fit(data)
+    second = AutoencoderTransformer(hidden_layer_sizes=(8,), max_iter=3, random_state=1).fit(data)
+    other = AutoencoderTransformer(hidden_layer_sizes=(8,), max_iter=3, random_state=2).fit(data)
     np.testing.assert_array_equal(first.transform(data), second.transform(data))
     assert not np.allclose(first.transform(data), other.transform(data))
 
 
 def test_warm_start_and_partial_fit_keep_training(data):
-    ae = AutoencoderTransformer(warm_start=True, epochs=2, random_state=0).fit(data)
+    ae = AutoencoderTransformer(warm_start=True, max_iter=2, random_state=0).fit(data)
     ae.fit(data)
     assert ae.n_iter_ == 4 and len(ae.history_["loss"]) == 4
     ae.partial_fit(data)
@@ -374,14 +488,14 @@ def test_warm_fits_keep_the_sub_models(data):
 
 
 def test_validation_data_of_an_autoencoder(data):
-    ae = AutoencoderTransformer(epochs=2, random_state=0)
+    ae = AutoencoderTransformer(max_iter=2, random_state=0)
     ae.fit(data[:150], validation_data=(data[150:], None))
     assert len(ae.history_["val_loss"]) == 2
 
 
 def test_feature_names_and_pandas_output(data):
     frame = pd.DataFrame(data, columns=[f"x{i}" for i in range(6)])
-    ae = AutoencoderTransformer(encoding_dim=3, epochs=2, random_state=0).fit(frame)
+    ae = AutoencoderTransformer(encoding_dim=3, max_iter=2, random_state=0).fit(frame)
     names = ae.get_feature_names_out()
     assert names.tolist() == ["autoencodertransformer0", "autoencodertransformer1",
                               "autoencodertransformer2"]  # fmt: skip
@@ -402,7 +516,7 @@ def test_feature_names_and_pandas_output(data):
 def test_predict_batch_size_routing(data, monkeypatch):
     from skdl import _keras
 
-    ae = AutoencoderTransformer(encoding_dim=3, epochs=2, random_state=0).fit(data)
+    ae = AutoencoderTransformer(encoding_dim=3, max_iter=2, random_state=0).fit(data)
     expected = ae.inverse_transform(ae.transform(data))
     sizes = []
 
@@ -428,7 +542,7 @@ def test_pipeline_with_a_classifier(digits):
     X, y = digits
     pipe = make_pipeline(
         StandardScaler(),
-        AutoencoderTransformer(encoding_dim=16, **FAST),
+        AutoencoderTransformer(encoding_dim=16, **AE_FAST),
         LogisticRegression(max_iter=500),
     )
     pipe.fit(X[:400], y[:400])  # the pipeline hands y to the autoencoder, which ignores it
@@ -443,7 +557,7 @@ def test_grid_search_over_encoding_dim(digits):
     X, y = digits
     pipe = make_pipeline(
         StandardScaler(),
-        AutoencoderTransformer(epochs=5, random_state=0),
+        AutoencoderTransformer(max_iter=5, batch_size=32, random_state=0),
         LogisticRegression(max_iter=300),
     )
     search = GridSearchCV(pipe, {"autoencodertransformer__encoding_dim": [2, 16]}, cv=2)

@@ -1,0 +1,364 @@
+"""MLP-style training shared by the MLP presets and the autoencoder: scikit-learn's
+MLP parameters (solver, alpha, max_iter, tol, early_stopping, ...), their stopping
+rule and fitted attributes, on top of the Keras estimators."""
+
+import numbers
+import warnings
+
+import numpy as np
+from sklearn.exceptions import ConvergenceWarning
+from sklearn.model_selection import train_test_split
+from sklearn.utils import check_random_state
+from sklearn.utils._param_validation import Interval, StrOptions
+
+from . import _keras, _pool
+from ._compile import compile_options, make_optimizer
+from ._routing import route
+
+_ACTIVATIONS = {"identity": "linear", "logistic": "sigmoid", "tanh": "tanh", "relu": "relu"}
+_SKLEARN_OUT_ACTIVATION = {"linear": "identity", "sigmoid": "logistic", "softmax": "softmax"}
+
+
+class _Convergence:
+    """scikit-learn's stopping rule for MLPs, as a Keras callback factory.
+
+    After each epoch: without early stopping, the training loss must improve by
+    ``tol`` at least once in ``n_iter_no_change`` epochs; with early stopping,
+    the validation score must. ``learning_rate="adaptive"`` (SGD) divides the
+    learning rate by 5 instead of stopping, until it falls below 1e-6. With
+    early stopping the best weights are restored at the end.
+    """
+
+    @staticmethod
+    def callback(estimator, validation):
+        keras = _keras.keras()
+
+        class Convergence(keras.callbacks.Callback):
+            def on_train_begin(self, logs=None):
+                self.best, self.count, self.best_weights = None, 0, None
+                self.stopped = False
+
+            def on_epoch_end(self, epoch, logs=None):
+                if validation is not None:
+                    if self.model is not estimator.model_:  # a shared compiled copy
+                        _pool.copy_variables(self.model, estimator.model_)
+                    score = estimator.score(*validation)
+                    logs["val_score"] = score
+                    improved = self.best is None or score >= self.best + estimator.tol
+                    if self.best is None or score > self.best:
+                        self.best, self.best_weights = score, self.model.get_weights()
+                else:
+                    loss = logs["loss"]
+                    improved = self.best is None or loss <= self.best - estimator.tol
+                    self.best = loss if self.best is None else min(self.best, loss)
+                self.count = 0 if improved else self.count + 1
+                if self.count > estimator.n_iter_no_change:
+                    if estimator._adaptive() and self._lower_learning_rate():
+                        self.count = 0
+                    else:
+                        self.stopped = self.model.stop_training = True
+
+            def _lower_learning_rate(self):
+                lr = float(self.model.optimizer.learning_rate.numpy())
+                if lr <= 1e-6:
+                    return False
+                self.model.optimizer.learning_rate.assign(lr / 5.0)
+                return True
+
+            def on_train_end(self, logs=None):
+                if self.best_weights is not None:
+                    self.model.set_weights(self.best_weights)
+                if not self.stopped and self.params.get("epochs") == estimator.max_iter:
+                    warnings.warn(
+                        f"Stochastic Optimizer: Maximum iterations ({estimator.max_iter}) "
+                        "reached and the optimization hasn't converged yet.",
+                        ConvergenceWarning,
+                    )
+
+        return Convergence()
+
+
+class _InvScaling:
+    """``learning_rate="invscaling"``: lr = learning_rate_init / (t + 1) ** power_t,
+    with t the number of samples seen (scikit-learn's schedule for SGD)."""
+
+    @staticmethod
+    def callback(estimator, batch_size):
+        keras = _keras.keras()
+
+        class InvScaling(keras.callbacks.Callback):
+            def on_train_batch_begin(self, batch, logs=None):
+                step = int(self.model.optimizer.iterations.numpy())
+                lr = estimator.learning_rate_init / (step * batch_size + 1) ** estimator.power_t
+                self.model.optimizer.learning_rate.assign(lr)
+
+        return InvScaling()
+
+
+class _MLPMixin:
+    """The parameters, training and fitted attributes shared by
+    :class:`~skdl.MLPClassifier`, :class:`~skdl.MLPRegressor` and
+    :class:`~skdl.AutoencoderTransformer`; the estimator machinery comes from
+    the Keras bases."""
+
+    # Settings of the Keras bases that scikit-learn's MLP does not have.
+    model = None
+    loss = None
+    metrics = None
+    validation_split = 0.0
+
+    _parameter_constraints = {
+        "hidden_layer_sizes": ["array-like", Interval(numbers.Integral, 1, None, closed="left")],
+        "activation": [StrOptions(set(_ACTIVATIONS))],
+        "solver": [StrOptions({"adam", "sgd", "lbfgs"})],
+        "alpha": [Interval(numbers.Real, 0, None, closed="left")],
+        "batch_size": [StrOptions({"auto"}), Interval(numbers.Integral, 1, None, closed="left")],
+        "learning_rate": [StrOptions({"constant", "invscaling", "adaptive"})],
+        "learning_rate_init": [Interval(numbers.Real, 0, None, closed="neither")],
+        "power_t": [Interval(numbers.Real, 0, None, closed="left")],
+        "max_iter": [Interval(numbers.Integral, 1, None, closed="left")],
+        "shuffle": ["boolean"],
+        "random_state": ["random_state"],
+        "tol": [Interval(numbers.Real, 0, None, closed="left")],
+        "verbose": ["verbose"],
+        "warm_start": ["boolean"],
+        "momentum": [Interval(numbers.Real, 0, 1, closed="both")],
+        "nesterovs_momentum": ["boolean"],
+        "early_stopping": ["boolean"],
+        "validation_fraction": [Interval(numbers.Real, 0, 1, closed="left")],
+        "beta_1": [Interval(numbers.Real, 0, 1, closed="left")],
+        "beta_2": [Interval(numbers.Real, 0, 1, closed="left")],
+        "epsilon": [Interval(numbers.Real, 0, None, closed="neither")],
+        "n_iter_no_change": [Interval(numbers.Integral, 1, None, closed="left")],
+        "max_fun": [Interval(numbers.Integral, 1, None, closed="left")],
+        "dropout": [Interval(numbers.Real, 0, 1, closed="left")],
+        "batch_normalization": ["boolean"],
+        "optimizer": "no_validation",
+        "callbacks": "no_validation",
+    }
+
+    # the Keras bases read ``epochs``; scikit-learn's MLP calls it ``max_iter``
+    @property
+    def epochs(self):
+        return self.max_iter
+
+    def _builder(self):
+        return self._build_network
+
+    def _hidden_sizes(self):
+        sizes = self.hidden_layer_sizes
+        return [int(sizes)] if isinstance(sizes, numbers.Integral) else [int(n) for n in sizes]
+
+    def _validate_params(self):
+        super()._validate_params()
+        sizes = self.hidden_layer_sizes
+        sizes = [sizes] if isinstance(sizes, numbers.Integral) else list(sizes)
+        if not all(isinstance(n, numbers.Integral) and n >= 1 for n in sizes):
+            raise ValueError(
+                "hidden_layer_sizes must hold positive integers, the units of each hidden "
+                f"layer, e.g. (64, 32); got {self.hidden_layer_sizes!r}."
+            )
+
+    def _keras_activation(self):
+        """``activation`` in Keras' names (scikit-learn's names are translated)."""
+        if isinstance(self.activation, str):
+            return _ACTIVATIONS.get(self.activation, self.activation)
+        return self.activation
+
+    def _regularizer(self, meta):
+        """scikit-learn's L2 penalty, ``alpha / (2 n)`` per sample, as a Keras
+        regularizer added to each batch's mean loss."""
+        keras = _keras.keras()
+        l2 = 0.5 * self.alpha / self._batch_size_for(meta["n_train_samples_"])
+        return keras.regularizers.L2(l2) if l2 > 0 else None
+
+    def _hidden_layers(self, sizes, regularizer, name=None):
+        """A ``Dense`` layer per size with the hidden activation (after batch
+        normalisation when asked), each followed by dropout when asked; the
+        ``Dense`` layers are named ``{name}_0``, ``{name}_1``, ... if ``name``."""
+        keras = _keras.keras()
+        activation = self._keras_activation()
+        layers = []
+        for i, units in enumerate(sizes):
+            dense_name = None if name is None else f"{name}_{i}"
+            if self.batch_normalization:
+                layers += [
+                    keras.layers.Dense(units, kernel_regularizer=regularizer, name=dense_name),
+                    keras.layers.BatchNormalization(),
+                    keras.layers.Activation(activation),
+                ]
+            else:
+                layers.append(
+                    keras.layers.Dense(
+                        units, activation, kernel_regularizer=regularizer, name=dense_name
+                    )
+                )
+            if self.dropout:
+                layers.append(keras.layers.Dropout(self.dropout))
+        return layers
+
+    def _build_network(self, meta):
+        keras = _keras.keras()
+        regularizer = self._regularizer(meta)
+        out = self._keras_out_activation(meta["target_type_"])
+        return keras.Sequential(
+            [
+                keras.Input((meta["n_features_in_"],)),
+                *self._hidden_layers(self._hidden_sizes(), regularizer),
+                keras.layers.Dense(meta["n_outputs_"], out, kernel_regularizer=regularizer),
+            ]
+        )
+
+    def _meta(self):
+        return {**super()._meta(), "n_train_samples_": self._n_train}
+
+    def _fit_targets(self, y, classes=None):
+        super()._fit_targets(y, classes)
+        self.out_activation_ = _SKLEARN_OUT_ACTIVATION[self.out_activation_]
+        n = len(y)
+        self._n_train = (
+            n - int(np.ceil(self.validation_fraction * n)) if self.early_stopping else n
+        )
+
+    def _batch_size_for(self, n_samples, requested=None):
+        requested = self.batch_size if requested is None else requested
+        if requested == "auto":
+            return min(200, n_samples)
+        if requested > n_samples:
+            warnings.warn(
+                "Got `batch_size` less than 1 or larger than sample size. It is going to be "
+                "clipped"
+            )
+        return int(np.clip(requested, 1, n_samples))
+
+    def _adaptive(self):
+        return self.solver == "sgd" and self.learning_rate == "adaptive"
+
+    def _optimizer_object(self):
+        if self.optimizer is not None:
+            return self.optimizer
+        keras = _keras.keras()
+        if self.solver == "sgd":
+            return keras.optimizers.SGD(
+                learning_rate=self.learning_rate_init,
+                momentum=self.momentum,
+                nesterov=self.nesterovs_momentum and self.momentum > 0,
+            )
+        return keras.optimizers.Adam(
+            learning_rate=self.learning_rate_init,
+            beta_1=self.beta_1,
+            beta_2=self.beta_2,
+            epsilon=self.epsilon,
+        )
+
+    def _compile(self, model, units):
+        params = self.get_params()  # routed parameters set with set_params
+        model.compile(
+            optimizer=make_optimizer(self._optimizer_object(), route(params, "optimizer")),
+            loss=self._default_loss(),
+            loss_weights=self._loss_weight(),
+            **compile_options(route(params, "compile")),
+        )
+
+    def _loss_weight(self):
+        return None
+
+    def _keras_out_activation(self, target_type):
+        return "softmax" if target_type == "multiclass" else "sigmoid"
+
+    def _fit(self, X, y, sample_weight, call_kwargs, *, warm, classes=None):
+        self._validate_params()
+        if self.solver == "lbfgs" and self.optimizer is None:
+            raise ValueError(
+                f"solver='lbfgs' is not available in {type(self).__name__}: Keras trains "
+                "with mini-batch gradients. Use solver='adam' or solver='sgd', or "
+                "sklearn.neural_network for L-BFGS on small data."
+            )
+        return super()._fit(X, y, sample_weight, call_kwargs, warm=warm, classes=classes)
+
+    def _prepare_training(self, X, y, sample_weight, fit_kwargs):
+        validation = None
+        if self.early_stopping:
+            arrays = (X, y) if sample_weight is None else (X, y, sample_weight)
+            split = train_test_split(
+                *arrays,
+                test_size=self.validation_fraction,
+                random_state=check_random_state(self._seed()),
+                stratify=y if self._stratify_early_stopping() else None,
+            )
+            X, X_val, y, y_val = split[:4]
+            sample_weight = split[4] if sample_weight is not None else None
+            validation = (X_val, y_val)
+        fit_kwargs["batch_size"] = self._batch_size_for(len(X), fit_kwargs["batch_size"])
+        fit_kwargs["verbose"] = 2 if fit_kwargs.get("verbose") else 0
+        callbacks = [*fit_kwargs["callbacks"], _Convergence.callback(self, validation)]
+        if self.solver == "sgd" and self.learning_rate == "invscaling":
+            callbacks.append(_InvScaling.callback(self, fit_kwargs["batch_size"]))
+        fit_kwargs["callbacks"] = callbacks
+        self._train_size = len(X)
+        return super()._prepare_training(X, y, sample_weight, fit_kwargs)
+
+    def _stratify_early_stopping(self):
+        return False
+
+    def _record_history(self, history, warm):
+        super()._record_history(history, warm)
+        seen = self._t if warm and hasattr(self, "_t") else 0
+        self._t = seen + len(history.get("loss", [])) * self._train_size
+
+    # ------------------------------------------------- scikit-learn attributes
+    @property
+    def loss_curve_(self):
+        """Training loss (with the L2 penalty) after each epoch."""
+        return list(self._history()["loss"])
+
+    @property
+    def loss_(self):
+        """Training loss after the last epoch."""
+        return self.loss_curve_[-1]
+
+    @property
+    def best_loss_(self):
+        """Lowest training loss; None with ``early_stopping`` (as in scikit-learn)."""
+        return None if self.early_stopping else min(self.loss_curve_)
+
+    @property
+    def validation_scores_(self):
+        """Validation score (accuracy or R²) after each epoch, with ``early_stopping``."""
+        return list(self._history()["val_score"]) if self.early_stopping else None
+
+    @property
+    def best_validation_score_(self):
+        """Best validation score, with ``early_stopping``."""
+        return max(self.validation_scores_) if self.early_stopping else None
+
+    @property
+    def t_(self):
+        """Number of training samples seen by the optimizer."""
+        self._history()
+        return self._t
+
+    @property
+    def coefs_(self):
+        """Weight matrices of the Dense layers, input to output."""
+        return [np.asarray(d.kernel.numpy(), dtype=np.float64) for d in self._dense_layers()]
+
+    @property
+    def intercepts_(self):
+        """Bias vectors of the Dense layers, input to output."""
+        return [np.asarray(d.bias.numpy(), dtype=np.float64) for d in self._dense_layers()]
+
+    @property
+    def n_layers_(self):
+        """Number of layers, input and output included."""
+        return len(self._dense_layers()) + 1
+
+    def _history(self):
+        if "history_" not in self.__dict__:
+            raise AttributeError(f"{type(self).__name__} is not fitted yet; call fit first.")
+        return self.history_
+
+    def _dense_layers(self):
+        self._history()
+        keras = _keras.keras()
+        return [layer for layer in self.model_.layers if isinstance(layer, keras.layers.Dense)]

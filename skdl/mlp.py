@@ -82,6 +82,13 @@ class MLPClassifier(_MLPMixin, KerasClassifier):
     def _stratify_early_stopping(self):
         return self.target_type_ != "multilabel-indicator"
 
+    def _loss_weight(self):
+        # scikit-learn sums the log-loss of a multilabel target over its labels;
+        # Keras' binary cross-entropy averages them
+        if self.target_type_ == "multilabel-indicator":
+            return float(self.n_outputs_)
+        return None
+
 
 class MLPRegressor(_MLPMixin, KerasRegressor):
     __doc__ = f"""Multi-layer perceptron regressor with scikit-learn's parameters, in Keras.

@@ -146,7 +146,7 @@ class KerasTransformer(
         **kwargs
             Keras ``fit`` arguments for this call only (``epochs``,
             ``validation_data``, ``callbacks``, ...). An autoencoder takes
-            ``validation_data=(X_val, None)``.
+            ``validation_data=X_val`` (or ``(X_val, None)``).
 
         Returns
         -------
@@ -244,6 +244,12 @@ class KerasTransformer(
                 "set supervised=False for an autoencoder that ignores y; to learn features "
                 "from class labels, encode them as numbers (e.g. one-hot) first."
             ) from None
+
+    def _validation_data(self, data):
+        # an autoencoder is validated on inputs alone: X_val as well as (X_val, None)
+        if not self._fitted_on_y and not isinstance(data, (tuple, list)):
+            data = (data, None)
+        return super()._validation_data(data)
 
     def _fit_targets(self, y, classes=None):
         self.n_outputs_ = 1 if y.ndim == 1 else y.shape[1]

@@ -158,6 +158,34 @@ def test_alpha_shrinks_the_weights(iris):
     assert np.sum(large.coefs_[0] ** 2) < 0.5 * np.sum(small.coefs_[0] ** 2)
 
 
+@pytest.mark.parametrize("kind", ["binary", "multiclass", "multilabel"])
+def test_classifier_loss_is_scikit_learns_log_loss(iris, kind):
+    """The loss is scikit-learn's: the log-loss averaged over samples and, for a
+    multilabel target, summed over the labels (Keras averages them)."""
+    X, y = iris
+    Y = {
+        "binary": (y == 0).astype(int),
+        "multiclass": y,
+        "multilabel": np.column_stack([y == 0, y == 1, X[:, 0] > 0]).astype(int),
+    }[kind]
+    # one full batch with a negligible step: the epoch's loss is that of the final weights
+    clf = MLPClassifier(
+        hidden_layer_sizes=(5,), alpha=0.0, batch_size=150, learning_rate_init=1e-9,
+        max_iter=1, shuffle=False, random_state=0,
+    )  # fmt: skip
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", ConvergenceWarning)
+        clf.fit(X, Y)
+    proba = clf.predict_proba(X)
+    if kind == "multiclass":
+        expected = -np.mean(np.log(proba[np.arange(150), Y]))
+    else:
+        P = proba if kind == "multilabel" else proba[:, 1:]
+        T = Y.reshape(len(Y), -1)
+        expected = -np.mean(np.sum(T * np.log(P) + (1 - T) * np.log(1 - P), axis=1))
+    assert clf.loss_ == pytest.approx(expected, rel=1e-4)
+
+
 def test_partial_fit_and_clone(iris):
     X, y = iris
     clf = MLPClassifier(random_state=0)

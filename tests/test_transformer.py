@@ -491,6 +491,14 @@ def test_validation_data_of_an_autoencoder(data):
     ae = AutoencoderTransformer(max_iter=2, random_state=0)
     ae.fit(data[:150], validation_data=(data[150:], None))
     assert len(ae.history_["val_loss"]) == 2
+    # the inputs alone say the same
+    alone = clone(ae).fit(data[:150], validation_data=data[150:])
+    assert alone.history_ == ae.history_
+    frame = pd.DataFrame(data[150:])
+    assert clone(ae).fit(data[:150], validation_data=frame).history_ == ae.history_
+    # a supervised fit still needs the targets
+    with pytest.raises(ValueError, match="validation_data must be a tuple"):
+        KerasTransformer(epochs=1).fit(data, data[:, 0], validation_data=data[150:])
 
 
 def test_feature_names_and_pandas_output(data):

@@ -82,16 +82,25 @@ def steps_for_callbacks(model, callbacks, routed):
     an explicit ``compile__steps_per_execution`` or other value chosen by the
     builder is left as it is. ``TerminateOnNaN`` is fine with either.
     """
-    k = keras()
     if "steps_per_execution" in routed:
         return
     if getattr(model, "steps_per_execution", 1) != default_steps_per_execution():
         return
-    if not any(
-        has_batch_hooks(c) for c in callbacks if not isinstance(c, k.callbacks.TerminateOnNaN)
-    ):
-        return
-    _recompile(model, 1)
+    if needs_every_batch(callbacks):
+        _recompile(model, 1)
+
+
+def needs_every_batch(callbacks):
+    """Whether a callback acts on single batches (``TerminateOnNaN`` is fine with
+    several batches per step)."""
+    nan_check = keras().callbacks.TerminateOnNaN
+    return any(has_batch_hooks(c) for c in callbacks if not isinstance(c, nan_check))
+
+
+def set_steps_per_execution(model, steps_per_execution):
+    """Compile ``model`` again if it runs another number of batches per step."""
+    if getattr(model, "steps_per_execution", 1) != steps_per_execution:
+        _recompile(model, steps_per_execution)
 
 
 def epoch_steps(fit_kwargs, n_samples):

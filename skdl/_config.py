@@ -3,7 +3,7 @@
 import contextlib
 import threading
 
-_DEFAULTS = {"share_compiled": True, "shared_models": 16}
+_DEFAULTS = {"share_compiled": True, "shared_models": 16, "single_pipeline": True}
 _config = dict(_DEFAULTS)
 _lock = threading.Lock()
 
@@ -14,7 +14,8 @@ def get_config():
     Returns
     -------
     config : dict
-        ``{"share_compiled": bool, "shared_models": int}``; see :func:`set_config`.
+        ``{"share_compiled": bool, "shared_models": int, "single_pipeline": bool}``;
+        see :func:`set_config`.
 
     Examples
     --------
@@ -25,7 +26,7 @@ def get_config():
     return dict(_config)
 
 
-def set_config(share_compiled=None, shared_models=None):
+def set_config(share_compiled=None, shared_models=None, single_pipeline=None):
     """Change skdl's global settings; ``None`` leaves a setting as it is.
 
     Parameters
@@ -42,6 +43,14 @@ def set_config(share_compiled=None, shared_models=None):
         How many compiled networks the process keeps for reuse (default 16);
         each holds one copy of its weights and optimizer state. ``0`` keeps
         none.
+    single_pipeline : bool, default=None
+        Whether :class:`MLPClassifier`, :class:`MLPRegressor` and
+        :class:`AutoencoderTransformer` feed Keras a single ``tf.data``
+        pipeline for all the epochs of a fit, on TensorFlow (default
+        ``True``). Keras otherwise builds a data iterator per epoch, which
+        costs as much as training when the epochs are short. The pipeline
+        shuffles each epoch with its own seeded order; ``False`` trains from
+        arrays with Keras' shuffles, as the other estimators do.
 
     Examples
     --------
@@ -62,6 +71,10 @@ def set_config(share_compiled=None, shared_models=None):
         if shared_models < 0:
             raise ValueError(f"shared_models must be an int >= 0, got {shared_models}.")
         updates["shared_models"] = shared_models
+    if single_pipeline is not None:
+        if not isinstance(single_pipeline, bool):
+            raise TypeError(f"single_pipeline must be True or False, got {single_pipeline!r}.")
+        updates["single_pipeline"] = single_pipeline
     with _lock:
         _config.update(updates)
 

@@ -11,8 +11,14 @@ from sklearn.model_selection import train_test_split
 from sklearn.utils import check_random_state
 from sklearn.utils._param_validation import Interval, StrOptions
 
-from . import _keras, _pool
-from ._compile import compile_options, make_optimizer
+from . import _data, _keras, _pool
+from ._compile import (
+    compile_options,
+    default_steps_per_execution,
+    make_optimizer,
+    needs_every_batch,
+    set_steps_per_execution,
+)
 from ._routing import route
 
 _ACTIVATIONS = {"identity": "linear", "logistic": "sigmoid", "tanh": "tanh", "relu": "relu"}
@@ -166,8 +172,8 @@ class _MLPMixin:
         return self.activation
 
     def _regularizer(self, meta):
-        """scikit-learn's L2 penalty, ``alpha / (2 n)`` per sample, as a Keras
-        regularizer added to each batch's mean loss."""
+        """scikit-learn's L2 penalty as a Keras regularizer: ``0.5 * alpha /
+        batch_size`` times the squared weights, added to each batch's mean loss."""
         keras = _keras.keras()
         l2 = 0.5 * self.alpha / self._batch_size_for(meta["n_train_samples_"])
         return keras.regularizers.L2(l2) if l2 > 0 else None
@@ -300,6 +306,32 @@ class _MLPMixin:
 
     def _stratify_early_stopping(self):
         return False
+
+    def _fit_data(self, x, y, sample_weight, fit_kwargs):
+        # many short epochs: one tf.data pipeline for all of them, not one per epoch
+        data = super()._fit_data(x, y, sample_weight, fit_kwargs)
+        routed = route(self.get_params(), "compile")
+        wanted = routed.get("steps_per_execution")
+        if wanted is None:
+            wanted = 1 if needs_every_batch(fit_kwargs["callbacks"]) else None
+            wanted = wanted or default_steps_per_execution()
+        arrays = (x, y) if sample_weight is None else (x, y, sample_weight)
+        batch_size, steps = fit_kwargs["batch_size"], fit_kwargs.get("steps_per_epoch")
+        aligned = None
+        if (
+            _data.use_epoch_batches()
+            and all(isinstance(a, np.ndarray) for a in arrays)
+            and steps == -(-len(x) // batch_size)  # one pass over the data per epoch
+        ):
+            aligned = _data.aligned_steps_per_execution(wanted, steps)
+        set_steps_per_execution(self.model_, aligned or wanted)
+        if aligned is None:
+            return data
+        seed = int(np.random.randint(np.iinfo(np.int32).max))  # seeded by the fit
+        dataset, _ = _data.epoch_batches(arrays, batch_size, fit_kwargs["shuffle"], seed)
+        del fit_kwargs["batch_size"]
+        fit_kwargs["shuffle"] = False  # the pipeline shuffles
+        return {"x": dataset}
 
     def _record_history(self, history, warm):
         super()._record_history(history, warm)

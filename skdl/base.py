@@ -217,7 +217,11 @@ class BaseKerasEstimator(BaseEstimator):
                 params[name] = _keras.clone_model(value)
             else:
                 params[name] = clone(value, safe=False)
-        return type(self)(**params)
+        # builder and routed parameters go through set_params: the presets'
+        # __init__, like scikit-learn's MLPs', takes no **kwargs
+        own = set(self._get_param_names())
+        estimator = type(self)(**{k: v for k, v in params.items() if k in own})
+        return estimator.set_params(**{k: v for k, v in params.items() if k not in own})
 
     def __sklearn_is_fitted__(self):
         return "model_" in self.__dict__
@@ -320,8 +324,9 @@ class BaseKerasEstimator(BaseEstimator):
             batch = _keras.keras().tree.map_structure(
                 lambda a: None if a is None else a[:1], (X_keras, y_keras, sample_weight)
             )
+            data = self._fit_data(X_keras, y_keras, sample_weight, fit_kwargs)
             with _pool.training_model(self.model_, batch) as trainer:
-                history = trainer.fit(X_keras, y_keras, sample_weight=sample_weight, **fit_kwargs)
+                history = trainer.fit(**data, **fit_kwargs)
             for callback in fit_kwargs["callbacks"]:
                 # they trained a shared compiled copy; afterwards they belong to model_
                 callback.set_model(self.model_)
@@ -334,6 +339,11 @@ class BaseKerasEstimator(BaseEstimator):
         """Last step before ``keras.Model.fit``: subclasses may hold out data,
         resolve settings that depend on the data or add callbacks."""
         return X, y, sample_weight, fit_kwargs
+
+    def _fit_data(self, x, y, sample_weight, fit_kwargs):
+        """The data arguments of ``keras.Model.fit``; subclasses may replace the
+        arrays by a pipeline (and adjust ``fit_kwargs`` to it)."""
+        return {"x": x, "y": y, "sample_weight": sample_weight}
 
     def _validate_inputs(self, X, y, reset):
         X, y = validate_data(

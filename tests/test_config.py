@@ -4,15 +4,21 @@ import pytest
 
 import skdl
 
+DEFAULTS = {"share_compiled": True, "shared_models": 16, "single_pipeline": True}
+
 
 def test_defaults():
-    assert skdl.get_config() == {"share_compiled": True, "shared_models": 16}
+    assert skdl.get_config() == DEFAULTS
 
 
 def test_config_context_restores_the_settings():
-    with skdl.config_context(share_compiled=False, shared_models=3):
-        assert skdl.get_config() == {"share_compiled": False, "shared_models": 3}
-    assert skdl.get_config() == {"share_compiled": True, "shared_models": 16}
+    with skdl.config_context(share_compiled=False, shared_models=3, single_pipeline=False):
+        assert skdl.get_config() == {
+            "share_compiled": False,
+            "shared_models": 3,
+            "single_pipeline": False,
+        }
+    assert skdl.get_config() == DEFAULTS
 
 
 def test_none_leaves_a_setting_unchanged():
@@ -31,12 +37,13 @@ def test_none_leaves_a_setting_unchanged():
         ({"shared_models": 2.5}, TypeError, "shared_models must be an int"),
         ({"shared_models": True}, TypeError, "shared_models must be an int"),
         ({"shared_models": -1}, ValueError, "shared_models must be an int >= 0"),
+        ({"single_pipeline": 1}, TypeError, "single_pipeline must be True or False"),
     ],
 )
 def test_invalid_settings(settings, error, match):
     with pytest.raises(error, match=match):
         skdl.set_config(**settings)
-    assert skdl.get_config() == {"share_compiled": True, "shared_models": 16}
+    assert skdl.get_config() == DEFAULTS
 
 
 def test_unknown_setting():

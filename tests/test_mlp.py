@@ -256,3 +256,7 @@ def test_routed_parameters_reach_the_optimizer(iris):
         warnings.simplefilter("ignore", ConvergenceWarning)
         clf.fit(X, y)
     assert float(clf.model_.optimizer.learning_rate.numpy()) == pytest.approx(0.3)
+    # and they survive clone, as cross-validation and searches need
+    copy = clone(clf)
+    assert copy.get_params() == clf.get_params()
+    assert copy.get_params()["optimizer__learning_rate"] == 0.3 and "model_" not in vars(copy)

@@ -313,6 +313,7 @@ def test_autoencoder_has_the_parameters_of_the_mlp_presets(data):
     # routed parameters reach the optimizer, as for the presets
     ae.set_params(optimizer__clipnorm=1.0).fit(data[:20])
     assert ae.model_.optimizer.clipnorm == 1.0
+    assert clone(ae).get_params() == ae.get_params()
     for bad, match in [
         (dict(encoding_dim=0), "encoding_dim"),
         (dict(hidden_layer_sizes=(8, 0)), "hidden_layer_sizes must hold positive"),

@@ -1,0 +1,167 @@
+"""One tf.data pipeline for all the epochs of a fit (the MLP presets, on TensorFlow)."""
+
+import keras
+import numpy as np
+import pytest
+from test_compile import keras_epoch_iterator
+
+import skdl
+from skdl import AutoencoderTransformer, MLPClassifier, MLPRegressor
+from skdl._data import aligned_steps_per_execution, epoch_batches
+
+pytestmark = [
+    pytest.mark.skipif(
+        keras.backend.backend() != "tensorflow", reason="the pipeline is used on TensorFlow"
+    ),
+    pytest.mark.filterwarnings("ignore::sklearn.exceptions.ConvergenceWarning"),
+]
+
+
+@pytest.mark.parametrize(
+    "wanted, steps, expected",
+    [
+        (256, 83, 83),  # a whole epoch per call
+        (256, 1, 1),
+        (256, 516, 172),  # three calls per epoch
+        (256, 600, 200),
+        (256, 257, None),  # a prime: one batch per call, Keras' data path is better
+        (1, 83, 1),  # a callback needs every batch
+        (10, 83, None),
+        (10, 80, 10),
+    ],
+)
+def test_aligned_steps_per_execution(wanted, steps, expected):
+    assert aligned_steps_per_execution(wanted, steps) == expected
+
+
+def batches_of(dataset, n_batches):
+    return [tuple(t.numpy() for t in batch) for batch in dataset.take(n_batches)]
+
+
+def test_epoch_batches_visit_every_row_once_per_epoch():
+    X = np.arange(10, dtype=np.float32).reshape(10, 1)
+    y, w = X[:, 0] * 2, X[:, 0] + 100
+    dataset, steps = epoch_batches((X, y, w), 4, shuffle=True, seed=7)
+    assert steps == 3
+    batches = batches_of(dataset, 3 * steps)  # three epochs
+    assert [len(b[0]) for b in batches] == [4, 4, 2] * 3  # the remainder ends each epoch
+    orders = []
+    for epoch in range(3):
+        rows = np.concatenate([b[0][:, 0] for b in batches[epoch * steps : (epoch + 1) * steps]])
+        assert sorted(rows) == list(range(10))
+        orders.append(rows.tolist())
+    assert len({tuple(o) for o in orders}) == 3  # a new order every epoch
+    for xb, yb, wb in batches:  # rows, targets and weights stay together
+        np.testing.assert_array_equal(yb, xb[:, 0] * 2)
+        np.testing.assert_array_equal(wb, xb[:, 0] + 100)
+    # the orders depend on the seed only
+    again, _ = epoch_batches((X, y, w), 4, shuffle=True, seed=7)
+    assert all(np.array_equal(a[0], b[0]) for a, b in zip(batches_of(again, 9), batches))
+    other, _ = epoch_batches((X, y, w), 4, shuffle=True, seed=8)
+    assert not all(np.array_equal(a[0], b[0]) for a, b in zip(batches_of(other, 9), batches))
+    # without shuffling, every epoch is in the original order
+    plain, _ = epoch_batches((X, y), 4, shuffle=False, seed=7)
+    rows = [b[0][:, 0].tolist() for b in batches_of(plain, 6)]
+    assert rows == [[0, 1, 2, 3], [4, 5, 6, 7], [8, 9]] * 2
+
+
+@pytest.fixture
+def data():
+    rng = np.random.RandomState(0)
+    X = rng.normal(size=(600, 4)).astype(np.float32)
+    return X, X @ rng.normal(size=4)
+
+
+@pytest.fixture
+def iterators(monkeypatch):
+    """The number of data iterators Keras makes."""
+    made = []
+    iterator_class = keras_epoch_iterator()
+    original = iterator_class._get_iterator
+
+    def counting(self):
+        made.append(1)
+        return original(self)
+
+    monkeypatch.setattr(iterator_class, "_get_iterator", counting)
+    return made
+
+
+@pytest.mark.parametrize(
+    "make",
+    [
+        lambda: MLPRegressor(hidden_layer_sizes=(8,), max_iter=6, batch_size=50),
+        lambda: AutoencoderTransformer(hidden_layer_sizes=(8,), max_iter=6, batch_size=50),
+    ],
+)
+def test_presets_make_one_data_iterator_per_fit(data, iterators, make):
+    X, y = data
+    make().fit(X, y)
+    assert len(iterators) == 1
+    iterators.clear()
+    with skdl.config_context(single_pipeline=False):  # Keras' data path
+        make().fit(X, y)
+    assert len(iterators) == 6 + 1
+
+
+class StepsAtEpochEnd(keras.callbacks.Callback):
+    """The optimizer's step count at the end of each epoch (no batch hooks)."""
+
+    def on_train_begin(self, logs=None):
+        self.steps = []
+
+    def on_epoch_end(self, epoch, logs=None):
+        self.steps.append(int(self.model.optimizer.iterations.numpy()))
+
+
+@pytest.mark.parametrize(
+    "batch_size, steps, per_call",
+    [(50, 12, 12), (2, 300, 150), (1, 600, 200)],
+)
+def test_every_epoch_trains_on_its_own_batches(data, batch_size, steps, per_call):
+    """Keras does not end a multi-batch call at an epoch's end: the presets run a
+    number of batches per call that divides the epoch."""
+    X, y = data
+    counter = StepsAtEpochEnd()
+    reg = MLPRegressor(
+        hidden_layer_sizes=(4,), max_iter=3, batch_size=batch_size, random_state=0,
+        callbacks=[counter],
+    ).fit(X, y)  # fmt: skip
+    assert reg.model_.steps_per_execution == per_call
+    assert reg.model_.optimizer.iterations.numpy() == 3 * steps
+    assert reg.t_ == 3 * 600
+
+
+def test_without_a_divisor_keras_data_path_is_used(iterators):
+    rng = np.random.RandomState(0)
+    X = rng.normal(size=(257, 3))  # 257 batches of one row: a prime number
+    reg = MLPRegressor(hidden_layer_sizes=(4,), max_iter=2, batch_size=1).fit(X, X[:, 0])
+    assert len(iterators) == 2 + 1
+    assert reg.model_.steps_per_execution == 256
+    assert reg.model_.optimizer.iterations.numpy() == 2 * 257
+
+
+def test_seeded_fits_are_reproducible_and_shuffle_per_seed(data):
+    X, y = data
+    params = dict(hidden_layer_sizes=(8,), max_iter=5, batch_size=50)
+    first = MLPRegressor(random_state=0, **params).fit(X, y)
+    second = MLPRegressor(random_state=0, **params).fit(X, y)
+    assert first.loss_curve_ == second.loss_curve_
+    np.testing.assert_array_equal(first.predict(X), second.predict(X))
+    # the same initial weights with another order of the batches train differently
+    unshuffled = MLPRegressor(random_state=0, shuffle=False, **params).fit(X, y)
+    assert unshuffled.loss_curve_[0] != first.loss_curve_[0]
+    # sample weights travel with their rows: the first epoch's weighted loss is
+    # Keras' own, up to the order of the batches
+    y_class = (y > 0).astype(int)
+    weights = 1.0 + 3 * y_class
+    first_losses = {}
+    for single in (True, False):
+        with skdl.config_context(single_pipeline=single):
+            for weighted in (True, False):
+                clf = MLPClassifier(random_state=0, **params)
+                clf.fit(X, y_class, sample_weight=weights if weighted else None)
+                first_losses[single, weighted] = clf.loss_curve_[0]
+    for weighted in (True, False):
+        assert first_losses[True, weighted] == pytest.approx(first_losses[False, weighted], 0.01)
+    assert first_losses[True, True] != pytest.approx(first_losses[True, False], 0.01)

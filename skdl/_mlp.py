@@ -20,6 +20,7 @@ from ._compile import (
     set_steps_per_execution,
 )
 from ._routing import route
+from .base import hidden_sizes
 
 _ACTIVATIONS = {"identity": "linear", "logistic": "sigmoid", "tanh": "tanh", "relu": "relu"}
 _SKLEARN_OUT_ACTIVATION = {"linear": "identity", "sigmoid": "logistic", "softmax": "softmax"}
@@ -152,18 +153,11 @@ class _MLPMixin:
         return self._build_network
 
     def _hidden_sizes(self):
-        sizes = self.hidden_layer_sizes
-        return [int(sizes)] if isinstance(sizes, numbers.Integral) else [int(n) for n in sizes]
+        return hidden_sizes(self.hidden_layer_sizes)
 
     def _validate_params(self):
         super()._validate_params()
-        sizes = self.hidden_layer_sizes
-        sizes = [sizes] if isinstance(sizes, numbers.Integral) else list(sizes)
-        if not all(isinstance(n, numbers.Integral) and n >= 1 for n in sizes):
-            raise ValueError(
-                "hidden_layer_sizes must hold positive integers, the units of each hidden "
-                f"layer, e.g. (64, 32); got {self.hidden_layer_sizes!r}."
-            )
+        self._hidden_sizes()
 
     def _keras_activation(self):
         """``activation`` in Keras' names (scikit-learn's names are translated)."""

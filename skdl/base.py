@@ -67,6 +67,30 @@ META_KEYS = (
 DEFAULT_PREDICT_BATCH_SIZE = 256
 
 
+def hidden_sizes(hidden_layer_sizes):
+    """``hidden_layer_sizes`` as a list of units (an int is one layer), checked.
+
+    Examples
+    --------
+    >>> hidden_sizes((64, 32)), hidden_sizes(16), hidden_sizes(())
+    ([64, 32], [16], [])
+    """
+    value = hidden_layer_sizes
+    sizes = [value] if isinstance(value, numbers.Integral) else value
+    if isinstance(sizes, str) or not hasattr(sizes, "__iter__"):
+        sizes = None
+    else:
+        sizes = list(sizes)
+    if sizes is None or not all(
+        isinstance(n, numbers.Integral) and not isinstance(n, bool) and n >= 1 for n in sizes
+    ):
+        raise ValueError(
+            "hidden_layer_sizes must hold positive integers, the units of each hidden "
+            f"layer, e.g. (64, 32); got {value!r}."
+        )
+    return [int(n) for n in sizes]
+
+
 def dense_network(meta, hidden_layer_sizes=(100,), activation="relu"):
     """The network used when no ``model`` is given: a ReLU multilayer perceptron.
 
@@ -81,7 +105,9 @@ def dense_network(meta, hidden_layer_sizes=(100,), activation="relu"):
     """
     keras = _keras.keras()
     layers = [keras.Input(shape=(meta["n_features_in_"],))]
-    layers += [keras.layers.Dense(int(n), activation=activation) for n in hidden_layer_sizes]
+    layers += [
+        keras.layers.Dense(n, activation=activation) for n in hidden_sizes(hidden_layer_sizes)
+    ]
     layers.append(keras.layers.Dense(meta["n_outputs_"], activation=meta["out_activation_"]))
     return keras.Sequential(layers)
 

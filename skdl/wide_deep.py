@@ -10,7 +10,7 @@ from . import _keras
 from ._compile import compile_options, make_loss, make_metrics, make_optimizer
 from ._docs import COMMON_ATTRIBUTES, ROUTED_PARAMETERS
 from ._routing import route
-from .base import BaseKerasEstimator
+from .base import BaseKerasEstimator, hidden_sizes
 from .classifier import KerasClassifier
 from .regressor import KerasRegressor
 
@@ -117,6 +117,10 @@ class _WideAndDeepMixin:
     def _builder(self):
         return self._build_network
 
+    def _validate_params(self):
+        super()._validate_params()
+        hidden_sizes(self.hidden_layer_sizes)
+
     def _aux(self):
         return bool(self.aux_loss_weight)
 
@@ -133,8 +137,8 @@ class _WideAndDeepMixin:
         inputs = keras.Input((meta["n_features_in_"],))
         wide = selector(self.wide_features_idx_.tolist(), name="wide")(inputs)
         hidden = selector(self.deep_features_idx_.tolist(), name="deep")(inputs)
-        for units in self.hidden_layer_sizes:
-            hidden = keras.layers.Dense(int(units), activation=self.activation)(hidden)
+        for units in hidden_sizes(self.hidden_layer_sizes):
+            hidden = keras.layers.Dense(units, activation=self.activation)(hidden)
         concat = keras.layers.Concatenate()([wide, hidden])
         head = functools.partial(
             keras.layers.Dense, meta["n_outputs_"], activation=meta["out_activation_"]

@@ -9,7 +9,7 @@ import pandas as pd
 import pytest
 from sklearn.base import clone
 
-from skdl import KerasClassifier, KerasRegressor
+from skdl import KerasClassifier, KerasRegressor, MLPRegressor, WideAndDeepRegressor
 
 
 @pytest.fixture(scope="module")
@@ -17,6 +17,21 @@ def data():
     rng = np.random.RandomState(0)
     X = rng.normal(size=(80, 4))
     return X, X @ np.array([1.0, -2.0, 0.5, 0.0])
+
+
+@pytest.mark.parametrize("Estimator", [KerasRegressor, WideAndDeepRegressor, MLPRegressor])
+@pytest.mark.parametrize("sizes", [(8, 0), (8, 2.5), (8, True), ("8",), "8"])
+def test_hidden_layer_sizes_must_be_positive_integers(data, Estimator, sizes):
+    X, y = data
+    training = {"max_iter": 1} if Estimator is MLPRegressor else {"epochs": 1}
+    with pytest.raises(ValueError, match="hidden_layer_sizes"):
+        Estimator(hidden_layer_sizes=sizes, **training).fit(X, y)
+
+
+def test_hidden_layer_sizes_may_be_one_int(data):
+    X, y = data
+    reg = KerasRegressor(hidden_layer_sizes=5, epochs=1).fit(X, y)
+    assert [layer.units for layer in reg.model_.layers] == [5, 1]
 
 
 def test_init_stores_parameters_verbatim():

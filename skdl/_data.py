@@ -53,7 +53,7 @@ def epoch_batches(arrays, batch_size, shuffle, seed):
     Returns
     -------
     dataset : tf.data.Dataset
-    steps_per_epoch : int
+        ``ceil(n / batch_size)`` batches per epoch.
     """
     import tensorflow as tf
 
@@ -83,10 +83,10 @@ def epoch_batches(arrays, batch_size, shuffle, seed):
         .map(gather, num_parallel_calls=tf.data.AUTOTUNE)
         .prefetch(tf.data.AUTOTUNE)
     )
-    return dataset, steps
+    return dataset
 
 
-def use_epoch_batches():
+def use_single_pipeline():
     """Whether to train from :func:`epoch_batches`: on TensorFlow, which reads
     ``tf.data`` pipelines natively, unless ``set_config(single_pipeline=False)``."""
     return _config.get_config()["single_pipeline"] and keras().backend.backend() == "tensorflow"

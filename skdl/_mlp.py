@@ -313,7 +313,7 @@ class _MLPMixin:
         batch_size, steps = fit_kwargs["batch_size"], fit_kwargs.get("steps_per_epoch")
         aligned = None
         if (
-            _data.use_epoch_batches()
+            _data.use_single_pipeline()
             and all(isinstance(a, np.ndarray) for a in arrays)
             and steps == -(-len(x) // batch_size)  # one pass over the data per epoch
         ):
@@ -322,7 +322,7 @@ class _MLPMixin:
         if aligned is None:
             return data
         seed = int(np.random.randint(np.iinfo(np.int32).max))  # seeded by the fit
-        dataset, _ = _data.epoch_batches(arrays, batch_size, fit_kwargs["shuffle"], seed)
+        dataset = _data.epoch_batches(arrays, batch_size, fit_kwargs["shuffle"], seed)
         del fit_kwargs["batch_size"]
         fit_kwargs["shuffle"] = False  # the pipeline shuffles
         return {"x": dataset}

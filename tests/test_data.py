@@ -41,8 +41,7 @@ def batches_of(dataset, n_batches):
 def test_epoch_batches_visit_every_row_once_per_epoch():
     X = np.arange(10, dtype=np.float32).reshape(10, 1)
     y, w = X[:, 0] * 2, X[:, 0] + 100
-    dataset, steps = epoch_batches((X, y, w), 4, shuffle=True, seed=7)
-    assert steps == 3
+    dataset, steps = epoch_batches((X, y, w), 4, shuffle=True, seed=7), 3
     batches = batches_of(dataset, 3 * steps)  # three epochs
     assert [len(b[0]) for b in batches] == [4, 4, 2] * 3  # the remainder ends each epoch
     orders = []
@@ -55,12 +54,12 @@ def test_epoch_batches_visit_every_row_once_per_epoch():
         np.testing.assert_array_equal(yb, xb[:, 0] * 2)
         np.testing.assert_array_equal(wb, xb[:, 0] + 100)
     # the orders depend on the seed only
-    again, _ = epoch_batches((X, y, w), 4, shuffle=True, seed=7)
+    again = epoch_batches((X, y, w), 4, shuffle=True, seed=7)
     assert all(np.array_equal(a[0], b[0]) for a, b in zip(batches_of(again, 9), batches))
-    other, _ = epoch_batches((X, y, w), 4, shuffle=True, seed=8)
+    other = epoch_batches((X, y, w), 4, shuffle=True, seed=8)
     assert not all(np.array_equal(a[0], b[0]) for a, b in zip(batches_of(other, 9), batches))
     # without shuffling, every epoch is in the original order
-    plain, _ = epoch_batches((X, y), 4, shuffle=False, seed=7)
+    plain = epoch_batches((X, y), 4, shuffle=False, seed=7)
     rows = [b[0][:, 0].tolist() for b in batches_of(plain, 6)]
     assert rows == [[0, 1, 2, 3], [4, 5, 6, 7], [8, 9]] * 2
 

@@ -323,7 +323,7 @@ def test_autoencoder_has_the_parameters_of_the_mlp_presets(data):
         (dict(max_fun=10), "max_fun"),
     ]:
         with pytest.raises((TypeError, ValueError), match=match):
-            AutoencoderTransformer(max_iter=1, **bad).fit(data)
+            AutoencoderTransformer(**{"max_iter": 1, **bad}).fit(data)
 
 
 def test_autoencoder_fitted_attributes_like_the_mlp_presets(data):

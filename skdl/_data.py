@@ -36,7 +36,7 @@ def aligned_steps_per_execution(wanted, steps_per_epoch):
     return best if best >= min(wanted, MIN_STEPS_PER_EXECUTION) else None
 
 
-def epoch_batches(arrays, batch_size, shuffle, seed):
+def epoch_batches(arrays, batch_size, shuffle, seed, first_epoch=0):
     """An endless ``tf.data.Dataset`` of batches of ``arrays``, epoch after epoch.
 
     Parameters
@@ -49,6 +49,9 @@ def epoch_batches(arrays, batch_size, shuffle, seed):
         Draw a new order of the rows for every epoch.
     seed : int
         Seed of the orders: epoch ``e`` uses the stateless seed ``(seed, e)``.
+    first_epoch : int, default=0
+        Number of the first epoch: a continued fit starts after the epochs it
+        has run, so that its orders are those of one longer fit.
 
     Returns
     -------
@@ -77,7 +80,7 @@ def epoch_batches(arrays, batch_size, shuffle, seed):
         return tuple(tf.gather(t, row) for t in tensors)
 
     dataset = (
-        tf.data.Dataset.range(np.iinfo(np.int64).max)
+        tf.data.Dataset.range(first_epoch, np.iinfo(np.int64).max)
         .map(epoch_indices)
         .unbatch()
         .map(gather, num_parallel_calls=tf.data.AUTOTUNE)

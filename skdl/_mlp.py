@@ -301,9 +301,9 @@ class _MLPMixin:
     def _stratify_early_stopping(self):
         return False
 
-    def _fit_data(self, x, y, sample_weight, fit_kwargs):
+    def _fit_data(self, x, y, sample_weight, fit_kwargs, warm):
         # many short epochs: one tf.data pipeline for all of them, not one per epoch
-        data = super()._fit_data(x, y, sample_weight, fit_kwargs)
+        data = super()._fit_data(x, y, sample_weight, fit_kwargs, warm)
         routed = route(self.get_params(), "compile")
         wanted = routed.get("steps_per_execution")
         if wanted is None:
@@ -322,7 +322,10 @@ class _MLPMixin:
         if aligned is None:
             return data
         seed = int(np.random.randint(np.iinfo(np.int32).max))  # seeded by the fit
-        dataset = _data.epoch_batches(arrays, batch_size, fit_kwargs["shuffle"], seed)
+        # a warm fit (or partial_fit) goes on with the orders of the epochs after
+        # those run so far, as one longer fit would
+        first_epoch = self.n_iter_ if warm else 0
+        dataset = _data.epoch_batches(arrays, batch_size, fit_kwargs["shuffle"], seed, first_epoch)
         del fit_kwargs["batch_size"]
         fit_kwargs["shuffle"] = False  # the pipeline shuffles
         return {"x": dataset}

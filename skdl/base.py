@@ -350,7 +350,7 @@ class BaseKerasEstimator(BaseEstimator):
             batch = _keras.keras().tree.map_structure(
                 lambda a: None if a is None else a[:1], (X_keras, y_keras, sample_weight)
             )
-            data = self._fit_data(X_keras, y_keras, sample_weight, fit_kwargs)
+            data = self._fit_data(X_keras, y_keras, sample_weight, fit_kwargs, warm)
             with _pool.training_model(self.model_, batch) as trainer:
                 history = trainer.fit(**data, **fit_kwargs)
             for callback in fit_kwargs["callbacks"]:
@@ -366,9 +366,10 @@ class BaseKerasEstimator(BaseEstimator):
         resolve settings that depend on the data or add callbacks."""
         return X, y, sample_weight, fit_kwargs
 
-    def _fit_data(self, x, y, sample_weight, fit_kwargs):
+    def _fit_data(self, x, y, sample_weight, fit_kwargs, warm):
         """The data arguments of ``keras.Model.fit``; subclasses may replace the
-        arrays by a pipeline (and adjust ``fit_kwargs`` to it)."""
+        arrays by a pipeline (and adjust ``fit_kwargs`` to it). ``warm``: the fit
+        continues training the fitted network."""
         return {"x": x, "y": y, "sample_weight": sample_weight}
 
     def _validate_inputs(self, X, y, reset):

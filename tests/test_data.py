@@ -140,6 +140,23 @@ def test_without_a_divisor_keras_data_path_is_used(iterators):
     assert reg.model_.optimizer.iterations.numpy() == 2 * 257
 
 
+def test_warm_fits_go_on_with_the_next_epochs_orders(data):
+    """Fits that continue training take the orders of the epochs after those run
+    so far: 3 + 3 warm epochs, or 6 partial fits, train as one fit of 6 epochs."""
+    X, y = data
+    params = dict(hidden_layer_sizes=(8,), batch_size=50, random_state=0)
+    whole = MLPRegressor(max_iter=6, **params).fit(X, y)
+    warm = MLPRegressor(max_iter=3, warm_start=True, **params).fit(X, y).fit(X, y)
+    np.testing.assert_allclose(warm.loss_curve_, whole.loss_curve_, rtol=1e-5)
+    parts = MLPRegressor(**params)
+    for _ in range(6):
+        parts.partial_fit(X, y)
+    np.testing.assert_allclose(parts.loss_curve_, whole.loss_curve_, rtol=1e-5)
+    np.testing.assert_allclose(parts.predict(X), whole.predict(X), rtol=1e-4, atol=1e-5)
+    # the order continues; the epochs are not those of a new fit
+    assert warm.loss_curve_[3:] != MLPRegressor(max_iter=3, **params).fit(X, y).loss_curve_
+
+
 def test_seeded_fits_are_reproducible_and_shuffle_per_seed(data):
     X, y = data
     params = dict(hidden_layer_sizes=(8,), max_iter=5, batch_size=50)

@@ -307,8 +307,8 @@ class _MLPMixin:
         routed = route(self.get_params(), "compile")
         wanted = routed.get("steps_per_execution")
         if wanted is None:
-            wanted = 1 if needs_every_batch(fit_kwargs["callbacks"]) else None
-            wanted = wanted or default_steps_per_execution()
+            batch_hooks = needs_every_batch(fit_kwargs["callbacks"])
+            wanted = 1 if batch_hooks else default_steps_per_execution()
         arrays = (x, y) if sample_weight is None else (x, y, sample_weight)
         batch_size, steps = fit_kwargs["batch_size"], fit_kwargs.get("steps_per_epoch")
         aligned = None

@@ -73,21 +73,19 @@ def has_batch_hooks(callback):
     )
 
 
-def steps_for_callbacks(model, callbacks, routed):
-    """Compile ``model`` back to one batch per step when a callback needs every batch.
+def steps_for_callbacks(wish, callbacks, routed):
+    """Batches per call for a fit: one batch when a callback needs every batch.
 
-    With several batches per step Keras calls the batch hooks once per step;
+    With several batches per call Keras calls the batch hooks once per call;
     a learning-rate schedule per batch, a checkpoint every n batches or a
-    progress bar then see one batch per step. Only skdl's own default is undone:
-    an explicit ``compile__steps_per_execution`` or other value chosen by the
-    builder is left as it is. ``TerminateOnNaN`` is fine with either.
+    progress bar then see one batch per call. ``wish`` is the number the
+    network was compiled with when it was built; only skdl's own default is
+    undone: an explicit ``compile__steps_per_execution`` or other value chosen
+    by the builder is kept. ``TerminateOnNaN`` is fine with either.
     """
-    if "steps_per_execution" in routed:
-        return
-    if getattr(model, "steps_per_execution", 1) != default_steps_per_execution():
-        return
-    if needs_every_batch(callbacks):
-        _recompile(model, 1)
+    if "steps_per_execution" in routed or wish != default_steps_per_execution():
+        return wish
+    return 1 if needs_every_batch(callbacks) else wish
 
 
 def needs_every_batch(callbacks):

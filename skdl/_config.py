@@ -44,13 +44,14 @@ def set_config(share_compiled=None, shared_models=None, single_pipeline=None):
         each holds one copy of its weights and optimizer state. ``0`` keeps
         none.
     single_pipeline : bool, default=None
-        Whether :class:`MLPClassifier`, :class:`MLPRegressor` and
-        :class:`AutoencoderTransformer` feed Keras a single ``tf.data``
-        pipeline for all the epochs of a fit, on TensorFlow (default
-        ``True``). Keras otherwise builds a data iterator per epoch, which
-        costs as much as training when the epochs are short. The pipeline
-        shuffles each epoch with its own seeded order; ``False`` trains from
-        arrays with Keras' shuffles, as the other estimators do.
+        Whether the estimators feed Keras a single ``tf.data`` pipeline for
+        all the epochs of a fit, on TensorFlow (default ``True``). Keras
+        otherwise builds a data iterator per epoch, which costs as much as
+        training when the epochs are short. The Keras estimators keep the
+        batches of Keras' own data path (the same network as ``model.fit``
+        on the arrays); the MLP presets and the autoencoder shuffle each epoch
+        with their own seeded order. ``False`` trains from arrays through
+        Keras' data path.
 
     Examples
     --------

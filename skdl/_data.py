@@ -2,24 +2,28 @@
 
 Given arrays, ``keras.Model.fit`` on TensorFlow builds a new ``tf.data``
 iterator for every epoch (10-20 ms each: the pipeline's functions are
-instantiated again). Estimators that train for many short epochs (the MLP
-presets: up to 200 epochs of a few dozen batches) spend as much time there as
-in training. :func:`epoch_batches` builds one endless pipeline whose batches
-follow each other epoch after epoch, each epoch in a new order, so that Keras
-makes one iterator per fit. Its shuffles are skdl's own (seeded from the
-estimator's ``random_state``), not those of Keras' array adapter.
+instantiated again), and its array adapter gathers every batch in a pipeline
+made for one epoch. :func:`training_data` gives ``fit`` one endless pipeline
+(:func:`epoch_batches`) whose batches follow each other epoch after epoch, so
+that Keras makes one iterator per fit.
+
+The epochs' orders are chosen by the estimator. The Keras estimators keep
+those of Keras' own array adapter (:func:`keras_orders`), so that their fits
+stay identical to ``model.fit`` on the same arrays; the MLP presets draw a new
+order for every epoch from their ``random_state``.
 
 Keras runs ``steps_per_execution`` batches per call and does not stop a call at
-the end of an epoch: the pipeline is used only when that number divides the
-batches of an epoch, so that epochs (and their callbacks) see exactly their own
-batches.
+the end of an epoch: the pipeline is used only when a number of batches per
+call close to the one wanted divides the batches of an epoch, so that epochs
+(and their callbacks) see exactly their own batches.
 """
 
 import math
 
 import numpy as np
 
-from . import _config
+from . import _config, _keras
+from ._compile import KERAS_BATCH_SIZE
 from ._keras import keras
 
 # below this many batches per call, one call per batch costs more than the
@@ -36,22 +40,132 @@ def aligned_steps_per_execution(wanted, steps_per_epoch):
     return best if best >= min(wanted, MIN_STEPS_PER_EXECUTION) else None
 
 
-def epoch_batches(arrays, batch_size, shuffle, seed, first_epoch=0):
+def training_data(data, fit_kwargs, wanted, orders):
+    """``keras.Model.fit``'s data arguments: one pipeline for all epochs when possible.
+
+    Parameters
+    ----------
+    data : dict
+        ``{"x": ..., "y": ..., "sample_weight": ...}`` as ``fit`` would take them:
+        arrays, or tuples/lists/dicts of arrays for several inputs or outputs;
+        ``y`` and ``sample_weight`` may be None.
+    fit_kwargs : dict
+        The other arguments of ``fit``. When the pipeline is used they are
+        updated for it: the batch size and shuffling move into the pipeline,
+        ``validation_split`` becomes ``validation_data`` (the same last rows
+        that Keras would hold out) and ``steps_per_epoch`` is one pass over
+        the data.
+    wanted : int
+        Batches per call that the estimator asks for.
+    orders : callable
+        ``orders(n_rows, shuffle)`` returns the keyword arguments of
+        :func:`epoch_batches` that choose the epochs' orders (None: use Keras'
+        array adapter); called only when the pipeline can be used.
+
+    Returns
+    -------
+    data : dict
+        ``{"x": dataset}``, or ``data`` unchanged where Keras' own array
+        adapter is used: not on TensorFlow, with ``set_config(single_pipeline=False)``,
+        data other than NumPy arrays, ``shuffle="batch"``, a ``steps_per_epoch``
+        other than one pass over the data, or no number of batches per call
+        that divides an epoch and is close enough to ``wanted``.
+    steps_per_execution : int
+        Batches per call to compile the network with: ``wanted``, or the
+        divisor of the epoch's batches that the pipeline needs.
+    """
+    shuffle = fit_kwargs.get("shuffle", True)
+    arrays = _flat_arrays(data)
+    if not use_single_pipeline() or arrays is None or not isinstance(shuffle, (bool, np.bool_)):
+        return data, wanted
+    validation = None
+    split = fit_kwargs.get("validation_split")
+    if split and fit_kwargs.get("validation_data") is None:
+        from keras.src.trainers.data_adapters.array_slicing import train_validation_split
+
+        arrays, validation = train_validation_split(arrays, validation_split=split)
+    n = len(next(a for a in keras().tree.flatten(arrays) if a is not None))
+    batch_size = fit_kwargs.get("batch_size") or KERAS_BATCH_SIZE
+    steps = math.ceil(n / batch_size)
+    aligned = aligned_steps_per_execution(wanted, steps)
+    if aligned is None or fit_kwargs.get("steps_per_epoch") not in (None, steps):
+        return data, wanted
+    order = orders(n, bool(shuffle))
+    if order is None:
+        return data, wanted
+    dataset = epoch_batches(arrays, batch_size, bool(shuffle), **order)
+    fit_kwargs.pop("batch_size", None)
+    fit_kwargs.pop("validation_split", None)
+    if validation is not None:
+        fit_kwargs["validation_data"] = validation
+    fit_kwargs["shuffle"] = False  # the pipeline shuffles
+    fit_kwargs["steps_per_epoch"] = steps
+    return {"x": dataset}, aligned
+
+
+def _flat_arrays(data):
+    """``(x,)``, ``(x, y)`` or ``(x, y, sample_weight)`` with lists as tuples, as
+    ``tf.data`` and Keras take them; None unless all are NumPy arrays."""
+    x, y, sample_weight = data["x"], data["y"], data["sample_weight"]
+    if y is None and sample_weight is not None:
+        return None
+    arrays = keras().tree.lists_to_tuples(
+        (x,) if y is None else (x, y) if sample_weight is None else (x, y, sample_weight)
+    )
+    if not all(isinstance(a, np.ndarray) for a in keras().tree.flatten(arrays)):
+        return None
+    return arrays
+
+
+def keras_orders(n, shuffle):
+    """The orders of ``n`` rows that Keras' array adapter gives ``fit`` on TensorFlow.
+
+    Keras makes a new iterator for every epoch, and its shuffle draws from a
+    seed fixed when the pipeline is made: under a global seed (an estimator's
+    ``random_state``, or ``keras.utils.set_random_seed``) every epoch has the
+    same order, :func:`keras_order`. Without one, every epoch has a new random
+    order. Returns keyword arguments of :func:`epoch_batches`, or None when
+    Keras' order cannot be had (another Keras layout).
+    """
+    if not shuffle:
+        return {}
+    if _keras.tf_global_seed() is None:
+        return {"seed": int(np.random.randint(np.iinfo(np.int32).max))}
+    order = keras_order(n)
+    return None if order is None else {"order": order}
+
+
+def keras_order(n):
+    """The order in which Keras' array adapter shuffles ``n`` rows under the
+    current global seed (it depends on nothing else), or None."""
+    try:
+        from keras.src.trainers.data_adapters.array_data_adapter import ArrayDataAdapter
+    except ImportError:
+        return None
+    indices = ArrayDataAdapter(np.arange(n), batch_size=max(n, 1), shuffle=True)
+    return np.asarray(next(iter(indices.get_tf_dataset())))
+
+
+def epoch_batches(arrays, batch_size, shuffle, seed=0, first_epoch=0, order=None):
     """An endless ``tf.data.Dataset`` of batches of ``arrays``, epoch after epoch.
 
     Parameters
     ----------
-    arrays : tuple of ndarray
-        Inputs, targets and optionally sample weights, with the same first axis.
+    arrays : tuple
+        ``(x,)``, ``(x, y)`` or ``(x, y, sample_weight)``, NumPy arrays or
+        tuples/dicts of them, all with the same first axis. Floating-point
+        arrays are cast to Keras' ``floatx``, as Keras' array adapter does.
     batch_size : int
         Rows per batch; the last batch of each epoch holds the remainder.
     shuffle : bool
         Draw a new order of the rows for every epoch.
-    seed : int
+    seed : int, default=0
         Seed of the orders: epoch ``e`` uses the stateless seed ``(seed, e)``.
     first_epoch : int, default=0
         Number of the first epoch: a continued fit starts after the epochs it
         has run, so that its orders are those of one longer fit.
+    order : ndarray of shape (n_rows,), default=None
+        One order of the rows for every epoch, instead of drawn ones.
 
     Returns
     -------
@@ -60,33 +174,41 @@ def epoch_batches(arrays, batch_size, shuffle, seed, first_epoch=0):
     """
     import tensorflow as tf
 
-    n = len(arrays[0])
+    tree = keras().tree
+    floatx = keras().config.floatx()
+    tensors = [
+        tf.constant(a.astype(floatx) if a.dtype.kind == "f" and a.dtype != floatx else a)
+        for a in tree.flatten(arrays)
+    ]
+    n = int(tensors[0].shape[0])
     steps = math.ceil(n / batch_size)
     padded = steps * batch_size
-    tensors = tuple(tf.constant(a) for a in arrays)
+    fixed = None if order is None else tf.constant(order, tf.int64)
 
     def epoch_indices(epoch):
-        order = tf.range(n, dtype=tf.int64)
-        if shuffle:
-            order = tf.random.experimental.stateless_shuffle(
-                order, seed=tf.stack([tf.constant(seed, tf.int64), epoch])
+        if fixed is not None:
+            rows = fixed
+        elif shuffle:
+            rows = tf.random.experimental.stateless_shuffle(
+                tf.range(n, dtype=tf.int64), seed=tf.stack([tf.constant(seed, tf.int64), epoch])
             )
+        else:
+            rows = tf.range(n, dtype=tf.int64)
         # one row of indices per batch; -1 pads the last one
-        order = tf.concat([order, tf.fill([padded - n], tf.constant(-1, tf.int64))], 0)
-        return tf.reshape(order, (steps, batch_size))
+        rows = tf.concat([rows, tf.fill([padded - n], tf.constant(-1, tf.int64))], 0)
+        return tf.reshape(rows, (steps, batch_size))
 
     def gather(row):
         row = tf.boolean_mask(row, row >= 0)
-        return tuple(tf.gather(t, row) for t in tensors)
+        return tree.pack_sequence_as(arrays, [tf.gather(t, row) for t in tensors])
 
-    dataset = (
+    return (
         tf.data.Dataset.range(first_epoch, np.iinfo(np.int64).max)
         .map(epoch_indices)
         .unbatch()
         .map(gather, num_parallel_calls=tf.data.AUTOTUNE)
         .prefetch(tf.data.AUTOTUNE)
     )
-    return dataset
 
 
 def use_single_pipeline():

@@ -43,7 +43,7 @@ def preserved_random_state():
     np_state = np.random.get_state()
     keras_seed = global_state.get_global_attribute(rng_utils.GLOBAL_RANDOM_SEED)
     keras_gen = global_state.get_global_attribute(seed_generator.GLOBAL_SEED_GENERATOR)
-    tf_seed = _tf_global_seed()
+    tf_seed = tf_global_seed()
     try:
         yield
     finally:
@@ -95,7 +95,7 @@ def _own_python_random(seed):
         seed_generator.python_random = shared
 
 
-def _tf_global_seed():
+def tf_global_seed():
     tf = sys.modules.get("tensorflow")
     if tf is None:
         return None

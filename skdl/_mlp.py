@@ -11,14 +11,8 @@ from sklearn.model_selection import train_test_split
 from sklearn.utils import check_random_state
 from sklearn.utils._param_validation import Interval, StrOptions
 
-from . import _data, _keras, _pool
-from ._compile import (
-    compile_options,
-    default_steps_per_execution,
-    make_optimizer,
-    needs_every_batch,
-    set_steps_per_execution,
-)
+from . import _keras, _pool
+from ._compile import compile_options, make_optimizer
 from ._routing import route
 from .base import hidden_sizes
 
@@ -301,34 +295,12 @@ class _MLPMixin:
     def _stratify_early_stopping(self):
         return False
 
-    def _fit_data(self, x, y, sample_weight, fit_kwargs, warm):
-        # many short epochs: one tf.data pipeline for all of them, not one per epoch
-        data = super()._fit_data(x, y, sample_weight, fit_kwargs, warm)
-        routed = route(self.get_params(), "compile")
-        wanted = routed.get("steps_per_execution")
-        if wanted is None:
-            batch_hooks = needs_every_batch(fit_kwargs["callbacks"])
-            wanted = 1 if batch_hooks else default_steps_per_execution()
-        arrays = (x, y) if sample_weight is None else (x, y, sample_weight)
-        batch_size, steps = fit_kwargs["batch_size"], fit_kwargs.get("steps_per_epoch")
-        aligned = None
-        if (
-            _data.use_single_pipeline()
-            and all(isinstance(a, np.ndarray) for a in arrays)
-            and steps == -(-len(x) // batch_size)  # one pass over the data per epoch
-        ):
-            aligned = _data.aligned_steps_per_execution(wanted, steps)
-        set_steps_per_execution(self.model_, aligned or wanted)
-        if aligned is None:
-            return data
+    def _epoch_orders(self, n_rows, shuffle, warm):
+        # a new order every epoch, drawn from the fit's seed; a warm fit (or
+        # partial_fit) goes on with the orders of the epochs after those run so
+        # far, as one longer fit would
         seed = int(np.random.randint(np.iinfo(np.int32).max))  # seeded by the fit
-        # a warm fit (or partial_fit) goes on with the orders of the epochs after
-        # those run so far, as one longer fit would
-        first_epoch = self.n_iter_ if warm else 0
-        dataset = _data.epoch_batches(arrays, batch_size, fit_kwargs["shuffle"], seed, first_epoch)
-        del fit_kwargs["batch_size"]
-        fit_kwargs["shuffle"] = False  # the pipeline shuffles
-        return {"x": dataset}
+        return {"seed": seed, "first_epoch": self.n_iter_ if warm else 0}
 
     def _record_history(self, history, warm):
         super()._record_history(history, warm)

@@ -1,5 +1,6 @@
 """BaseKerasEstimator: parameters, build -> compile -> fit -> predict."""
 
+import functools
 import numbers
 
 import numpy as np
@@ -13,7 +14,7 @@ from sklearn.utils.validation import (
     validate_data,
 )
 
-from . import _keras, _pool
+from . import _data, _keras, _pool
 from ._builder import builder_argument_names, builder_defaults, call_builder
 from ._compile import (
     builder_steps,
@@ -23,6 +24,7 @@ from ._compile import (
     make_loss,
     make_metrics,
     make_optimizer,
+    set_steps_per_execution,
     steps_for_callbacks,
 )
 from ._persistence import SerializedModel
@@ -334,6 +336,9 @@ class BaseKerasEstimator(BaseEstimator):
         with _keras.seeded(self._seed()):
             if not warm:
                 self.model_ = self._build_model(X)
+                # batches per call chosen at build (skdl's default, the builder's or
+                # compile__steps_per_execution); each fit may run fewer
+                self._steps_per_execution = self.model_.steps_per_execution
             X, y, sample_weight, fit_kwargs = self._prepare_training(
                 X, y, sample_weight, fit_kwargs
             )
@@ -344,9 +349,6 @@ class BaseKerasEstimator(BaseEstimator):
                 )
             epoch_steps(fit_kwargs, _num_samples(X))
             X_keras = _keras.split_inputs(self.model_, X)
-            steps_for_callbacks(
-                self.model_, fit_kwargs["callbacks"], route(self.get_params(), "compile")
-            )
             batch = _keras.keras().tree.map_structure(
                 lambda a: None if a is None else a[:1], (X_keras, y_keras, sample_weight)
             )
@@ -367,10 +369,29 @@ class BaseKerasEstimator(BaseEstimator):
         return X, y, sample_weight, fit_kwargs
 
     def _fit_data(self, x, y, sample_weight, fit_kwargs, warm):
-        """The data arguments of ``keras.Model.fit``; subclasses may replace the
-        arrays by a pipeline (and adjust ``fit_kwargs`` to it). ``warm``: the fit
-        continues training the fitted network."""
-        return {"x": x, "y": y, "sample_weight": sample_weight}
+        """The data arguments of ``keras.Model.fit``: on TensorFlow, one pipeline
+        for all epochs (adjusting ``fit_kwargs`` to it); compiles the network with
+        the batches per call that this fit runs. ``warm``: the fit continues
+        training the fitted network."""
+        wanted = steps_for_callbacks(
+            self._steps_per_execution,
+            fit_kwargs["callbacks"],
+            route(self.get_params(), "compile"),
+        )
+        data, steps = _data.training_data(
+            {"x": x, "y": y, "sample_weight": sample_weight},
+            fit_kwargs,
+            wanted,
+            functools.partial(self._epoch_orders, warm=warm),
+        )
+        set_steps_per_execution(self.model_, steps)
+        return data
+
+    def _epoch_orders(self, n_rows, shuffle, warm):
+        """Orders of the rows in the epochs of a fit (keyword arguments of
+        :func:`skdl._data.epoch_batches`): Keras' own, so that a fit is the same
+        as ``keras.Model.fit`` on the arrays."""
+        return _data.keras_orders(n_rows, shuffle)
 
     def _validate_inputs(self, X, y, reset):
         X, y = validate_data(

@@ -1,4 +1,5 @@
-"""One tf.data pipeline for all the epochs of a fit (the MLP presets, on TensorFlow)."""
+"""One tf.data pipeline for all the epochs of a fit, on TensorFlow: the Keras
+estimators keep Keras' own orders, the MLP presets draw one per epoch."""
 
 import keras
 import numpy as np
@@ -6,8 +7,17 @@ import pytest
 from test_compile import keras_epoch_iterator
 
 import skdl
-from skdl import AutoencoderTransformer, MLPClassifier, MLPRegressor
-from skdl._data import aligned_steps_per_execution, epoch_batches
+from skdl import (
+    AutoencoderTransformer,
+    KerasClassifier,
+    KerasRegressor,
+    KerasTransformer,
+    MLPClassifier,
+    MLPRegressor,
+    WideAndDeepRegressor,
+    _keras,
+)
+from skdl._data import aligned_steps_per_execution, epoch_batches, keras_order, keras_orders
 
 pytestmark = [
     pytest.mark.skipif(
@@ -181,3 +191,157 @@ def test_seeded_fits_are_reproducible_and_shuffle_per_seed(data):
     for weighted in (True, False):
         assert first_losses[True, weighted] == pytest.approx(first_losses[False, weighted], 0.01)
     assert first_losses[True, True] != pytest.approx(first_losses[True, False], 0.01)
+
+
+# ------------------------------------------------------------ Keras estimators
+
+
+class RecordBatches(keras.layers.Layer):
+    """Passes its input through and records, eagerly, the first column of every
+    training batch (the row numbers when the data's first column holds them)."""
+
+    def __init__(self, **kwargs):
+        super().__init__(**kwargs)
+        self.batches = []
+
+    def call(self, x, training=False):
+        if training:
+            self.batches.append(keras.ops.convert_to_numpy(x[:, 0]).tolist())
+        return x
+
+
+def epochs_of(batches, per_epoch):
+    return [sum(batches[i : i + per_epoch], []) for i in range(0, len(batches), per_epoch)]
+
+
+def recorded_epochs(fit, n_rows=50, batch_size=8, epochs=3):
+    """The rows of every epoch that ``fit(model, X, y)`` trains on, in order."""
+    X = np.column_stack([np.arange(n_rows), np.ones(n_rows)]).astype(np.float32)
+    recorder = RecordBatches()
+    model = keras.Sequential([keras.Input((2,)), recorder, keras.layers.Dense(1)])
+    model.compile(optimizer="sgd", loss="mse", run_eagerly=True)
+    fit(model, X, X[:, 1], batch_size, epochs)
+    return epochs_of(recorder.batches, -(-n_rows // batch_size))
+
+
+def test_keras_orders_are_those_of_keras_fit():
+    """Under a global seed Keras' ``fit`` repeats one order in every epoch: the
+    order of its array adapter, which ``keras_order`` reads; the pipeline made
+    from it trains on the same batches."""
+
+    def keras_fit(model, X, y, batch_size, epochs):
+        model.fit(X, y, batch_size=batch_size, epochs=epochs, verbose=0)
+
+    keras.utils.set_random_seed(3)
+    epochs = recorded_epochs(keras_fit)
+    assert epochs[0] == epochs[1] == epochs[2] != list(range(50))
+    keras.utils.set_random_seed(3)
+    assert keras_order(50).tolist() == epochs[0]
+
+    def pipeline_fit(model, X, y, batch_size, epochs):
+        orders = keras_orders(len(X), shuffle=True)
+        dataset = epoch_batches((X, y), batch_size, shuffle=True, **orders)
+        steps = -(-len(X) // batch_size)
+        model.fit(dataset, epochs=epochs, steps_per_epoch=steps, shuffle=False, verbose=0)
+
+    keras.utils.set_random_seed(3)
+    assert recorded_epochs(pipeline_fit) == epochs
+
+
+def test_keras_orders_without_a_global_seed_draw_new_orders():
+    """Unseeded, Keras draws a new order every epoch; so does the pipeline."""
+    import tensorflow as tf
+
+    with _keras.preserved_random_state():
+        tf.random.set_seed(None)
+        first, second = keras_orders(50, shuffle=True), keras_orders(50, shuffle=True)
+    assert set(first) == {"seed"} and first != second
+    assert keras_orders(50, shuffle=False) == {}
+
+
+def auxiliary_network(meta):
+    inputs = keras.Input((meta["n_features_in_"],))
+    hidden = keras.layers.Dense(8, activation="relu")(inputs)
+    main = keras.layers.Dense(1, name="main")(hidden)
+    aux = keras.layers.Dense(1, name="aux")(hidden)
+    model = keras.Model(inputs, [main, aux])
+    model.compile(loss=["mse", "mse"], loss_weights=[0.9, 0.1], optimizer="adam")
+    return model
+
+
+QUICK = dict(epochs=3, batch_size=16, random_state=0)
+KERAS_ESTIMATORS = {
+    "regressor, validation split, weights": (
+        lambda: KerasRegressor(hidden_layer_sizes=(8,), validation_split=0.2, **QUICK),
+        "weights",
+    ),
+    "classifier, 3 classes": (
+        lambda: KerasClassifier(hidden_layer_sizes=(8,), **QUICK),
+        "classes",
+    ),
+    "wide and deep, two inputs": (
+        lambda: WideAndDeepRegressor(
+            wide_features=[0, 1], deep_features=[2, 3], hidden_layer_sizes=(8,), **QUICK
+        ),
+        "float64",
+    ),
+    "auxiliary output": (lambda: KerasRegressor(auxiliary_network, **QUICK), "float64"),
+    "transformer without y": (
+        lambda: KerasTransformer(hidden_layer_sizes=(8,), output_layer=0, **QUICK),
+        None,
+    ),
+}
+
+
+@pytest.mark.parametrize("name", list(KERAS_ESTIMATORS))
+def test_keras_estimators_train_alike_on_both_data_paths(data, iterators, name):
+    """The single pipeline changes how the batches reach Keras, not which: the
+    same fit through Keras' array adapter (one iterator per epoch) gives the
+    same network and history."""
+    make, targets = KERAS_ESTIMATORS[name]
+    X, y = data
+    kwargs = {}
+    if targets == "weights":
+        kwargs["sample_weight"] = np.linspace(0.5, 2.0, len(X))
+    target = {
+        "weights": y,
+        "classes": np.digitize(y, [-1.0, 1.0]),
+        "float64": y.astype(np.float64),
+        None: None,
+    }[targets]
+    outputs, made = {}, {}
+    for single in (True, False):
+        iterators.clear()
+        with skdl.config_context(single_pipeline=single):
+            est = make().fit(X, target, **kwargs)
+        made[single] = len(iterators)
+        out = est.transform(X) if target is None else est.predict(X)
+        outputs[single] = (out, est.history_)
+    # one training iterator per fit instead of one per epoch and one more, or two
+    # per epoch when Keras splits off the validation data itself (validation data
+    # take one iterator per epoch on both paths)
+    assert made[False] - made[True] == (2 * 3 - 1 if "validation" in name else 3)
+    np.testing.assert_allclose(outputs[True][0], outputs[False][0], rtol=1e-6, atol=1e-7)
+    assert outputs[True][1].keys() == outputs[False][1].keys()
+    for key, values in outputs[True][1].items():
+        np.testing.assert_allclose(values, outputs[False][1][key], rtol=1e-6, err_msg=key)
+
+
+class EveryBatch(keras.callbacks.Callback):
+    def on_train_batch_end(self, batch, logs=None):
+        pass
+
+
+def test_batches_per_call_follow_the_estimators_wish_on_every_fit(data):
+    """Each fit runs the divisor of its epoch closest to the number chosen at
+    build time (not to the previous fit's), or one batch for batch callbacks."""
+    X, y = data
+    reg = KerasRegressor(hidden_layer_sizes=(4,), epochs=1, warm_start=True, random_state=0)
+    reg.fit(X[:300], y[:300])  # 10 batches of 32
+    assert reg.model_.steps_per_execution == 10
+    reg.fit(X[:600], y[:600])
+    assert reg.model_.steps_per_execution == 19
+    reg.fit(X, y, callbacks=[EveryBatch()])
+    assert reg.model_.steps_per_execution == 1
+    reg.partial_fit(X[:300], y[:300])
+    assert reg.model_.steps_per_execution == 10

@@ -29,6 +29,9 @@ from ._keras import keras
 # below this many batches per call, one call per batch costs more than the
 # iterator that an endless pipeline saves: Keras' own array adapter is used
 MIN_STEPS_PER_EXECUTION = 16
+# batches gathered in one operation: tf.data's cost per operation is paid once
+# for all of them (a copy of this many batches at a time)
+CHUNK_BATCHES = 64
 
 
 def aligned_steps_per_execution(wanted, steps_per_epoch):
@@ -181,32 +184,42 @@ def epoch_batches(arrays, batch_size, shuffle, seed=0, first_epoch=0, order=None
         for a in tree.flatten(arrays)
     ]
     n = int(tensors[0].shape[0])
-    steps = math.ceil(n / batch_size)
-    padded = steps * batch_size
+    whole = n // batch_size * batch_size  # rows in full batches
     fixed = None if order is None else tf.constant(order, tf.int64)
 
-    def epoch_indices(epoch):
+    def epoch_rows(epoch):
         if fixed is not None:
-            rows = fixed
-        elif shuffle:
-            rows = tf.random.experimental.stateless_shuffle(
-                tf.range(n, dtype=tf.int64), seed=tf.stack([tf.constant(seed, tf.int64), epoch])
-            )
-        else:
-            rows = tf.range(n, dtype=tf.int64)
-        # one row of indices per batch; -1 pads the last one
-        rows = tf.concat([rows, tf.fill([padded - n], tf.constant(-1, tf.int64))], 0)
-        return tf.reshape(rows, (steps, batch_size))
+            return fixed
+        if shuffle:
+            seeds = tf.stack([tf.constant(seed, tf.int64), epoch])
+            return tf.random.experimental.stateless_shuffle(tf.range(n, dtype=tf.int64), seeds)
+        return tf.range(n, dtype=tf.int64)
 
-    def gather(row):
-        row = tf.boolean_mask(row, row >= 0)
-        return tree.pack_sequence_as(arrays, [tf.gather(t, row) for t in tensors])
+    def gather(rows):
+        # rows of any shape: the data of each, with that shape in front
+        flat = tf.reshape(rows, [-1])
+        return tree.pack_sequence_as(
+            arrays,
+            [
+                tf.reshape(tf.gather(t, flat), tf.concat([tf.shape(rows), tf.shape(t)[1:]], 0))
+                for t in tensors
+            ],
+        )
+
+    def epoch_dataset(epoch):
+        rows = epoch_rows(epoch)
+        # full batches gathered CHUNK_BATCHES at a time, then handed out one by one
+        full = tf.reshape(rows[:whole], (whole // batch_size, batch_size))
+        batches = tf.data.Dataset.from_tensor_slices(full).batch(CHUNK_BATCHES).map(gather)
+        batches = batches.unbatch()
+        if whole < n:  # the remainder ends the epoch
+            rest = tf.data.Dataset.from_tensors(rows[whole:]).map(gather)
+            batches = batches.concatenate(rest)
+        return batches
 
     return (
         tf.data.Dataset.range(first_epoch, np.iinfo(np.int64).max)
-        .map(epoch_indices)
-        .unbatch()
-        .map(gather, num_parallel_calls=tf.data.AUTOTUNE)
+        .flat_map(epoch_dataset)
         .prefetch(tf.data.AUTOTUNE)
     )
 

@@ -74,6 +74,23 @@ def test_epoch_batches_visit_every_row_once_per_epoch():
     assert rows == [[0, 1, 2, 3], [4, 5, 6, 7], [8, 9]] * 2
 
 
+def test_epoch_batches_keep_the_order_across_chunks():
+    """Full batches are gathered CHUNK_BATCHES at a time: the order runs on
+    across chunks, and the remainder still ends every epoch."""
+    n, size = 1000, 7  # 142 full batches (three chunks), then 6 rows
+    X = np.arange(n, dtype=np.float32).reshape(n, 1)
+    order = np.random.RandomState(0).permutation(n)
+    batches = batches_of(epoch_batches((X, X[:, 0]), size, shuffle=True, order=order), 2 * 143)
+    assert [len(b[0]) for b in batches[:143]] == [size] * 142 + [6]
+    for epoch in range(2):
+        rows = np.concatenate([b[0][:, 0] for b in batches[epoch * 143 : (epoch + 1) * 143]])
+        np.testing.assert_array_equal(rows, order)
+    drawn = batches_of(epoch_batches((X, X[:, 0]), size, shuffle=True, seed=3), 2 * 143)
+    for epoch in range(2):
+        rows = np.concatenate([b[0][:, 0] for b in drawn[epoch * 143 : (epoch + 1) * 143]])
+        assert sorted(rows) == list(range(n))
+
+
 @pytest.fixture
 def data():
     rng = np.random.RandomState(0)

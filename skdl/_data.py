@@ -18,6 +18,7 @@ call close to the one wanted divides the batches of an epoch, so that epochs
 (and their callbacks) see exactly their own batches.
 """
 
+import functools
 import math
 
 import numpy as np
@@ -141,6 +142,22 @@ def keras_orders(n, shuffle):
 def keras_order(n):
     """The order in which Keras' array adapter shuffles ``n`` rows under the
     current global seed (it depends on nothing else), or None."""
+    seed = _keras.tf_global_seed()
+    if seed is None:
+        return _read_keras_order(n)
+    return _cached_keras_order(seed, n)
+
+
+@functools.lru_cache(maxsize=32)
+def _cached_keras_order(seed, n):
+    # folds and candidates of a seeded search ask again and again (~25 ms each)
+    order = _read_keras_order(n)
+    if order is not None:
+        order.flags.writeable = False
+    return order
+
+
+def _read_keras_order(n):
     try:
         from keras.src.trainers.data_adapters.array_data_adapter import ArrayDataAdapter
     except ImportError:
@@ -206,22 +223,25 @@ def epoch_batches(arrays, batch_size, shuffle, seed=0, first_epoch=0, order=None
             ],
         )
 
-    def epoch_dataset(epoch):
-        rows = epoch_rows(epoch)
-        # full batches gathered CHUNK_BATCHES at a time, then handed out one by one
-        full = tf.reshape(rows[:whole], (whole // batch_size, batch_size))
-        batches = tf.data.Dataset.from_tensor_slices(full).batch(CHUNK_BATCHES).map(gather)
-        batches = batches.unbatch()
-        if whole < n:  # the remainder ends the epoch
-            rest = tf.data.Dataset.from_tensors(rows[whole:]).map(gather)
-            batches = batches.concatenate(rest)
-        return batches
-
-    return (
-        tf.data.Dataset.range(first_epoch, np.iinfo(np.int64).max)
-        .flat_map(epoch_dataset)
-        .prefetch(tf.data.AUTOTUNE)
+    epochs = tf.data.Dataset.range(first_epoch, np.iinfo(np.int64).max)
+    n_full = whole // batch_size
+    # the full batches of all epochs in one stream, gathered CHUNK_BATCHES at a time
+    full = (
+        epochs.map(lambda e: tf.reshape(epoch_rows(e)[:whole], (n_full, batch_size)))
+        .unbatch()
+        .batch(CHUNK_BATCHES)
+        .map(gather)
+        .unbatch()
     )
+    if whole == n:
+        return full.prefetch(tf.data.AUTOTUNE)
+    # the remainder of every epoch in another; each epoch takes its full batches,
+    # then its remainder (the orders are stateless: both streams draw the same)
+    rest = epochs.map(lambda e: gather(epoch_rows(e)[whole:]))
+    if n_full == 0:
+        return rest.prefetch(tf.data.AUTOTUNE)
+    choice = tf.data.Dataset.from_tensor_slices(tf.constant([0] * n_full + [1], tf.int64)).repeat()
+    return tf.data.Dataset.choose_from_datasets([full, rest], choice).prefetch(tf.data.AUTOTUNE)
 
 
 def use_single_pipeline():

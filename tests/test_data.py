@@ -15,6 +15,7 @@ from skdl import (
     MLPClassifier,
     MLPRegressor,
     WideAndDeepRegressor,
+    _data,
     _keras,
 )
 from skdl._data import aligned_steps_per_execution, epoch_batches, keras_order, keras_orders
@@ -254,6 +255,12 @@ def test_keras_orders_are_those_of_keras_fit():
     assert epochs[0] == epochs[1] == epochs[2] != list(range(50))
     keras.utils.set_random_seed(3)
     assert keras_order(50).tolist() == epochs[0]
+    # read once per seed and number of rows, then remembered (and read-only)
+    assert keras_order(50) is keras_order(50)
+    assert not keras_order(50).flags.writeable
+    np.testing.assert_array_equal(_data._read_keras_order(50), keras_order(50))
+    keras.utils.set_random_seed(4)
+    assert keras_order(50).tolist() != epochs[0]
 
     def pipeline_fit(model, X, y, batch_size, epochs):
         orders = keras_orders(len(X), shuffle=True)

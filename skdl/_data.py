@@ -148,11 +148,12 @@ def keras_order(n):
     return _cached_keras_order(seed, n)
 
 
-@functools.lru_cache(maxsize=32)
+@functools.lru_cache(maxsize=8)
 def _cached_keras_order(seed, n):
-    # folds and candidates of a seeded search ask again and again (~25 ms each)
+    # the folds and candidates of a seeded search ask again and again (~25 ms each)
     order = _read_keras_order(n)
     if order is not None:
+        order = order.astype(np.int32 if n <= np.iinfo(np.int32).max else np.int64)
         order.flags.writeable = False
     return order
 

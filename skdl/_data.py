@@ -57,8 +57,9 @@ def training_data(data, fit_kwargs, wanted, orders):
         The other arguments of ``fit``. When the pipeline is used they are
         updated for it: the batch size and shuffling move into the pipeline,
         ``validation_split`` becomes ``validation_data`` (the same last rows
-        that Keras would hold out) and ``steps_per_epoch`` is one pass over
-        the data.
+        that Keras would hold out), arrays in ``validation_data`` become a
+        dataset of their batches (:func:`validation_batches`) and
+        ``steps_per_epoch`` is one pass over the data.
     wanted : int
         Batches per call that the estimator asks for.
     orders : callable
@@ -98,13 +99,30 @@ def training_data(data, fit_kwargs, wanted, orders):
     if order is None:
         return data, wanted
     dataset = epoch_batches(arrays, batch_size, bool(shuffle), **order)
-    fit_kwargs.pop("batch_size", None)
     fit_kwargs.pop("validation_split", None)
+    validation = fit_kwargs.get("validation_data") if validation is None else validation
     if validation is not None:
-        fit_kwargs["validation_data"] = validation
+        fit_kwargs["validation_data"] = _validation_dataset(validation, fit_kwargs, batch_size)
+    fit_kwargs.pop("batch_size", None)
     fit_kwargs["shuffle"] = False  # the pipeline shuffles
     fit_kwargs["steps_per_epoch"] = steps
     return {"x": dataset}, aligned
+
+
+def _validation_dataset(validation, fit_kwargs, batch_size):
+    """``validation_data`` as :func:`validation_batches` when it is arrays (Keras
+    evaluates arrays through its array adapter: ~0.5 ms per batch, every epoch);
+    unchanged otherwise, or with ``validation_steps``."""
+    if fit_kwargs.get("validation_steps") is not None or not isinstance(validation, tuple):
+        return validation
+    if not 1 <= len(validation) <= 3:
+        return validation
+    x, y, sample_weight = validation + (None,) * (3 - len(validation))
+    arrays = _flat_arrays({"x": x, "y": y, "sample_weight": sample_weight})
+    if arrays is None:
+        return validation
+    size = fit_kwargs.pop("validation_batch_size", None) or batch_size
+    return validation_batches(arrays, size)
 
 
 def _flat_arrays(data):
@@ -196,11 +214,7 @@ def epoch_batches(arrays, batch_size, shuffle, seed=0, first_epoch=0, order=None
     import tensorflow as tf
 
     tree = keras().tree
-    floatx = keras().config.floatx()
-    tensors = [
-        tf.constant(a.astype(floatx) if a.dtype.kind == "f" and a.dtype != floatx else a)
-        for a in tree.flatten(arrays)
-    ]
+    tensors = _tensors(arrays)
     n = int(tensors[0].shape[0])
     whole = n // batch_size * batch_size  # rows in full batches
     fixed = None if order is None else tf.constant(order, tf.int64)
@@ -243,6 +257,42 @@ def epoch_batches(arrays, batch_size, shuffle, seed=0, first_epoch=0, order=None
         return rest.prefetch(tf.data.AUTOTUNE)
     choice = tf.data.Dataset.from_tensor_slices(tf.constant([0] * n_full + [1], tf.int64)).repeat()
     return tf.data.Dataset.choose_from_datasets([full, rest], choice).prefetch(tf.data.AUTOTUNE)
+
+
+def validation_batches(arrays, batch_size):
+    """A ``tf.data.Dataset`` of the batches of ``arrays`` in order: those that Keras'
+    array adapter gives ``evaluate``, with less work per batch.
+
+    Parameters
+    ----------
+    arrays : tuple
+        ``(x,)``, ``(x, y)`` or ``(x, y, sample_weight)``, NumPy arrays or
+        tuples/dicts of them, all with the same first axis. Floating-point
+        arrays are cast to Keras' ``floatx``.
+    batch_size : int
+        Rows per batch; the last batch holds the remainder.
+
+    Returns
+    -------
+    dataset : tf.data.Dataset
+        ``ceil(n / batch_size)`` batches, one pass over the rows.
+    """
+    import tensorflow as tf
+
+    structure = keras().tree.pack_sequence_as(arrays, _tensors(arrays))
+    return tf.data.Dataset.from_tensor_slices(structure).batch(batch_size)
+
+
+def _tensors(arrays):
+    """The arrays of a structure as a flat list of tensors, floats cast to ``floatx``
+    as Keras' array adapter casts them."""
+    import tensorflow as tf
+
+    floatx = keras().config.floatx()
+    return [
+        tf.constant(a.astype(floatx) if a.dtype.kind == "f" and a.dtype != floatx else a)
+        for a in keras().tree.flatten(arrays)
+    ]
 
 
 def use_single_pipeline():

@@ -294,25 +294,30 @@ def auxiliary_network(meta):
 
 
 QUICK = dict(epochs=3, batch_size=16, random_state=0)
+# name: (estimator, targets, validation data given to fit)
 KERAS_ESTIMATORS = {
     "regressor, validation split, weights": (
         lambda: KerasRegressor(hidden_layer_sizes=(8,), validation_split=0.2, **QUICK),
         "weights",
+        None,
     ),
-    "classifier, 3 classes": (
+    "classifier, 3 classes, validation data": (
         lambda: KerasClassifier(hidden_layer_sizes=(8,), **QUICK),
         "classes",
+        "data",
     ),
-    "wide and deep, two inputs": (
+    "wide and deep, two inputs, weighted validation data": (
         lambda: WideAndDeepRegressor(
             wide_features=[0, 1], deep_features=[2, 3], hidden_layer_sizes=(8,), **QUICK
         ),
         "float64",
+        "weighted",
     ),
-    "auxiliary output": (lambda: KerasRegressor(auxiliary_network, **QUICK), "float64"),
-    "transformer without y": (
+    "auxiliary output": (lambda: KerasRegressor(auxiliary_network, **QUICK), "float64", None),
+    "transformer without y, validation data": (
         lambda: KerasTransformer(hidden_layer_sizes=(8,), output_layer=0, **QUICK),
         None,
+        "data",
     ),
 }
 
@@ -321,8 +326,8 @@ KERAS_ESTIMATORS = {
 def test_keras_estimators_train_alike_on_both_data_paths(data, iterators, name):
     """The single pipeline changes how the batches reach Keras, not which: the
     same fit through Keras' array adapter (one iterator per epoch) gives the
-    same network and history."""
-    make, targets = KERAS_ESTIMATORS[name]
+    same network and history, validation losses included."""
+    make, targets, validation = KERAS_ESTIMATORS[name]
     X, y = data
     kwargs = {}
     if targets == "weights":
@@ -333,6 +338,13 @@ def test_keras_estimators_train_alike_on_both_data_paths(data, iterators, name):
         "float64": y.astype(np.float64),
         None: None,
     }[targets]
+    if validation is not None:
+        X_val = X[:100].astype(np.float64) + 0.1
+        given = (X_val,) if target is None else (X_val, target[:100])
+        if validation == "weighted":
+            given += (np.linspace(1.0, 2.0, 100),)
+            kwargs["validation_batch_size"] = 24
+        kwargs["validation_data"] = given[0] if target is None else given
     outputs, made = {}, {}
     for single in (True, False):
         iterators.clear()
@@ -344,11 +356,52 @@ def test_keras_estimators_train_alike_on_both_data_paths(data, iterators, name):
     # one training iterator per fit instead of one per epoch and one more, or two
     # per epoch when Keras splits off the validation data itself (validation data
     # take one iterator per epoch on both paths)
-    assert made[False] - made[True] == (2 * 3 - 1 if "validation" in name else 3)
+    assert made[False] - made[True] == (2 * 3 - 1 if "validation split" in name else 3)
+    assert ("val_loss" in outputs[True][1]) == ("validation" in name)
     np.testing.assert_allclose(outputs[True][0], outputs[False][0], rtol=1e-6, atol=1e-7)
     assert outputs[True][1].keys() == outputs[False][1].keys()
     for key, values in outputs[True][1].items():
         np.testing.assert_allclose(values, outputs[False][1][key], rtol=1e-6, err_msg=key)
+
+
+def test_validation_data_become_batches_in_order():
+    """Arrays in ``validation_data`` reach Keras as a dataset of their batches
+    (what Keras' array adapter would evaluate, without its work per batch)."""
+    import tensorflow as tf
+
+    X = np.arange(20, dtype=np.float64).reshape(10, 2)
+    y, w = np.arange(10), np.linspace(1.0, 2.0, 10)
+    fit_kwargs = {"batch_size": 4, "validation_data": (X, y, w), "validation_batch_size": 3}
+    data = {"x": X, "y": y, "sample_weight": None}
+    _data.training_data(data, fit_kwargs, 3, lambda n, shuffle: {})
+    validation = fit_kwargs["validation_data"]
+    assert isinstance(validation, tf.data.Dataset) and "validation_batch_size" not in fit_kwargs
+    batches = batches_of(validation, 10)
+    assert [len(b[0]) for b in batches] == [3, 3, 3, 1]  # one pass, in order
+    np.testing.assert_array_equal(np.concatenate([b[0] for b in batches]), X)
+    np.testing.assert_array_equal(np.concatenate([b[2] for b in batches]), w.astype(np.float32))
+    assert batches[0][0].dtype == np.float32 and batches[0][1].dtype == y.dtype
+
+    # the size of the training batches by default; (X_val,) alone for a transformer
+    fit_kwargs = {"batch_size": 4, "validation_data": (X, None)}
+    _data.training_data(data, fit_kwargs, 3, lambda n, shuffle: {})
+    assert [len(b[0]) for b in batches_of(fit_kwargs["validation_data"], 10)] == [4, 4, 2]
+    assert len(fit_kwargs["validation_data"].element_spec) == 1
+
+
+@pytest.mark.parametrize(
+    "fit_kwargs",
+    [
+        {"validation_steps": 2},  # Keras takes two batches of the arrays every epoch
+        {"shuffle": "batch"},  # Keras' own path for the training data too
+    ],
+)
+def test_validation_data_stay_arrays_where_keras_handles_them(fit_kwargs):
+    X, y = np.ones((10, 2), np.float32), np.ones(10, np.float32)
+    fit_kwargs = {"batch_size": 4, "validation_data": (X, y), **fit_kwargs}
+    data = {"x": X, "y": y, "sample_weight": None}
+    _data.training_data(data, fit_kwargs, 3, lambda n, shuffle: {})
+    assert fit_kwargs["validation_data"][0] is X
 
 
 class EveryBatch(keras.callbacks.Callback):

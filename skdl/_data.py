@@ -12,6 +12,9 @@ those of Keras' own array adapter (:func:`keras_orders`), so that their fits
 stay identical to ``model.fit`` on the same arrays; the MLP presets draw a new
 order for every epoch from their ``random_state``.
 
+Validation arrays, which Keras would evaluate through its array adapter after
+every epoch, become a dataset of the same batches (:func:`validation_batches`).
+
 Keras runs ``steps_per_execution`` batches per call and does not stop a call at
 the end of an epoch: the pipeline is used only when a number of batches per
 call close to the one wanted divides the batches of an epoch, so that epochs

@@ -5,6 +5,7 @@ import keras
 import numpy as np
 import pytest
 from test_compile import keras_epoch_iterator
+from test_regressor import auxiliary_network
 
 import skdl
 from skdl import (
@@ -281,16 +282,6 @@ def test_keras_orders_without_a_global_seed_draw_new_orders():
         first, second = keras_orders(50, shuffle=True), keras_orders(50, shuffle=True)
     assert set(first) == {"seed"} and first != second
     assert keras_orders(50, shuffle=False) == {}
-
-
-def auxiliary_network(meta):
-    inputs = keras.Input((meta["n_features_in_"],))
-    hidden = keras.layers.Dense(8, activation="relu")(inputs)
-    main = keras.layers.Dense(1, name="main")(hidden)
-    aux = keras.layers.Dense(1, name="aux")(hidden)
-    model = keras.Model(inputs, [main, aux])
-    model.compile(loss=["mse", "mse"], loss_weights=[0.9, 0.1], optimizer="adam")
-    return model
 
 
 QUICK = dict(epochs=3, batch_size=16, random_state=0)

@@ -50,20 +50,21 @@ def test_output_layer_mismatch_is_explained(data):
         KerasRegressor(build).fit(X, Y)
 
 
+def auxiliary_network(meta):
+    """A regressor with a second, auxiliary output (weighted 0.1 in the loss)."""
+    inputs = keras.Input((meta["n_features_in_"],))
+    hidden = keras.layers.Dense(16, activation="relu")(inputs)
+    main = keras.layers.Dense(1, name="main")(hidden)
+    aux = keras.layers.Dense(1, name="aux")(hidden)
+    model = keras.Model(inputs, [main, aux])
+    model.compile(loss=["mse", "mse"], loss_weights=[0.9, 0.1], optimizer="adam")
+    return model
+
+
 def test_auxiliary_output_trains_on_the_same_target(data):
     """A second (auxiliary) output gets the same y; predictions use the first."""
     X, Y = data
-
-    def build(meta):
-        inputs = keras.Input((meta["n_features_in_"],))
-        hidden = keras.layers.Dense(16, activation="relu")(inputs)
-        main = keras.layers.Dense(1, name="main")(hidden)
-        aux = keras.layers.Dense(1, name="aux")(hidden)
-        model = keras.Model(inputs, [main, aux])
-        model.compile(loss=["mse", "mse"], loss_weights=[0.9, 0.1], optimizer="adam")
-        return model
-
-    reg = KerasRegressor(build, epochs=5, random_state=0).fit(X, Y[:, 0])
+    reg = KerasRegressor(auxiliary_network, epochs=5, random_state=0).fit(X, Y[:, 0])
     assert {"main_loss", "aux_loss"} <= set(reg.history_)
     main = np.asarray(reg.model_(X.astype("float32"))[0]).ravel()
     np.testing.assert_allclose(reg.predict(X), main, rtol=1e-5, atol=1e-6)

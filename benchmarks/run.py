@@ -484,15 +484,24 @@ def task_titanic(contender, cfg):
     return {"cv_s": time.perf_counter() - start, "accuracy": float(scores.mean())}
 
 
+def book_distributions():
+    """The distributions that the book's ``RandomizedSearchCV`` samples."""
+    from scipy.stats import loguniform
+
+    return {
+        "n_hidden": [0, 1, 2, 3],
+        "n_neurons": list(range(1, 100)),
+        "learning_rate": loguniform(3e-4, 3e-2),
+    }
+
+
 def search_estimator(contender, cfg):
     """Section (f): ``StandardScaler`` + regressor and the distributions to sample."""
-    from scipy.stats import loguniform
     from sklearn.pipeline import make_pipeline
     from sklearn.preprocessing import StandardScaler
 
     epochs, seed = cfg["search_epochs"], cfg["seed"]
-    book = {"n_hidden": [0, 1, 2, 3], "n_neurons": list(range(1, 100))}
-    book["learning_rate"] = loguniform(3e-4, 3e-2)
+    book = book_distributions()
     if contender == "skdl":
         from skdl import KerasRegressor
 
@@ -575,12 +584,10 @@ def task_book_search(contender, cfg):
         X_train, y_train = X_train[: cfg["book_rows"]], y_train[: cfg["book_rows"]]
     scaler = StandardScaler()
     X_train, X_valid = scaler.fit_transform(X_train), scaler.transform(X_valid)
-    _, distributions = search_estimator(contender, cfg)
-    distributions = {name.split("__", 1)[1]: values for name, values in distributions.items()}
     from skdl import KerasRegressor
 
     search = RandomizedSearchCV(
-        KerasRegressor(build_model, random_state=seed), distributions,
+        KerasRegressor(build_model, random_state=seed), book_distributions(),
         n_iter=cfg["book_candidates"], cv=3, n_jobs=cfg["n_jobs"], random_state=seed,
         refit=False,
     )  # fmt: skip

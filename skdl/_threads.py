@@ -9,7 +9,8 @@ one. TensorFlow reads none of these variables: each worker would start one
 thread per core for its operations, and ``n_jobs`` workers would share the cores
 ``n_jobs`` times over. In a loky worker, skdl therefore gives TensorFlow the same
 limit before its runtime starts: that many intra-op threads and at most two
-inter-op threads.
+inter-op threads. With one thread of each, the estimators' data pipelines run
+without a thread of their own (see ``skdl._data.prefetched``).
 
 The user's own settings win: with ``TF_NUM_INTRAOP_THREADS`` or
 ``TF_NUM_INTEROP_THREADS`` in the environment skdl changes nothing
@@ -29,6 +30,7 @@ TF_THREAD_VARIABLES = ("TF_NUM_INTRAOP_THREADS", "TF_NUM_INTEROP_THREADS")
 MAX_INTEROP_THREADS = 2
 
 _applied = False
+_limits = None
 
 
 def in_loky_worker():
@@ -83,7 +85,7 @@ def limit_worker_threads():
     is TensorFlow; if TensorFlow's runtime has already started (its thread
     pools can no longer change), TensorFlow's settings stay as they are.
     """
-    global _applied
+    global _applied, _limits
     if _applied:
         return
     _applied = True
@@ -98,4 +100,11 @@ def limit_worker_threads():
         tf.config.threading.set_intra_op_parallelism_threads(intra_op)
         tf.config.threading.set_inter_op_parallelism_threads(inter_op)
     except RuntimeError:
-        pass  # TensorFlow's runtime already runs with its thread pools
+        return  # TensorFlow's runtime already runs with its thread pools
+    _limits = limits
+
+
+def applied_limits():
+    """TensorFlow's ``(intra_op, inter_op)`` thread counts that
+    :func:`limit_worker_threads` set in this process, or None."""
+    return _limits

@@ -395,6 +395,37 @@ def test_validation_data_stay_arrays_where_keras_handles_them(fit_kwargs):
     assert fit_kwargs["validation_data"][0] is X
 
 
+def dataset_ops(dataset):
+    """The kinds of tf.data operations in a pipeline."""
+    from tensorflow.core.framework import graph_pb2
+
+    graph = graph_pb2.GraphDef.FromString(dataset._as_serialized_graph().numpy())
+    return {node.op for node in graph.node if node.op.endswith("Dataset")}
+
+
+@pytest.mark.parametrize("limits", [None, (4, 2), (1, 1)])
+def test_pipelines_need_no_thread_of_their_own_where_tensorflow_has_one(monkeypatch, limits):
+    """In a worker whose TensorFlow runs one thread of each kind, the batches are
+    made when Keras asks for them: no prefetching thread, no autotuner; the
+    batches are the same."""
+    X, y = np.arange(20, dtype=np.float32).reshape(10, 2), np.arange(10)
+    expected = batches_of(epoch_batches((X, y), 4, shuffle=True, seed=3), 6)
+    monkeypatch.setattr(skdl._threads, "_limits", limits)
+    training = epoch_batches((X, y), 4, shuffle=True, seed=3)
+    validation = _data.validation_batches((X, y), 4)
+    single = limits == (1, 1)
+    assert ("PrefetchDataset" in dataset_ops(training)) is not single
+    assert "PrefetchDataset" not in dataset_ops(validation)  # tf.data adds its own...
+    unset_or_off = False if single else None  # ... unless told not to
+    for dataset in (training, validation):
+        options = dataset.options()
+        assert options.experimental_optimization.inject_prefetch is unset_or_off
+        assert options.autotune.enabled is unset_or_off
+    for got, want in zip(batches_of(training, 6), expected):
+        np.testing.assert_array_equal(got[0], want[0])
+        np.testing.assert_array_equal(got[1], want[1])
+
+
 class EveryBatch(keras.callbacks.Callback):
     def on_train_batch_end(self, batch, logs=None):
         pass

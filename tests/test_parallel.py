@@ -146,23 +146,25 @@ from joblib import Parallel, delayed, parallel_config
 
 def worker_threads():
     import tensorflow as tf
-    from skdl import KerasRegressor
+    from skdl import KerasRegressor, _threads
     KerasRegressor(hidden_layer_sizes=(4,), epochs=1).fit(np.ones((8, 2)), np.arange(8.0))
     threading = tf.config.threading
     return [
         os.environ.get("OMP_NUM_THREADS"),
         threading.get_intra_op_parallelism_threads(),
         threading.get_inter_op_parallelism_threads(),
+        _threads.applied_limits(),
     ]
 
 if __name__ == "__main__":
     results = {}
     # each limit starts new workers, which inherit the environment of this process
-    for limit, variable in [(3, None), (2, "TF_NUM_INTRAOP_THREADS")]:
+    for limit, variable in [(3, None), (1, None), (2, "TF_NUM_INTRAOP_THREADS")]:
         if variable:
             os.environ[variable] = "5"
         with parallel_config(backend="loky", inner_max_num_threads=limit):
-            results[str(variable)] = Parallel(n_jobs=2)([delayed(worker_threads)()])[0]
+            result = Parallel(n_jobs=2)([delayed(worker_threads)()])[0]
+        results[variable or str(limit)] = result
         if variable:
             del os.environ[variable]
     assert "tensorflow" not in sys.modules
@@ -173,9 +175,10 @@ if __name__ == "__main__":
 @TF_ONLY
 def test_tensorflow_threads_in_loky_workers(tmp_path):
     """Each loky worker gets joblib's thread limit (``inner_max_num_threads``) as
-    TensorFlow's intra-op threads and at most 2 inter-op threads, unless
-    ``TF_NUM_INTRAOP_THREADS`` is set: then skdl sets nothing (0 is TensorFlow's
-    default). ``test_worker_thread_limits`` covers ``TF_NUM_INTEROP_THREADS``."""
+    TensorFlow's intra-op threads and at most 2 inter-op threads (which the data
+    pipelines see), unless ``TF_NUM_INTRAOP_THREADS`` is set: then skdl sets nothing
+    (0 is TensorFlow's default). ``test_worker_thread_limits`` covers
+    ``TF_NUM_INTEROP_THREADS``."""
     script = tmp_path / "threads.py"
     script.write_text(THREADS_SCRIPT)
     env = {k: v for k, v in os.environ.items() if k not in _threads.TF_THREAD_VARIABLES}
@@ -185,8 +188,9 @@ def test_tensorflow_threads_in_loky_workers(tmp_path):
     )
     assert result.returncode == 0, result.stderr
     assert json.loads(result.stdout.strip().splitlines()[-1]) == {
-        "None": ["3", 3, 2],
-        "TF_NUM_INTRAOP_THREADS": ["2", 0, 0],
+        "3": ["3", 3, 2, [3, 2]],
+        "1": ["1", 1, 1, [1, 1]],
+        "TF_NUM_INTRAOP_THREADS": ["2", 0, 0, None],
     }
 
 

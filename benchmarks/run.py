@@ -1413,6 +1413,21 @@ def section_blocks(results, cfg):
     ]
 
 
+def gpu_block(path):
+    """The GPU figures that ``gpu.py`` wrote into the report at ``path`` (they need a
+    GPU machine, so a run of this script keeps them), with a blank line before."""
+    from gpu import BEGIN, END
+
+    try:
+        with open(path) as fh:
+            text = fh.read()
+    except OSError:
+        return ""
+    if BEGIN not in text or END not in text:
+        return ""
+    return "\n" + BEGIN + text.split(BEGIN, 1)[1].split(END, 1)[0] + END + "\n"
+
+
 def write_report(path, results, info, cfg, elapsed):
     lines = header_lines(info, cfg, elapsed)
     targets = target_rows(results)
@@ -1421,7 +1436,7 @@ def write_report(path, results, info, cfg, elapsed):
         lines.append(table(["target", "measured", "verdict"], targets))
     for letter, description, body in section_blocks(results, cfg):
         lines += ["", f"## ({letter}) {SECTIONS[letter]}", "", description, "", body]
-    text = "\n".join(lines) + "\n"
+    text = "\n".join(lines) + "\n" + gpu_block(path)
     os.makedirs(os.path.dirname(os.path.abspath(path)), exist_ok=True)
     with open(path, "w") as fh:
         fh.write(text)

@@ -305,8 +305,8 @@ def prefetched(dataset, prefetch=True):
         core, see :mod:`skdl._threads`), a pipeline that makes each batch in the
         thread that asks for it: there a second thread only waits for the same
         core, and the hand-overs between the two left a worker's core idle a
-        third of the time (a 100-epoch fit in two workers at once took ~1.4x as
-        long with it).
+        third of the time (the Hands-On ML search at ``n_jobs=2`` on two cores
+        took ~1.4x as long with it).
     """
     import tensorflow as tf
 

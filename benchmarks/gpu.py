@@ -12,7 +12,8 @@ Workloads, both with skdl's ``KerasRegressor`` (Adam, mean squared error):
 Each device runs in a fresh process with ``KERAS_BACKEND=jax`` and
 ``JAX_PLATFORMS=cpu`` or ``cuda``. Before the timed fit, the same estimator
 fits one epoch of 2,048 rows, so the fit time excludes JAX's compilation of the
-training step (reported apart as *warm-up*). Predict times are medians.
+training step (reported apart as *warm-up*). Predict times are medians after a
+warm-up call.
 
 Usage::
 
@@ -29,15 +30,18 @@ import datetime
 import json
 import os
 import platform
-import statistics
 import subprocess
 import sys
 import tempfile
 import time
 from importlib import metadata
 
+import run
+from run import GPU_BEGIN as BEGIN
+from run import GPU_END as END
+from run import median_time
+
 HERE = os.path.dirname(os.path.abspath(__file__))
-BEGIN, END = "<!-- gpu.py: begin -->", "<!-- gpu.py: end -->"
 PLATFORMS = {"cpu": "cpu", "gpu": "cuda"}  # our device name: JAX_PLATFORMS
 
 FULL = {
@@ -61,32 +65,15 @@ QUICK = {
 WARMUP_ROWS = 2_048
 
 
-def median_time(fn, repeats):
-    times = []
-    for _ in range(repeats):
-        start = time.perf_counter()
-        fn()
-        times.append(time.perf_counter() - start)
-    return statistics.median(times)
-
-
 def california(cfg):
-    """Scaled California housing: the split and scaling of ``run.py``'s section (b)."""
-    from sklearn.datasets import fetch_california_housing
-    from sklearn.model_selection import train_test_split
-    from sklearn.preprocessing import StandardScaler
-
-    X, y = fetch_california_housing(return_X_y=True)
-    if cfg["california_rows"]:
-        X, y = X[: cfg["california_rows"]], y[: cfg["california_rows"]]
-    X_train, X_test, y_train, y_test = train_test_split(X, y, test_size=0.25, random_state=42)
-    scaler = StandardScaler().fit(X_train)
-    X_train, X_test, X = (scaler.transform(a) for a in (X_train, X_test, X))
-    return X_train, X_test, y_train, y_test, X
+    """Scaled California housing, split as in ``run.py``'s section (b)."""
+    data = run.california({**cfg, "seed": 42})
+    return tuple(data[key] for key in ("X_train", "X_test", "y_train", "y_test", "X_all"))
 
 
 def synthetic(cfg):
-    """A linear regression with noise, scaled: training rows, test rows."""
+    """A linear regression with noise (standardized targets): training rows, test
+    rows, and the rows to predict at once."""
     from sklearn.datasets import make_regression
 
     n_train, n_test = cfg["synthetic_rows"], cfg["synthetic_test_rows"]

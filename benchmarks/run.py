@@ -1413,19 +1413,21 @@ def section_blocks(results, cfg):
     ]
 
 
+# the block of RESULTS.md that gpu.py writes
+GPU_BEGIN, GPU_END = "<!-- gpu.py: begin -->", "<!-- gpu.py: end -->"
+
+
 def gpu_block(path):
     """The GPU figures that ``gpu.py`` wrote into the report at ``path`` (they need a
     GPU machine, so a run of this script keeps them), with a blank line before."""
-    from gpu import BEGIN, END
-
     try:
         with open(path) as fh:
             text = fh.read()
     except OSError:
         return ""
-    if BEGIN not in text or END not in text:
+    if GPU_BEGIN not in text or GPU_END not in text:
         return ""
-    return "\n" + BEGIN + text.split(BEGIN, 1)[1].split(END, 1)[0] + END + "\n"
+    return "\n" + GPU_BEGIN + text.split(GPU_BEGIN, 1)[1].split(GPU_END, 1)[0] + GPU_END + "\n"
 
 
 def write_report(path, results, info, cfg, elapsed):

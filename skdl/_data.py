@@ -283,7 +283,8 @@ def validation_batches(arrays, batch_size):
     import tensorflow as tf
 
     structure = keras().tree.pack_sequence_as(arrays, _tensors(arrays))
-    return prefetched(tf.data.Dataset.from_tensor_slices(structure).batch(batch_size), False)
+    batches = tf.data.Dataset.from_tensor_slices(structure).batch(batch_size)
+    return prefetched(batches, prefetch=False)
 
 
 def prefetched(dataset, prefetch=True):

@@ -45,9 +45,10 @@ def _check_kwargs(cls, kwargs, prefix):
 
 # Batches per call of the compiled training step unless ``compile__steps_per_execution``
 # says otherwise. TensorFlow runs them inside one graph call: one Python round trip
-# per 256 batches instead of per batch. The other backends collect that many batches
-# in memory and loop over them in Python, where a larger number gains nothing.
-STEPS_PER_EXECUTION = {"tensorflow": 256}
+# per 256 batches instead of per batch. JAX collects that many batches in memory and
+# loops over them in Python, where a larger number gains nothing. Keras' PyTorch
+# trainer runs one batch per step and refuses any other number.
+STEPS_PER_EXECUTION = {"tensorflow": 256, "torch": 1}
 DEFAULT_STEPS_PER_EXECUTION = 32
 # ``keras.Model.fit``'s batch size when it is given none.
 KERAS_BATCH_SIZE = 32

@@ -33,8 +33,9 @@ _SEEDED_LOCK = threading.RLock()
 
 @contextlib.contextmanager
 def preserved_random_state():
-    """Restore Python's, NumPy's, Keras' and TensorFlow's global random state
-    after the block, whatever it draws or seeds."""
+    """Restore Python's, NumPy's, Keras' and the backend's global random state
+    (TensorFlow's global seed, PyTorch's generators) after the block, whatever
+    it draws or seeds."""
     from keras.src.backend.common import global_state
     from keras.src.random import seed_generator
     from keras.src.utils import rng_utils
@@ -44,6 +45,7 @@ def preserved_random_state():
     keras_seed = global_state.get_global_attribute(rng_utils.GLOBAL_RANDOM_SEED)
     keras_gen = global_state.get_global_attribute(seed_generator.GLOBAL_SEED_GENERATOR)
     tf_seed = tf_global_seed()
+    torch_state = _torch_random_state()
     try:
         yield
     finally:
@@ -52,6 +54,7 @@ def preserved_random_state():
         global_state.set_global_attribute(rng_utils.GLOBAL_RANDOM_SEED, keras_seed)
         global_state.set_global_attribute(seed_generator.GLOBAL_SEED_GENERATOR, keras_gen)
         _restore_tf_seed(tf_seed)
+        _restore_torch_random_state(torch_state)
 
 
 @contextlib.contextmanager
@@ -110,6 +113,30 @@ def _restore_tf_seed(seed):
         tf.random.set_seed(seed)
 
 
+def _torch_random_state():
+    """PyTorch's global generators (CPU, and CUDA once started), or None.
+
+    ``keras.utils.set_random_seed`` seeds them with ``torch.manual_seed``; on
+    the PyTorch backend they draw ``Dropout``'s masks and each data loader's
+    seed.
+    """
+    torch = sys.modules.get("torch")
+    if torch is None:
+        return None
+    cuda = torch.cuda.get_rng_state_all() if torch.cuda.is_initialized() else None
+    return torch.random.get_rng_state(), cuda
+
+
+def _restore_torch_random_state(state):
+    if state is None:
+        return
+    torch = sys.modules["torch"]
+    cpu, cuda = state
+    torch.random.set_rng_state(cpu)
+    if cuda is not None:
+        torch.cuda.set_rng_state_all(cuda)
+
+
 def output_units(model, X_sample):
     """Number of units of each model output (builds the model if needed)."""
     outputs = getattr(model, "outputs", None)
@@ -130,7 +157,10 @@ def first_output(raw):
         raw = next(iter(raw.values()))
     elif isinstance(raw, (list, tuple)):
         raw = raw[0]
-    return np.asarray(raw)
+    if isinstance(raw, np.ndarray):
+        return raw
+    # a backend tensor: PyTorch's must leave the autograd graph first
+    return keras().ops.convert_to_numpy(raw)
 
 
 def predict_batched(model, X, batch_size):

@@ -312,8 +312,7 @@ def _compiled_call(reference):
         with k.StatelessScope(state_mapping=list(zip(variables, values))):
             return reference(x, training=False)
 
-    backend = k.backend.backend()
-    if backend == "tensorflow":
+    if k.backend.backend() == "tensorflow":
         import tensorflow as tf
 
         function = tf.function(call, reduce_retracing=True)
@@ -321,14 +320,19 @@ def _compiled_call(reference):
         # call would count as a retrace of one function and log a warning
         function._omit_frequent_tracing_warning = True
         return function
-    if backend == "jax":
-        import jax
+    import jax
 
-        return jax.jit(call)
-    return None
+    return jax.jit(call)
+
+
+# Backends on which a network's prediction is a compiled function worth sharing.
+# PyTorch runs eagerly: each network predicts with its own ``predict_on_batch``.
+COMPILING_BACKENDS = ("tensorflow", "jax")
 
 
 def _predictor(model):
+    if keras().backend.backend() not in COMPILING_BACKENDS:
+        return None
     try:
         key = _model_keys[model]
     except KeyError:

@@ -122,7 +122,7 @@ def test_logits_output_with_from_logits_loss(binary_data):
         random_state=0,
     ).fit(X, y)
     assert clf.model_.loss.from_logits
-    logits = np.asarray(clf.model_(X.astype("float32"))).ravel()
+    logits = keras.ops.convert_to_numpy(clf.model_(X.astype("float32"))).ravel()
     proba = clf.predict_proba(X)
     np.testing.assert_allclose(proba[:, 1], 1 / (1 + np.exp(-logits)), rtol=1e-5)
     np.testing.assert_array_equal(clf.predict(X), (logits > 0).astype(int))

@@ -71,6 +71,29 @@ def test_global_keras_seed_is_restored(data):
     np.testing.assert_array_equal(keras.random.uniform((3,), seed=None), expected)
 
 
+def _backend_draw():
+    """Three numbers from the backend's own global generator."""
+    backend = keras.backend.backend()
+    if backend == "tensorflow":
+        import tensorflow as tf
+
+        return tf.random.uniform((3,)).numpy()
+    if backend == "torch":
+        import torch
+
+        return torch.rand(3).numpy()
+    pytest.skip(f"the {backend} backend has no global generator")
+
+
+def test_backends_global_generator_is_restored(data):
+    X, y = data
+    keras.utils.set_random_seed(5)
+    expected = _backend_draw()
+    keras.utils.set_random_seed(5)
+    KerasRegressor(_dropout_model, epochs=2, random_state=0).fit(X, y)
+    np.testing.assert_array_equal(_backend_draw(), expected)
+
+
 def test_search_and_cross_validation_are_reproducible(data):
     X, y = data
     grid = {"optimizer__learning_rate": [0.001, 0.01]}

@@ -115,7 +115,7 @@ def test_two_input_model_receives_column_blocks(data):
     X, y = data
     reg = KerasRegressor(functional_two_inputs_two_outputs, epochs=1, random_state=0).fit(X, y)
     wide, deep = X[:, :3].astype("float32"), X[:, 3:].astype("float32")
-    main = np.asarray(reg.model_([wide, deep])[0]).ravel()
+    main = keras.ops.convert_to_numpy(reg.model_([wide, deep])[0]).ravel()
     np.testing.assert_allclose(reg.predict(X), main, rtol=1e-5, atol=1e-6)
     with pytest.raises(ValueError, match=r"2 inputs of \[3, 2\] features.*X has 4 columns"):
         KerasRegressor(functional_two_inputs_two_outputs).fit(X[:, :4], y)

@@ -105,7 +105,27 @@ def test_fresh_networks_reuse_one_trainer_and_one_prediction_function(data):
         assert spy.model is reg.model_  # the callback belongs to model_ after fit
     assert all(model is trained[0] for model in trained)
     assert n_shared_trainers() == 1
-    assert len(_pool._predictors) == 1
+    compiles = keras.backend.backend() in _pool.COMPILING_BACKENDS
+    assert len(_pool._predictors) == (1 if compiles else 0)
+
+
+def test_repeated_predictions_clone_at_most_once(data, monkeypatch):
+    """A prediction function is made once per architecture, or not at all on a
+    backend that runs eagerly."""
+    X, y = data
+    clones = []
+    clone = _pool._clone
+
+    def counted(model, compiled):
+        clones.append(compiled)
+        return clone(model, compiled)
+
+    reg = KerasRegressor(dropout_net, epochs=1, random_state=0).fit(X, y)
+    monkeypatch.setattr(_pool, "_clone", counted)
+    first = reg.predict(X[:1])
+    for _ in range(4):
+        np.testing.assert_array_equal(reg.predict(X[:1]), first)
+    assert len(clones) <= 1
 
 
 def test_other_live_estimators_keep_their_weights(data):

@@ -66,7 +66,7 @@ def test_auxiliary_output_trains_on_the_same_target(data):
     X, Y = data
     reg = KerasRegressor(auxiliary_network, epochs=5, random_state=0).fit(X, Y[:, 0])
     assert {"main_loss", "aux_loss"} <= set(reg.history_)
-    main = np.asarray(reg.model_(X.astype("float32"))[0]).ravel()
+    main = keras.ops.convert_to_numpy(reg.model_(X.astype("float32"))[0]).ravel()
     np.testing.assert_allclose(reg.predict(X), main, rtol=1e-5, atol=1e-6)
 
 

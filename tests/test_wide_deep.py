@@ -5,6 +5,7 @@ import subprocess
 import sys
 import textwrap
 
+import keras
 import numpy as np
 import pandas as pd
 import pytest
@@ -71,7 +72,9 @@ def test_book_network_in_a_pipeline(housing):
     assert len(reg.history_["aux_loss"]) == 10
     assert pipe.score(X_test, y_test) > 0.6
     # predictions come from the main output
-    main = np.asarray(reg.model_(pipe[0].transform(X_test[:5]).astype("float32"))[0]).ravel()
+    main = keras.ops.convert_to_numpy(
+        reg.model_(pipe[0].transform(X_test[:5]).astype("float32"))[0]
+    ).ravel()
     np.testing.assert_allclose(pipe.predict(X_test[:5]), main, rtol=1e-5, atol=1e-6)
 
 

@@ -302,7 +302,7 @@ def prefetched(dataset, prefetch=True):
     Returns
     -------
     dataset : tf.data.Dataset
-        Where TensorFlow runs one thread of each kind (a loky worker with one
+        Where TensorFlow runs one thread of each kind (a worker process with one
         core, see :mod:`skdl._threads`), a pipeline that makes each batch in the
         thread that asks for it: there a second thread only waits for the same
         core, and the hand-overs between the two left a worker's core idle a

@@ -1,22 +1,25 @@
-"""TensorFlow's thread pools in joblib's worker processes.
+"""TensorFlow's thread pools in joblib's and Dask's worker processes.
 
 scikit-learn's ``n_jobs`` runs fits in joblib's ``loky`` worker processes, and
 joblib limits the thread pools of each worker to its share of the cores: it sets
 ``OMP_NUM_THREADS`` (and the BLAS variables) in the workers to
 ``cpu_count() // n_jobs``, to the main process' own ``OMP_NUM_THREADS`` if it
 has one, or to ``inner_max_num_threads`` when ``joblib.parallel_config`` gives
-one. TensorFlow reads none of these variables: each worker would start one
-thread per core for its operations, and ``n_jobs`` workers would share the cores
-``n_jobs`` times over. In a loky worker, skdl therefore gives TensorFlow the same
-limit before its runtime starts: that many intra-op threads and at most two
-inter-op threads. With one thread of each, the estimators' data pipelines run
-without a thread of their own (see ``skdl._data.prefetched``).
+one. A Dask worker process started by its nanny (``LocalCluster``,
+``dask worker``) runs ``nthreads`` tasks at once, its share of the machine.
+TensorFlow reads none of these: each worker would start one thread per core
+for its operations, and the workers would share the cores several times over.
+In such a worker, skdl therefore gives TensorFlow that share before its runtime
+starts: that many intra-op threads and at most two inter-op threads. With one
+thread of each, the estimators' data pipelines run without a thread of their
+own (see ``skdl._data.prefetched``).
 
 The user's own settings win: with ``TF_NUM_INTRAOP_THREADS`` or
 ``TF_NUM_INTEROP_THREADS`` in the environment skdl changes nothing
 (``TF_NUM_INTRAOP_THREADS=0`` keeps TensorFlow's default of one thread per core).
-The main process, threads, Dask workers and the JAX and PyTorch backends are
-left as they are (PyTorch reads ``OMP_NUM_THREADS`` itself).
+The main process, threads (joblib's ``threading`` backend, a Dask cluster of
+threads) and the JAX and PyTorch backends are left as they are (PyTorch reads
+``OMP_NUM_THREADS`` itself).
 """
 
 import multiprocessing
@@ -29,6 +32,9 @@ TF_THREAD_VARIABLES = ("TF_NUM_INTRAOP_THREADS", "TF_NUM_INTEROP_THREADS")
 #: At most this many inter-op threads in a worker.
 MAX_INTEROP_THREADS = 2
 
+#: The name of the worker processes that Dask's nanny starts.
+DASK_WORKER_PROCESS = "Dask Worker process (from Nanny)"
+
 _applied = False
 _limits = None
 
@@ -39,43 +45,68 @@ def in_loky_worker():
     return module.endswith("loky.backend.process")
 
 
-def worker_thread_limits(environ, in_worker):
+def in_dask_worker_process():
+    """True in a worker process that a Dask nanny started."""
+    return multiprocessing.current_process().name == DASK_WORKER_PROCESS
+
+
+def dask_worker_threads():
+    """The number of threads of the Dask worker running this task, or None."""
+    distributed = sys.modules.get("distributed")
+    if distributed is None:
+        return None
+    try:
+        return int(distributed.get_worker().state.nthreads)
+    except (ValueError, AttributeError, TypeError):  # not in a task, or another layout
+        return None
+
+
+def worker_share(environ):
+    """The number of cores this worker process is to use, or None.
+
+    In a loky worker, joblib's limit (``OMP_NUM_THREADS``); in a Dask worker
+    process, the worker's number of threads; elsewhere None.
+    """
+    if in_loky_worker():
+        try:
+            return int(environ.get("OMP_NUM_THREADS", ""))
+        except ValueError:
+            return None
+    if in_dask_worker_process():
+        return dask_worker_threads()
+    return None
+
+
+def worker_thread_limits(environ, share):
     """TensorFlow's ``(intra_op, inter_op)`` thread counts for a process, or None.
 
     Parameters
     ----------
     environ : mapping
         The process' environment variables.
-    in_worker : bool
-        Whether the process is one of joblib's loky workers.
+    share : int or None
+        The number of cores the process is to use (:func:`worker_share`):
+        None outside worker processes.
 
     Returns
     -------
     limits : tuple of int or None
-        ``(n, min(2, n))`` in a loky worker whose thread limit is ``n``
-        (joblib's ``OMP_NUM_THREADS``); ``None`` outside loky workers, without
-        a valid limit, or when ``TF_NUM_INTRAOP_THREADS`` or
+        ``(share, min(2, share))`` in a worker process; ``None`` outside
+        workers, without a valid share, or when ``TF_NUM_INTRAOP_THREADS`` or
         ``TF_NUM_INTEROP_THREADS`` is set.
 
     Examples
     --------
-    >>> worker_thread_limits({"OMP_NUM_THREADS": "4"}, in_worker=True)
+    >>> worker_thread_limits({}, share=4)
     (4, 2)
-    >>> worker_thread_limits({"OMP_NUM_THREADS": "4"}, in_worker=False) is None
+    >>> worker_thread_limits({}, share=None) is None
     True
-    >>> env = {"OMP_NUM_THREADS": "4", "TF_NUM_INTRAOP_THREADS": "8"}
-    >>> worker_thread_limits(env, in_worker=True) is None
+    >>> worker_thread_limits({"TF_NUM_INTRAOP_THREADS": "8"}, share=4) is None
     True
     """
-    if not in_worker or any(name in environ for name in TF_THREAD_VARIABLES):
+    if share is None or share < 1 or any(name in environ for name in TF_THREAD_VARIABLES):
         return None
-    try:
-        n = int(environ.get("OMP_NUM_THREADS", ""))
-    except ValueError:
-        return None
-    if n < 1:
-        return None
-    return n, min(MAX_INTEROP_THREADS, n)
+    return share, min(MAX_INTEROP_THREADS, share)
 
 
 def limit_worker_threads():
@@ -89,7 +120,7 @@ def limit_worker_threads():
     if _applied:
         return
     _applied = True
-    limits = worker_thread_limits(os.environ, in_loky_worker())
+    limits = worker_thread_limits(os.environ, worker_share(os.environ))
     keras = sys.modules.get("keras")
     if limits is None or keras is None or keras.backend.backend() != "tensorflow":
         return

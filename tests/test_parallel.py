@@ -195,20 +195,30 @@ def test_tensorflow_threads_in_loky_workers(tmp_path):
 
 
 @pytest.mark.parametrize(
-    "environ, in_worker, expected",
+    "environ, share, expected",
     [
-        ({"OMP_NUM_THREADS": "1"}, True, (1, 1)),
-        ({"OMP_NUM_THREADS": "8"}, True, (8, 2)),
-        ({"OMP_NUM_THREADS": "8"}, False, None),
-        ({}, True, None),
-        ({"OMP_NUM_THREADS": "many"}, True, None),
-        ({"OMP_NUM_THREADS": "0"}, True, None),
-        ({"OMP_NUM_THREADS": "8", "TF_NUM_INTRAOP_THREADS": "0"}, True, None),
-        ({"OMP_NUM_THREADS": "8", "TF_NUM_INTEROP_THREADS": "4"}, True, None),
+        ({}, 1, (1, 1)),
+        ({}, 8, (8, 2)),
+        ({}, None, None),
+        ({}, 0, None),
+        ({"TF_NUM_INTRAOP_THREADS": "0"}, 8, None),
+        ({"TF_NUM_INTEROP_THREADS": "4"}, 8, None),
     ],
 )
-def test_worker_thread_limits(environ, in_worker, expected):
-    assert _threads.worker_thread_limits(environ, in_worker) == expected
+def test_worker_thread_limits(environ, share, expected):
+    assert _threads.worker_thread_limits(environ, share) == expected
+
+
+@pytest.mark.parametrize(
+    "environ, expected", [({"OMP_NUM_THREADS": "3"}, 3), ({"OMP_NUM_THREADS": "many"}, None)]
+)
+def test_a_loky_workers_share_is_joblibs_limit(environ, expected, monkeypatch):
+    monkeypatch.setattr(_threads, "in_loky_worker", lambda: True)
+    assert _threads.worker_share(environ) == expected
+
+
+def test_the_main_process_has_no_share():
+    assert _threads.worker_share({"OMP_NUM_THREADS": "3"}) is None
 
 
 def test_only_loky_workers_count_as_workers():
@@ -242,6 +252,35 @@ def housing():
 
     data = california_housing()
     return StandardScaler().fit_transform(data.data[:600]), data.target[:600]
+
+
+def tensorflow_threads_after_a_fit():
+    import tensorflow as tf
+
+    from skdl import _threads
+
+    KerasRegressor(hidden_layer_sizes=(4,), epochs=1).fit(np.ones((8, 2)), np.arange(8.0))
+    threading = tf.config.threading
+    return (
+        threading.get_intra_op_parallelism_threads(),
+        threading.get_inter_op_parallelism_threads(),
+        _threads.applied_limits(),
+    )
+
+
+@TF_ONLY
+def test_tensorflow_threads_in_dask_worker_processes(dask_client):
+    """Each single-threaded Dask worker process gives TensorFlow one intra-op and one
+    inter-op thread; the client's process keeps TensorFlow's defaults."""
+    if any(name in os.environ for name in _threads.TF_THREAD_VARIABLES):
+        pytest.skip("TensorFlow's threads are set in the environment")
+    workers = list(dask_client.scheduler_info()["workers"])
+    futures = [
+        dask_client.submit(tensorflow_threads_after_a_fit, pure=False, workers=[w])
+        for w in workers
+    ]
+    assert dask_client.gather(futures) == [(1, 1, (1, 1))] * len(workers)
+    assert _threads.worker_share(os.environ) is None
 
 
 def test_book_randomized_search_on_a_dask_cluster(housing, dask_client):

@@ -1,9 +1,9 @@
-"""Searches and cross-validation in worker processes: joblib's loky pool and Dask.
+"""Searches and cross-validation in worker processes: joblib's loky pool, Dask and Ray.
 
 ``test_meta_estimators`` checks a ``GridSearchCV`` of ``KerasRegressor`` with
 ``n_jobs=2``; here every estimator family goes through the three model-selection
 tools, the workers' TensorFlow threads are checked, and the Hands-On ML search
-runs on a local Dask cluster.
+runs on a local Dask cluster (and on Ray, where it is installed).
 """
 
 import json
@@ -229,10 +229,6 @@ def test_only_loky_workers_count_as_workers():
 # --- Dask ------------------------------------------------------------------------------
 
 
-def keras_imported():
-    return "keras" in sys.modules
-
-
 @pytest.fixture(scope="module")
 def dask_client():
     distributed = pytest.importorskip("dask.distributed")
@@ -283,41 +279,81 @@ def test_tensorflow_threads_in_dask_worker_processes(dask_client):
     assert _threads.worker_share(os.environ) is None
 
 
-def test_book_randomized_search_on_a_dask_cluster(housing, dask_client):
-    """The Hands-On ML search on two Dask worker processes finds what it finds
-    in this process, with the same scores."""
+def recording_pids(builder, folder):
+    """``builder`` that also leaves a file named after the process that calls it."""
+
+    def build(n_hidden=1, n_neurons=30, learning_rate=3e-3):
+        (folder / str(os.getpid())).touch()
+        return builder(n_hidden, n_neurons, learning_rate)
+
+    return build
+
+
+def book_search(housing, folder):
+    """The Hands-On ML search (a few short fits); each process that builds a network
+    leaves a file in ``folder``."""
     from handson_ml import build_model
 
+    folder.mkdir()
     X, y = housing
-    X_valid, y_valid = X[500:], y[500:]
     param_distribs = {
         "n_hidden": [0, 1, 2, 3],
         "n_neurons": np.arange(1, 100),
         "learning_rate": reciprocal(3e-4, 3e-2),
     }
-
-    def book_search():
-        search = RandomizedSearchCV(
-            KerasRegressor(build_model, random_state=42),
-            param_distribs,
-            n_iter=3,
-            cv=2,
-            random_state=0,
-            error_score="raise",
-        )
-        return search.fit(
-            X[:500],
-            y[:500],
-            epochs=2,
-            validation_data=(X_valid, y_valid),
-            callbacks=[keras.callbacks.EarlyStopping(patience=10)],
-        )
-
-    local = book_search()
-    with joblib.parallel_config(backend="dask"):
-        on_dask = book_search()
-    assert sum(dask_client.run(keras_imported).values()) >= 1
-    assert on_dask.best_params_ == local.best_params_
-    np.testing.assert_allclose(
-        on_dask.cv_results_["mean_test_score"], local.cv_results_["mean_test_score"], rtol=1e-4
+    search = RandomizedSearchCV(
+        KerasRegressor(recording_pids(build_model, folder), random_state=42),
+        param_distribs,
+        n_iter=3,
+        cv=2,
+        random_state=0,
+        refit=False,  # the best parameters without a last fit in this process
+        error_score="raise",
     )
+    return search.fit(
+        X[:500],
+        y[:500],
+        epochs=2,
+        validation_data=(X[500:], y[500:]),
+        callbacks=[keras.callbacks.EarlyStopping(patience=10)],
+    )
+
+
+def check_search_elsewhere(housing, tmp_path, backend, **options):
+    """The book's search under a joblib backend builds its networks in other
+    processes and finds what it finds in this process, with the same scores."""
+    local = book_search(housing, tmp_path / "local")
+    with joblib.parallel_config(backend=backend, **options):
+        remote = book_search(housing, tmp_path / backend)
+    pids = {int(path.name) for path in (tmp_path / backend).iterdir()}
+    assert pids and os.getpid() not in pids
+    assert remote.best_params_ == local.best_params_
+    np.testing.assert_allclose(
+        remote.cv_results_["mean_test_score"], local.cv_results_["mean_test_score"], rtol=1e-4
+    )
+
+
+def test_book_randomized_search_on_a_dask_cluster(housing, dask_client, tmp_path):
+    check_search_elsewhere(housing, tmp_path, "dask")
+
+
+# --- Ray (where installed; not in CI) -------------------------------------------------
+
+
+@pytest.fixture(scope="module")
+def ray_cluster():
+    ray = pytest.importorskip("ray")
+    from ray.util.joblib import register_ray
+
+    # the workers import the builders' module (handson_ml) from this folder
+    tests = os.path.dirname(os.path.abspath(__file__))
+    runtime_env = {"env_vars": {"PYTHONPATH": os.pathsep.join([tests, ROOT])}}
+    ray.init(num_cpus=2, include_dashboard=False, log_to_driver=False, runtime_env=runtime_env)
+    register_ray()
+    yield
+    ray.shutdown()
+
+
+def test_book_randomized_search_on_ray(housing, ray_cluster, tmp_path):
+    # Ray's backend runs in this process unless it is given a number of jobs
+    check_search_elsewhere(housing, tmp_path, "ray", n_jobs=2)

@@ -1,11 +1,12 @@
-"""TensorFlow's thread pools in joblib's and Dask's worker processes.
+"""TensorFlow's thread pools in the worker processes of joblib, Dask and Ray.
 
 scikit-learn's ``n_jobs`` runs fits in joblib's ``loky`` worker processes, and
 joblib limits the thread pools of each worker to its share of the cores: it sets
 ``OMP_NUM_THREADS`` (and the BLAS variables) in the workers to
 ``cpu_count() // n_jobs``, to the main process' own ``OMP_NUM_THREADS`` if it
 has one, or to ``inner_max_num_threads`` when ``joblib.parallel_config`` gives
-one. A Dask worker process started by its nanny (``LocalCluster``,
+one. Ray sets ``OMP_NUM_THREADS`` in its workers to the CPUs of their task
+(one by default). A Dask worker process started by its nanny (``LocalCluster``,
 ``dask worker``) runs ``nthreads`` tasks at once, its share of the machine.
 TensorFlow reads none of these: each worker would start one thread per core
 for its operations, and the workers would share the cores several times over.
@@ -61,13 +62,25 @@ def dask_worker_threads():
         return None
 
 
+def in_ray_worker():
+    """True in a worker process of Ray (not in its driver, the user's process)."""
+    ray = sys.modules.get("ray")
+    if ray is None:
+        return False
+    try:
+        return ray.is_initialized() and ray.get_runtime_context().worker.mode == ray.WORKER_MODE
+    except AttributeError:  # another layout of Ray's
+        return False
+
+
 def worker_share(environ):
     """The number of cores this worker process is to use, or None.
 
-    In a loky worker, joblib's limit (``OMP_NUM_THREADS``); in a Dask worker
+    In a loky worker, joblib's limit (``OMP_NUM_THREADS``); in a Ray worker,
+    Ray's (``OMP_NUM_THREADS``, the CPUs of its task); in a Dask worker
     process, the worker's number of threads; elsewhere None.
     """
-    if in_loky_worker():
+    if in_loky_worker() or in_ray_worker():
         try:
             return int(environ.get("OMP_NUM_THREADS", ""))
         except ValueError:

@@ -354,6 +354,20 @@ def ray_cluster():
     ray.shutdown()
 
 
+@TF_ONLY
+def test_tensorflow_threads_in_ray_workers(ray_cluster):
+    """Ray's workers (one CPU each) give TensorFlow one intra-op and one inter-op
+    thread."""
+    if any(name in os.environ for name in _threads.TF_THREAD_VARIABLES):
+        pytest.skip("TensorFlow's threads are set in the environment")
+    with joblib.parallel_config(backend="ray", n_jobs=2):
+        results = joblib.Parallel()(
+            joblib.delayed(tensorflow_threads_after_a_fit)() for _ in range(2)
+        )
+    assert results == [(1, 1, (1, 1))] * 2
+    assert not _threads.in_ray_worker()
+
+
 def test_book_randomized_search_on_ray(housing, ray_cluster, tmp_path):
     # Ray's backend runs in this process unless it is given a number of jobs
     check_search_elsewhere(housing, tmp_path, "ray", n_jobs=2)

@@ -52,13 +52,25 @@ def in_dask_worker_process():
 
 
 def dask_worker_threads():
-    """The number of threads of the Dask worker running this task, or None."""
+    """The number of threads of this process' Dask worker, or None.
+
+    The worker running the current task; outside a task (a fitted estimator
+    sent to the worker loads its network while the task's arguments are
+    unpickled), the process' only worker.
+    """
     distributed = sys.modules.get("distributed")
     if distributed is None:
         return None
     try:
-        return int(distributed.get_worker().state.nthreads)
-    except (ValueError, AttributeError, TypeError):  # not in a task, or another layout
+        worker = distributed.get_worker()
+    except ValueError:  # not in a task
+        workers = list(getattr(distributed.Worker, "_instances", ()))
+        if len(workers) != 1:
+            return None
+        worker = workers[0]
+    try:
+        return int(worker.state.nthreads)
+    except (AttributeError, TypeError, ValueError):  # another layout of Dask's
         return None
 
 

@@ -250,18 +250,23 @@ def housing():
     return StandardScaler().fit_transform(data.data[:600]), data.target[:600]
 
 
-def tensorflow_threads_after_a_fit():
+def tensorflow_threads():
+    """This process' TensorFlow intra-op and inter-op threads, and skdl's limits."""
     import tensorflow as tf
 
     from skdl import _threads
 
-    KerasRegressor(hidden_layer_sizes=(4,), epochs=1).fit(np.ones((8, 2)), np.arange(8.0))
     threading = tf.config.threading
     return (
         threading.get_intra_op_parallelism_threads(),
         threading.get_inter_op_parallelism_threads(),
         _threads.applied_limits(),
     )
+
+
+def tensorflow_threads_after_a_fit():
+    KerasRegressor(hidden_layer_sizes=(4,), epochs=1).fit(np.ones((8, 2)), np.arange(8.0))
+    return tensorflow_threads()
 
 
 @TF_ONLY
@@ -277,6 +282,33 @@ def test_tensorflow_threads_in_dask_worker_processes(dask_client):
     ]
     assert dask_client.gather(futures) == [(1, 1, (1, 1))] * len(workers)
     assert _threads.worker_share(os.environ) is None
+
+
+def threads_after_a_prediction(estimator):
+    """Run in a worker: the worker's TensorFlow threads once ``estimator``, fitted
+    elsewhere, has predicted (its network was loaded while the task's arguments
+    were unpickled, before the task started)."""
+    estimator.predict(np.ones((4, 2)))
+    return tensorflow_threads()
+
+
+@TF_ONLY
+def test_a_fitted_estimator_sent_to_a_dask_worker_gets_its_threads():
+    """The worker process imports Keras outside any task, to unpickle the
+    estimator's network: it still gives TensorFlow the worker's threads."""
+    if any(name in os.environ for name in _threads.TF_THREAD_VARIABLES):
+        pytest.skip("TensorFlow's threads are set in the environment")
+    distributed = pytest.importorskip("dask.distributed")
+    fitted = KerasRegressor(hidden_layer_sizes=(4,), epochs=1, random_state=0)
+    fitted.fit(np.ones((8, 2)), np.arange(8.0))
+    with (
+        distributed.LocalCluster(
+            n_workers=1, threads_per_worker=2, processes=True, dashboard_address=None
+        ) as cluster,
+        distributed.Client(cluster) as client,
+    ):
+        result = client.submit(threads_after_a_prediction, fitted, pure=False).result()
+    assert result == (2, 2, (2, 2))
 
 
 def recording_pids(builder, folder):

@@ -3,7 +3,7 @@
 ``test_meta_estimators`` checks a ``GridSearchCV`` of ``KerasRegressor`` with
 ``n_jobs=2``; here every estimator family goes through the three model-selection
 tools, the workers' TensorFlow threads are checked, and the Hands-On ML search
-runs on a local Dask cluster (and on Ray, where it is installed).
+runs on a local Dask cluster and on a local Ray instance.
 """
 
 import json
@@ -369,7 +369,7 @@ def test_book_randomized_search_on_a_dask_cluster(housing, dask_client, tmp_path
     check_search_elsewhere(housing, tmp_path, "dask")
 
 
-# --- Ray (where installed; not in CI) -------------------------------------------------
+# --- Ray -------------------------------------------------------------------------------
 
 
 @pytest.fixture(scope="module")

@@ -24,15 +24,21 @@ import argparse
 import importlib.util
 import json
 import os
-import subprocess
 import sys
+import tempfile
 
 import run
 from run import median_time
 
 BACKENDS = {"tensorflow": "TensorFlow", "jax": "JAX", "torch": "PyTorch"}
-FULL = {"california_rows": None, "epochs": 5, "further_fits": 5, "repeats": 200}
-QUICK = {"california_rows": 2_000, "epochs": 1, "further_fits": 1, "repeats": 5}
+FULL = {
+    "california_rows": None,
+    "epochs": 5,
+    "further_fits": 5,
+    "repeats": 200,
+    "repeats_slow": 20,
+}
+QUICK = {"california_rows": 2_000, "epochs": 1, "further_fits": 1, "repeats": 5, "repeats_slow": 1}
 
 
 def measure(cfg):
@@ -63,9 +69,9 @@ def measure(cfg):
         "first_fit_s": first_s,
         "further_fit_s": further[len(further) // 2],
         "predict_1_s": median_time(lambda: estimator.predict(one_row), cfg["repeats"]),
-        "predict_all_s": median_time(lambda: estimator.predict(X_test), cfg["repeats"] // 10),
+        "predict_all_s": median_time(lambda: estimator.predict(X_test), cfg["repeats_slow"]),
         "keras_predict_1_s": median_time(
-            lambda: estimator.model_.predict(one_row, verbose=0), cfg["repeats"] // 10
+            lambda: estimator.model_.predict(one_row, verbose=0), cfg["repeats_slow"]
         ),
         "r2": estimator.score(X_test, data["y_test"]),
         "versions": f"Keras {keras.__version__}, "
@@ -75,14 +81,10 @@ def measure(cfg):
 
 def run_backend(backend, cfg):
     """``measure`` in a fresh process on ``backend``; ``{"error": ...}`` on failure."""
-    env = dict(os.environ, KERAS_BACKEND=backend, TF_CPP_MIN_LOG_LEVEL="2")
-    command = [sys.executable, os.path.abspath(__file__), "--child", json.dumps(cfg)]
-    out = subprocess.run(command, capture_output=True, text=True, env=env, check=False)
-    lines = [line for line in out.stdout.splitlines() if line.strip()]
-    if out.returncode != 0 or not lines:
-        errors = [line for line in out.stderr.splitlines() if line.strip()]
-        return {"error": errors[-1][:300] if errors else "no output"}
-    return json.loads(lines[-1])
+    with tempfile.TemporaryDirectory(prefix="skdl-backends-") as workdir:
+        env = dict(run.child_env(), KERAS_BACKEND=backend)
+        command = [sys.executable, os.path.abspath(__file__), "--child", json.dumps(cfg)]
+        return run.child_result(command, os.path.join(workdir, "result.json"), env)
 
 
 def report(results):
@@ -114,9 +116,11 @@ def main():
     parser.add_argument("--rounds", type=int, default=2)
     parser.add_argument("--quick", action="store_true", help="tiny sizes (smoke test)")
     parser.add_argument("--child", help=argparse.SUPPRESS)
+    parser.add_argument("--result", help=argparse.SUPPRESS)
     args = parser.parse_args()
     if args.child:
-        print(json.dumps(measure(json.loads(args.child))))
+        with open(args.result, "w") as fh:
+            json.dump(measure(json.loads(args.child)), fh)
         return
     cfg = QUICK if args.quick else FULL
     installed = [b for b in BACKENDS if importlib.util.find_spec(b) is not None]

@@ -34,7 +34,6 @@ import subprocess
 import sys
 import tempfile
 import time
-from importlib import metadata
 
 import run
 from run import GPU_BEGIN as BEGIN
@@ -133,16 +132,9 @@ def child_main(cfg, result_path):
 def run_device(device, cfg):
     """Run the workloads in a fresh process on ``device``; ``{"error": ...}`` on failure."""
     with tempfile.TemporaryDirectory(prefix="skdl-gpu-") as workdir:
-        result_path = os.path.join(workdir, "result.json")
         env = dict(os.environ, KERAS_BACKEND="jax", JAX_PLATFORMS=PLATFORMS[device])
         command = [sys.executable, os.path.abspath(__file__), "--child", json.dumps(cfg)]
-        command += ["--result", result_path]
-        out = subprocess.run(command, capture_output=True, text=True, env=env, check=False)
-        if out.returncode != 0 or not os.path.exists(result_path):
-            lines = [line for line in out.stderr.strip().splitlines() if line.strip()]
-            return {"error": lines[-1][:300] if lines else "no output"}
-        with open(result_path) as fh:
-            return json.load(fh)
+        return run.child_result(command, os.path.join(workdir, "result.json"), env)
 
 
 def gpu_found():
@@ -153,14 +145,7 @@ def gpu_found():
     return out.stdout.strip() == "True"
 
 
-def versions():
-    found = {}
-    for name in ("skdl", "keras", "jax", "jaxlib", "scikit-learn", "numpy"):
-        try:
-            found[name] = metadata.version(name)
-        except metadata.PackageNotFoundError:
-            found[name] = "not installed"
-    return found
+VERSIONS = {name: [name] for name in ("skdl", "keras", "jax", "jaxlib", "scikit-learn", "numpy")}
 
 
 def report(results, cfg, elapsed):
@@ -198,7 +183,7 @@ def report(results, cfg, elapsed):
         f"Written by `python benchmarks/gpu.py` ({'quick run' if cfg['quick'] else 'full run'}) "
         f"on {datetime.date.today().isoformat()}, in {elapsed / 60:.1f} minutes, on "
         f"{platform.platform()} with {os.cpu_count()} CPUs; "
-        + ", ".join(f"{k} {v}" for k, v in versions().items())
+        + ", ".join(f"{k} {v}" for k, v in run.package_versions(VERSIONS).items())
         + ". See the docstring of `benchmarks/gpu.py` for the workloads. The CPU rows use "
         "every core of that machine.",
         "",

@@ -686,20 +686,33 @@ def run_child(task, contender, cfg, timeout=3600):
             return run_child(task, contender, {**cfg, "workdir": workdir}, timeout)
     result_path = os.path.join(cfg["workdir"], f"{task}-{contender}-{time.monotonic_ns()}.json")
     command = [sys.executable, os.path.abspath(__file__), "--child", task, contender]
-    command += ["--config", json.dumps(cfg), "--result", result_path]
+    command += ["--config", json.dumps(cfg)]
     start = time.perf_counter()
+    result = child_result(command, result_path, child_env(), timeout)
+    if "error" not in result:
+        result["process_s"] = time.perf_counter() - start
+    return result
+
+
+def child_result(command, result_path, env, timeout=3600):
+    """Run ``command`` with ``--result result_path`` in a fresh process and return
+    the dict it writes there as JSON; ``{"error": <last line of its stderr>}`` on
+    failure. Also the parent side of ``gpu.py`` and ``backends.py``."""
     try:
         out = subprocess.run(
-            command, capture_output=True, text=True, env=child_env(), timeout=timeout, check=False
+            [*command, "--result", result_path],
+            capture_output=True,
+            text=True,
+            env=env,
+            timeout=timeout,
+            check=False,
         )
     except subprocess.TimeoutExpired:
         return {"error": f"timed out after {timeout} s"}
     if out.returncode != 0 or not os.path.exists(result_path):
         return {"error": _last_line(out.stderr)}
     with open(result_path) as fh:
-        result = json.load(fh)
-    result["process_s"] = time.perf_counter() - start
-    return result
+        return json.load(fh)
 
 
 def log(message):
@@ -862,16 +875,20 @@ def run_sections(sections, cfg):
 # =====================================================================================
 # Report
 # =====================================================================================
-def package_versions():
+PACKAGES = {  # label: distributions that provide it, first installed wins
+    "skdl": ["skdl"],
+    "Keras": ["keras"],
+    "TensorFlow": ["tensorflow-cpu", "tensorflow"],
+    "scikit-learn": ["scikit-learn"],
+    "scikeras": ["scikeras"],
+    "NumPy": ["numpy"],
+}
+
+
+def package_versions(packages=PACKAGES):
+    """``{label: version or "not installed"}`` of ``packages``."""
     versions = {}
-    for label, dists in {
-        "skdl": ["skdl"],
-        "Keras": ["keras"],
-        "TensorFlow": ["tensorflow-cpu", "tensorflow"],
-        "scikit-learn": ["scikit-learn"],
-        "scikeras": ["scikeras"],
-        "NumPy": ["numpy"],
-    }.items():
+    for label, dists in packages.items():
         for dist in dists:
             try:
                 versions[label] = metadata.version(dist)

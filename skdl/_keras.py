@@ -37,13 +37,10 @@ def preserved_random_state():
     (TensorFlow's global seed, PyTorch's generators) after the block, whatever
     it draws or seeds."""
     from keras.src.backend.common import global_state
-    from keras.src.random import seed_generator
-    from keras.src.utils import rng_utils
 
     py_state = random.getstate()
     np_state = np.random.get_state()
-    keras_seed = global_state.get_global_attribute(rng_utils.GLOBAL_RANDOM_SEED)
-    keras_gen = global_state.get_global_attribute(seed_generator.GLOBAL_SEED_GENERATOR)
+    keras_state = {n: global_state.get_global_attribute(n) for n in _keras_random_globals()}
     tf_seed = tf_global_seed()
     torch_state = _torch_random_state()
     try:
@@ -51,10 +48,25 @@ def preserved_random_state():
     finally:
         random.setstate(py_state)
         np.random.set_state(np_state)
-        global_state.set_global_attribute(rng_utils.GLOBAL_RANDOM_SEED, keras_seed)
-        global_state.set_global_attribute(seed_generator.GLOBAL_SEED_GENERATOR, keras_gen)
+        for name, value in keras_state.items():
+            global_state.set_global_attribute(name, value)
         _restore_tf_seed(tf_seed)
         _restore_torch_random_state(torch_state)
+
+
+def _keras_random_globals():
+    """Names under which Keras keeps its global seed and its global seed generator.
+
+    Both live in ``keras.src.backend.common.global_state``; Keras before 3.13
+    has no constant for the generator's name, only the string.
+    """
+    from keras.src.random import seed_generator
+    from keras.src.utils import rng_utils
+
+    return (
+        rng_utils.GLOBAL_RANDOM_SEED,
+        getattr(seed_generator, "GLOBAL_SEED_GENERATOR", "global_seed_generator"),
+    )
 
 
 @contextlib.contextmanager
@@ -71,6 +83,11 @@ def seeded(seed):
         return
     with _SEEDED_LOCK, preserved_random_state(), _own_python_random(int(seed)):
         keras().utils.set_random_seed(int(seed))
+        # Keras >= 3.13 does this itself: unseeded draws in the block come from a
+        # generator made from the seed, not from the caller's (left where it was).
+        from keras.src.backend.common import global_state
+
+        global_state.set_global_attribute(_keras_random_globals()[1], None)
         yield
 
 

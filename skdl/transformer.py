@@ -366,8 +366,13 @@ class KerasTransformer(
             ) from exc
         if self._decoder_error is None:
             try:
-                self.decoder_ = keras.Model(code, self.model_.outputs)
-            except ValueError as exc:
+                decoder = keras.Model(code, self.model_.outputs)
+                # Keras 3.10 builds a model whose layers read other inputs too, and
+                # fails only when it runs: run it once, on one row of zeros
+                shape = [1] + [1 if d is None else d for d in code.shape[1:]]
+                decoder(keras.ops.zeros(shape, dtype=code.dtype), training=False)
+                self.decoder_ = decoder
+            except (KeyError, ValueError) as exc:
                 self._decoder_error = (
                     f"the layers after output_layer={self.output_layer!r} do not form a "
                     f"model that takes its output alone ({exc}): layers after it also "

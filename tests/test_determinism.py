@@ -40,6 +40,20 @@ def test_same_seed_same_predictions_with_dropout_and_shuffling(data):
     np.testing.assert_array_equal(a, b)
 
 
+def test_unseeded_keras_draws_in_a_builder_follow_random_state(data):
+    X, y = data
+    draws = []
+
+    def model(meta):
+        draws.append(float(keras.random.uniform((), seed=None)))  # Keras' global generator
+        return keras.Sequential([keras.Input((meta["n_features_in_"],)), keras.layers.Dense(1)])
+
+    keras.random.uniform((), seed=None)  # the caller's global generator exists, and moves
+    for _ in range(2):
+        KerasRegressor(model, epochs=1, random_state=7).fit(X, y)
+    assert draws[0] == draws[1]
+
+
 def test_random_state_instance_draws_a_seed(data):
     X, y = data
     a = KerasRegressor(random_state=np.random.RandomState(0), **FAST).fit(X, y).predict(X)
@@ -62,13 +76,27 @@ def test_global_random_state_is_not_changed(data):
     assert draws == (random.random(), np.random.rand())
 
 
-def test_global_keras_seed_is_restored(data):
+def _next_unseeded_draw(draw_before, fit):
+    """Keras' next unseeded draw after ``set_random_seed(5)``, a draw or not, and ``fit``."""
+    from keras.src.backend.common import global_state
+
+    keras.utils.set_random_seed(5)
+    # Keras >= 3.13 starts a new global generator at each seed; older ones keep theirs
+    global_state.set_global_attribute("global_seed_generator", None)
+    if draw_before:  # the global generator exists, and has drawn, before the fit
+        keras.random.uniform((3,), seed=None)
+    fit()
+    return keras.random.uniform((3,), seed=None)
+
+
+@pytest.mark.parametrize("draw_before", [False, True])
+def test_global_keras_seed_is_restored(data, draw_before):
     X, y = data
-    keras.utils.set_random_seed(5)
-    expected = keras.random.uniform((3,), seed=None)
-    keras.utils.set_random_seed(5)
-    KerasRegressor(random_state=0, **FAST).fit(X, y)
-    np.testing.assert_array_equal(keras.random.uniform((3,), seed=None), expected)
+    expected = _next_unseeded_draw(draw_before, fit=lambda: None)
+    draw = _next_unseeded_draw(
+        draw_before, fit=lambda: KerasRegressor(random_state=0, **FAST).fit(X, y)
+    )
+    np.testing.assert_array_equal(draw, expected)
 
 
 def _backend_draw():

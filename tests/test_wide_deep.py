@@ -9,13 +9,13 @@ import keras
 import numpy as np
 import pandas as pd
 import pytest
+from estimator_checks import parametrize_with_checks
 from handson_ml import california_housing
 from sklearn.base import clone
 from sklearn.datasets import load_iris
 from sklearn.model_selection import RandomizedSearchCV, train_test_split
 from sklearn.pipeline import make_pipeline
 from sklearn.preprocessing import StandardScaler
-from sklearn.utils.estimator_checks import parametrize_with_checks
 
 from skdl import WideAndDeepClassifier, WideAndDeepRegressor
 
@@ -37,7 +37,6 @@ CHECKED = dict(
             "tests/test_estimator_checks.py::test_sample_weight_equivalence_float32"
         )
     },
-    xfail_strict=True,
 )
 def test_sklearn_compatible_estimator(estimator, check):
     check(estimator)

@@ -80,7 +80,7 @@ for name, s in scores.items():
     print(f"{name:24s} accuracy {s.mean():.3f} +/- {s.std():.3f}")
 
 fig, ax = plt.subplots(figsize=(6, 3))
-ax.boxplot(list(scores.values()), vert=False)
+ax.boxplot(list(scores.values()), orientation="horizontal")
 ax.set_yticks(range(1, len(scores) + 1), list(scores))
 ax.set_xlabel("cross-validated accuracy")
 ax.set_title("Titanic survival")

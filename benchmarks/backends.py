@@ -1,6 +1,6 @@
 """skdl on each Keras backend, on the CPU: the speed table of the backends page.
 
-The Hands-On ML chapter 10 regressor (``run.build_model``: Dense(30, relu) ->
+The Hands-On ML chapter 10 regressor (``harness.contenders.build_model``: Dense(30, relu) ->
 Dense(1), SGD) as skdl's ``KerasRegressor``, 5 epochs of batch 32 on the
 California training rows of ``run.py``'s section (b) (15,480 rows, scaled):
 
@@ -27,8 +27,12 @@ import os
 import sys
 import tempfile
 
-import run
-from run import median_time
+from harness.contenders import build_model
+from harness.data import california
+from harness.environment import machine
+from harness.measure import median_time
+from harness.processes import child_env, child_result, log
+from harness.tables import table
 
 BACKENDS = {"tensorflow": "TensorFlow", "jax": "JAX", "torch": "PyTorch"}
 FULL = {
@@ -51,12 +55,12 @@ def measure(cfg):
 
     backend = keras.backend.backend()
 
-    data = run.california({**cfg, "seed": 42})
+    data = california({**cfg, "seed": 42})
     X_train, y_train, X_test = data["X_train"], data["y_train"], data["X_test"]
 
     def fit(seed):
         start = time.perf_counter()
-        estimator = KerasRegressor(run.build_model, epochs=cfg["epochs"], random_state=seed)
+        estimator = KerasRegressor(build_model, epochs=cfg["epochs"], random_state=seed)
         estimator.fit(X_train, y_train)
         return estimator, time.perf_counter() - start
 
@@ -82,9 +86,9 @@ def measure(cfg):
 def run_backend(backend, cfg):
     """``measure`` in a fresh process on ``backend``; ``{"error": ...}`` on failure."""
     with tempfile.TemporaryDirectory(prefix="skdl-backends-") as workdir:
-        env = dict(run.child_env(), KERAS_BACKEND=backend)
+        env = dict(child_env(), KERAS_BACKEND=backend)
         command = [sys.executable, os.path.abspath(__file__), "--child", json.dumps(cfg)]
-        return run.child_result(command, os.path.join(workdir, "result.json"), env)
+        return child_result(command, os.path.join(workdir, "result.json"), env)
 
 
 def report(results):
@@ -108,7 +112,7 @@ def report(results):
         rows.append([label, *cells])
     versions = [r.get("versions", "") for r in (results[b][i] for b, i in columns)]
     rows.append(["versions", *versions])
-    return run.table(header, rows)
+    return table(header, rows)
 
 
 def main():
@@ -127,11 +131,11 @@ def main():
     results = {backend: [] for backend in installed}
     for round_ in range(args.rounds):
         for backend in installed:
-            run.log(f"round {round_ + 1}: {BACKENDS[backend]}")
+            log(f"round {round_ + 1}: {BACKENDS[backend]}")
             results[backend].append(run_backend(backend, cfg))
     print(report(results))
-    machine = run.machine()
-    print(f"\n{machine['cpus']} CPUs, {machine['platform']}, Python {machine['python']}")
+    host = machine()
+    print(f"\n{host['cpus']} CPUs, {host['platform']}, Python {host['python']}")
 
 
 if __name__ == "__main__":

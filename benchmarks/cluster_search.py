@@ -31,7 +31,11 @@ import importlib.util
 import os
 import time
 
-import run
+from harness.config import FULL, QUICK
+from harness.environment import machine, package_versions
+from harness.processes import log
+from harness.tables import table
+from harness.tasks import task_book_search
 
 HERE = os.path.dirname(os.path.abspath(__file__))
 SETTINGS = {  # name: the workers' extra environment
@@ -64,7 +68,7 @@ def ray_cluster(env):
     import ray
     from ray.util.joblib import register_ray
 
-    # the workers import run.py's build_model from this folder
+    # the workers import the book's build_model from this folder's harness package
     runtime_env = {"env_vars": {**env, "PYTHONPATH": HERE}}
     ray.init(num_cpus=2, include_dashboard=False, log_to_driver=False, runtime_env=runtime_env)
     try:
@@ -87,14 +91,14 @@ def main():
     args = parser.parse_args()
     os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "2")  # the workers inherit it
     # n_jobs=-1: one fit per worker of the cluster
-    cfg = {**(run.QUICK if args.quick else run.FULL), "n_jobs": -1}
+    cfg = {**(QUICK if args.quick else FULL), "n_jobs": -1}
     rows = []
     start = time.perf_counter()
     for cluster in args.clusters.split(","):
         for round_ in range(1, args.rounds + 1):
             for name, env in SETTINGS.items():
                 with CLUSTERS[cluster](env):
-                    result = run.task_book_search("skdl", cfg)
+                    result = task_book_search("skdl", cfg)
                 params = sorted(result["best_params"].items())
                 rows.append(
                     [
@@ -106,13 +110,13 @@ def main():
                         f"{result['best_r2']:.4f}",
                     ]
                 )
-                run.log(f"{cluster}, round {round_}, {name}: {result['search_s']:.1f} s")
+                log(f"{cluster}, round {round_}, {name}: {result['search_s']:.1f} s")
     header = ["cluster", "round", "workers' TensorFlow threads", "search (s)"]
-    print(run.table(header + ["best parameters", "best R²"], rows))
-    machine = run.machine()
-    versions = ", ".join(f"{k} {v}" for k, v in run.package_versions().items())
+    print(table(header + ["best parameters", "best R²"], rows))
+    host = machine()
+    versions = ", ".join(f"{k} {v}" for k, v in package_versions().items())
     print(
-        f"\n{machine['cpus']} CPUs, {machine['platform']}; {versions}; "
+        f"\n{host['cpus']} CPUs, {host['platform']}; {versions}; "
         f"{(time.perf_counter() - start) / 60:.1f} minutes in all"
     )
 

@@ -35,10 +35,12 @@ import sys
 import tempfile
 import time
 
-import run
-from run import GPU_BEGIN as BEGIN
-from run import GPU_END as END
-from run import median_time
+from harness.data import california as scaled_california
+from harness.environment import package_versions
+from harness.measure import median_time
+from harness.processes import child_result
+from harness.report import GPU_BEGIN as BEGIN
+from harness.report import GPU_END as END
 
 HERE = os.path.dirname(os.path.abspath(__file__))
 PLATFORMS = {"cpu": "cpu", "gpu": "cuda"}  # our device name: JAX_PLATFORMS
@@ -65,9 +67,9 @@ WARMUP_ROWS = 2_048
 
 
 def california(cfg):
-    """Scaled California housing, split as in ``run.py``'s section (b)."""
-    data = run.california({**cfg, "seed": 42})
-    return tuple(data[key] for key in ("X_train", "X_test", "y_train", "y_test", "X_all"))
+    """Scaled California housing, split as in section (b) of ``run.py``."""
+    split = scaled_california({**cfg, "seed": 42})
+    return tuple(split[key] for key in ("X_train", "X_test", "y_train", "y_test", "X_all"))
 
 
 def synthetic(cfg):
@@ -134,7 +136,7 @@ def run_device(device, cfg):
     with tempfile.TemporaryDirectory(prefix="skdl-gpu-") as workdir:
         env = dict(os.environ, KERAS_BACKEND="jax", JAX_PLATFORMS=PLATFORMS[device])
         command = [sys.executable, os.path.abspath(__file__), "--child", json.dumps(cfg)]
-        return run.child_result(command, os.path.join(workdir, "result.json"), env)
+        return child_result(command, os.path.join(workdir, "result.json"), env)
 
 
 def gpu_found():
@@ -183,7 +185,7 @@ def report(results, cfg, elapsed):
         f"Written by `python benchmarks/gpu.py` ({'quick run' if cfg['quick'] else 'full run'}) "
         f"on {datetime.date.today().isoformat()}, in {elapsed / 60:.1f} minutes, on "
         f"{platform.platform()} with {os.cpu_count()} CPUs; "
-        + ", ".join(f"{k} {v}" for k, v in run.package_versions(VERSIONS).items())
+        + ", ".join(f"{k} {v}" for k, v in package_versions(VERSIONS).items())
         + ". See the docstring of `benchmarks/gpu.py` for the workloads. The CPU rows use "
         "every core of that machine.",
         "",

@@ -18,7 +18,9 @@ import sys
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 
-from run import FULL, REGRESSORS, report_memory, run_child  # noqa: E402
+from harness.config import FULL, REGRESSORS  # noqa: E402
+from harness.processes import run_child  # noqa: E402
+from harness.tables import report_memory  # noqa: E402
 
 CONTENDERS = REGRESSORS  # skdl, keras, scikeras, wrappers (keras.wrappers), sklearn
 

@@ -220,7 +220,7 @@ def report_memory(results, cfg, contenders=REGRESSORS):
     for name in contenders:
         r = results.get(name)
         if failed(r) or r["start_mb"] is None:
-            rows.append(error_row(NAMES[name], r or {"error": "no RSS"}, 5))
+            rows.append(error_row(NAMES[name], r if failed(r) else {"error": "no RSS"}, 5))
             continue
         growth = r["end_mb"] - r["start_mb"]
         rows.append(

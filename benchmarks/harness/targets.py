@@ -19,7 +19,7 @@ def target_rows(results):
     g = lambda *keys: lookup(results, *keys)  # noqa: E731
     rows = []
     if "a" in results:
-        ours, base, tf = g("a", "skdl", "seconds"), g("a", "sklearn", "seconds"), None
+        ours, base = g("a", "skdl", "seconds"), g("a", "sklearn", "seconds")
         tf = g("a", "skdl", "tensorflow")
         loaded = "n/a" if tf is None else ("yes" if tf else "no")
         met = None if None in (ours, base, tf) else ours <= base + 0.1 and not tf

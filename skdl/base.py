@@ -1,5 +1,6 @@
 """BaseKerasEstimator: parameters, build -> compile -> fit -> predict."""
 
+import copy
 import functools
 import numbers
 
@@ -112,6 +113,14 @@ def dense_network(meta, hidden_layer_sizes=(100,), activation="relu"):
     ]
     layers.append(keras.layers.Dense(meta["n_outputs_"], activation=meta["out_activation_"]))
     return keras.Sequential(layers)
+
+
+def _clone_param(value):
+    """A parameter's value for a clone: a Keras model is cloned (fresh weights,
+    same architecture), anything else goes through scikit-learn's ``clone``."""
+    if _keras.is_keras_model(value):
+        return _keras.clone_model(value)
+    return clone(value, safe=False)
 
 
 class BaseKerasEstimator(BaseEstimator):
@@ -239,17 +248,20 @@ class BaseKerasEstimator(BaseEstimator):
             raise ValueError(unknown_parameters_message(type(self).__name__, unknown, valid))
 
     def __sklearn_clone__(self):
-        params = self.get_params(deep=False)
-        for name, value in params.items():
-            if _keras.is_keras_model(value):
-                params[name] = _keras.clone_model(value)
-            else:
-                params[name] = clone(value, safe=False)
+        # the parameters that were set: builder arguments left at their defaults
+        # stay unset, so that the clone follows its builder's defaults (another
+        # builder set later included), as the original does
+        own = {n: _clone_param(v) for n, v in super().get_params(deep=False).items()}
+        extra = {n: _clone_param(v) for n, v in self.__dict__.get("_extra_params", {}).items()}
         # builder and routed parameters go through set_params: the presets'
         # __init__, like scikit-learn's MLPs', takes no **kwargs
-        own = set(self._get_param_names())
-        estimator = type(self)(**{k: v for k, v in params.items() if k in own})
-        return estimator.set_params(**{k: v for k, v in params.items() if k not in own})
+        estimator = type(self)(**own).set_params(**extra)
+        # what scikit-learn's clone carries over besides the parameters:
+        # set_output's container and the metadata requests (set_fit_request, ...)
+        for name in ("_sklearn_output_config", "_metadata_request"):
+            if name in self.__dict__:
+                setattr(estimator, name, copy.deepcopy(self.__dict__[name]))
+        return estimator
 
     def __sklearn_is_fitted__(self):
         return "model_" in self.__dict__

@@ -55,6 +55,28 @@ def test_clone_keeps_every_setting():
     assert params == reg.get_params()
 
 
+def build_small(meta, n_units=4):
+    return keras.Sequential([keras.Input((meta["n_features_in_"],)), keras.layers.Dense(n_units),
+                             keras.layers.Dense(1)])  # fmt: skip
+
+
+def build_big(meta, n_units=64):
+    return build_small(meta, n_units)
+
+
+def test_clone_leaves_builder_defaults_unset():
+    # a builder argument left at its default is not a setting: after clone, a
+    # new builder brings its own defaults, as it does on the original
+    copy = clone(KerasRegressor(build_small)).set_params(model=build_big)
+    assert copy.get_params()["n_units"] == 64
+    # and the default network's arguments do not follow another builder around
+    copy = clone(KerasRegressor()).set_params(model=build_small)
+    assert "hidden_layer_sizes" not in copy.get_params()
+    # set ones are kept
+    copy = clone(KerasRegressor(build_small, n_units=7)).set_params(model=build_big)
+    assert copy.get_params()["n_units"] == 7
+
+
 def test_optimizer_routing_reaches_keras(data):
     X, y = data
     reg = KerasRegressor(

@@ -4,6 +4,7 @@ import joblib
 import numpy as np
 import pandas as pd
 import pytest
+import sklearn
 from sklearn.base import clone, is_classifier
 from sklearn.calibration import CalibratedClassifierCV
 from sklearn.compose import ColumnTransformer, TransformedTargetRegressor
@@ -22,6 +23,7 @@ from sklearn.model_selection import (
     StratifiedKFold,
     check_cv,
     cross_val_score,
+    cross_validate,
 )
 from sklearn.multiclass import OneVsRestClassifier
 from sklearn.multioutput import MultiOutputRegressor
@@ -175,3 +177,20 @@ def test_joblib_round_trip_of_a_fitted_pipeline(tmp_path):
     loaded = joblib.load(path)
     np.testing.assert_array_equal(loaded.predict_proba(X), pipe.predict_proba(X))
     assert clone(loaded).get_params(deep=False).keys() == pipe.get_params(deep=False).keys()
+
+
+def test_sample_weight_routed_through_a_pipeline_in_cross_validation(clf_data):
+    # metadata routing: the requests set on the estimator survive clone, which
+    # cross-validation applies to the pipeline before each fold
+    X, y = clf_data
+    weights = np.linspace(0.5, 2.0, len(y))
+    with sklearn.config_context(enable_metadata_routing=True):
+        clf = KerasClassifier(**FAST).set_fit_request(sample_weight=True)
+        clf.set_score_request(sample_weight=True)
+        routing = clone(clf).get_metadata_routing()
+        assert routing.fit.requests == routing.score.requests == {"sample_weight": True}
+        pipe = make_pipeline(StandardScaler().set_fit_request(sample_weight=False), clf)
+        scores = cross_validate(
+            pipe, X, y, cv=2, params={"sample_weight": weights}, error_score="raise"
+        )
+    assert np.isfinite(scores["test_score"]).all()

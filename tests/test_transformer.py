@@ -522,6 +522,18 @@ def test_feature_names_and_pandas_output(data):
     assert kt.get_feature_names_out().tolist() == [f"kerastransformer{i}" for i in range(4)]
 
 
+def test_clone_keeps_pandas_output(data):
+    # as scikit-learn's clone does: a search over a pipeline set to pandas output
+    # clones its steps, which must still return DataFrames
+    frame = pd.DataFrame(data, columns=[f"x{i}" for i in range(6)])
+    for transformer in (
+        AutoencoderTransformer(encoding_dim=2, max_iter=1, random_state=0),
+        KerasTransformer(hidden_layer_sizes=(3,), output_layer=0, epochs=1),
+    ):
+        copy = clone(transformer.set_output(transform="pandas"))
+        assert isinstance(copy.fit(frame).transform(frame), pd.DataFrame)
+
+
 def test_predict_batch_size_routing(data, monkeypatch):
     from skdl import _keras
 

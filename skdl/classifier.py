@@ -215,6 +215,31 @@ class KerasClassifier(ClassifierMixin, BaseKerasEstimator):
         raw = self._predict_raw(X)
         return self.target_encoder_.predict_proba(raw)
 
+    def predict_log_proba(self, X):
+        """Natural logarithm of :meth:`predict_proba`, as scikit-learn's classifiers give.
+
+        Parameters
+        ----------
+        X : array-like of shape (n_samples, n_features)
+
+        Returns
+        -------
+        log_proba : ndarray of shape (n_samples, n_classes)
+            Columns follow ``classes_``; ``-inf`` where a probability is 0.
+
+        Examples
+        --------
+        >>> import numpy as np
+        >>> from sklearn.datasets import make_classification
+        >>> from skdl import KerasClassifier
+        >>> X, y = make_classification(n_samples=60, random_state=0)
+        >>> clf = KerasClassifier(epochs=2, random_state=0).fit(X, y)
+        >>> np.allclose(np.exp(clf.predict_log_proba(X[:3])), clf.predict_proba(X[:3]))
+        True
+        """
+        proba = self.predict_proba(X)
+        return np.log(proba, out=proba)
+
     def predict(self, X):
         """Predicted class labels.
 

@@ -48,6 +48,14 @@ def test_binary_labels_of_any_type(binary_data, labels):
     assert (clf.classes_[proba.argmax(axis=1)] == pred).all()
 
 
+def test_predict_log_proba_is_the_log_of_predict_proba(binary_data):
+    X, y = binary_data
+    clf = KerasClassifier(**FAST).fit(X, y)
+    log_proba = clf.predict_log_proba(X)
+    assert log_proba.shape == (len(X), 2) and log_proba.dtype == np.float64
+    np.testing.assert_allclose(np.exp(log_proba), clf.predict_proba(X), rtol=1e-12)
+
+
 def test_multiclass_strings():
     X, y = make_classification(
         n_samples=150, n_features=6, n_informative=4, n_classes=3, random_state=0

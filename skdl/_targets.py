@@ -77,6 +77,13 @@ def class_targets(y, owner, classes=None):
     target_type = type_of_target(y)
     if target_type == "multilabel-indicator":
         return y, target_type, np.arange(y.shape[1])
+    if target_type == "multiclass-multioutput":
+        raise ValueError(
+            f"{owner} does not support multiclass-multioutput targets (y of shape "
+            f"{y.shape} with more than two classes in a column); wrap it in "
+            "sklearn.multioutput.MultiOutputClassifier to train one classifier per "
+            "column, or pass a 0/1 indicator matrix for multilabel targets."
+        )
     if classes is not None:
         classes = np.unique(classes)
         unknown = np.setdiff1d(np.unique(y), classes)
@@ -128,9 +135,11 @@ class ClassifierTargetEncoder(TransformerMixin, BaseEstimator):
         self.encoding = encoding
         self.from_logits = from_logits
 
-    def fit(self, y, classes=None):
-        """Learn the classes from ``y`` (or from ``classes`` when given)."""
-        _, self.target_type_, self.classes_ = class_targets(y, "ClassifierTargetEncoder", classes)
+    def fit(self, y, classes=None, owner=None):
+        """Learn the classes from ``y`` (or from ``classes`` when given); errors
+        name ``owner``, the estimator being fitted (default: this encoder)."""
+        owner = owner or type(self).__name__
+        _, self.target_type_, self.classes_ = class_targets(y, owner, classes)
         return self
 
     def transform(self, y):

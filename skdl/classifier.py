@@ -139,7 +139,7 @@ class KerasClassifier(ClassifierMixin, BaseKerasEstimator):
         return self._fit(X, y, sample_weight, {"epochs": 1}, warm=True, classes=classes)
 
     def _fit_targets(self, y, classes=None):
-        self.target_encoder_ = ClassifierTargetEncoder().fit(y, classes)
+        self.target_encoder_ = ClassifierTargetEncoder().fit(y, classes, type(self).__name__)
         self.target_type_ = self.target_encoder_.target_type_
         self.classes_ = self.target_encoder_.classes_
         self.n_classes_ = len(self.classes_)

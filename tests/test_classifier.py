@@ -7,7 +7,7 @@ import pytest
 from sklearn.base import is_classifier
 from sklearn.datasets import make_classification, make_multilabel_classification
 
-from skdl import KerasClassifier
+from skdl import KerasClassifier, MLPClassifier
 
 FAST = dict(hidden_layer_sizes=(16,), epochs=10, random_state=0, optimizer__learning_rate=0.02)
 
@@ -54,6 +54,21 @@ def test_predict_log_proba_is_the_log_of_predict_proba(binary_data):
     log_proba = clf.predict_log_proba(X)
     assert log_proba.shape == (len(X), 2) and log_proba.dtype == np.float64
     np.testing.assert_allclose(np.exp(log_proba), clf.predict_proba(X), rtol=1e-12)
+
+
+def test_multiclass_multioutput_targets_are_refused_clearly():
+    X = np.random.RandomState(0).normal(size=(30, 3))
+    y = np.stack([np.arange(30) % 3, np.arange(30) % 2], axis=1)  # 3 classes in a column
+    with pytest.raises(ValueError, match="^KerasClassifier does not support multiclass-multi"):
+        KerasClassifier(epochs=1).fit(X, y)
+    with pytest.raises(ValueError, match="MultiOutputClassifier"):
+        MLPClassifier(max_iter=1).fit(X, y)
+
+
+def test_one_class_error_names_the_estimator():
+    X = np.random.RandomState(0).normal(size=(10, 3))
+    with pytest.raises(ValueError, match="^MLPClassifier needs samples of at least 2 classes"):
+        MLPClassifier(max_iter=1).fit(X, np.zeros(10))
 
 
 def test_multiclass_strings():

@@ -281,8 +281,11 @@ class _MLPMixin:
                 stratify=y if self._stratify_early_stopping() else None,
             )
             X, X_val, y, y_val = split[:4]
-            sample_weight = split[4] if sample_weight is not None else None
             validation = (X_val, y_val)
+            if sample_weight is not None:
+                # the validation score is weighted too, as in scikit-learn
+                sample_weight, weight_val = split[4:]
+                validation += (weight_val,)
         fit_kwargs["batch_size"] = self._batch_size_for(len(X), fit_kwargs["batch_size"])
         fit_kwargs["verbose"] = 2 if fit_kwargs.get("verbose") else 0
         callbacks = [*fit_kwargs["callbacks"], _Convergence.callback(self, validation)]

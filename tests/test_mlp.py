@@ -99,6 +99,26 @@ def test_early_stopping_keeps_the_best_weights(iris):
     assert clf.best_loss_ is None
 
 
+def test_early_stopping_scores_the_validation_split_with_its_weights(monkeypatch):
+    # as scikit-learn's MLPs (sample_weight_val): the weights decide when to stop
+    rng = np.random.RandomState(0)
+    X = rng.normal(size=(100, 3))
+    y, weights = X @ [1.0, 2.0, 0.0], rng.uniform(0.5, 2.0, size=100)
+    seen = []
+
+    def score(self, X, y, sample_weight=None):
+        seen.append(sample_weight)
+        return 0.0
+
+    monkeypatch.setattr(MLPRegressor, "score", score)
+    MLPRegressor(early_stopping=True, max_iter=2, random_state=0).fit(X, y, weights)
+    assert len(seen) == 2 and all(len(w) == 10 for w in seen)  # validation_fraction=0.1
+    assert np.ptp(seen[0]) > 0.1  # the split's own weights (rescaled), not ones
+    seen.clear()
+    MLPRegressor(early_stopping=True, max_iter=1, random_state=0).fit(X, y)
+    assert seen == [None]
+
+
 @pytest.mark.parametrize("schedule", ["constant", "invscaling", "adaptive"])
 def test_sgd_learning_rate_schedules(iris, schedule):
     X, y = iris

@@ -257,8 +257,12 @@ class _MLPMixin:
     def _loss_weight(self):
         return None
 
-    def _keras_out_activation(self, target_type):
+    def _out_activation(self, target_type):
+        # the presets compile their own loss, on probabilities
         return "softmax" if target_type == "multiclass" else "sigmoid"
+
+    def _keras_out_activation(self, target_type):
+        return self._out_activation(target_type)
 
     def _fit(self, X, y, sample_weight, call_kwargs, *, warm, classes=None):
         self._validate_params()

@@ -7,6 +7,7 @@ from sklearn.utils.class_weight import compute_sample_weight
 from sklearn.utils.multiclass import type_of_target
 
 from ._docs import COMMON_ATTRIBUTES, COMMON_PARAMETERS, ROUTED_PARAMETERS
+from ._routing import route
 from ._targets import ClassifierTargetEncoder, choose_encoding, default_loss, uses_logits
 from .base import BaseKerasEstimator
 
@@ -144,8 +145,18 @@ class KerasClassifier(ClassifierMixin, BaseKerasEstimator):
         self.classes_ = self.target_encoder_.classes_
         self.n_classes_ = len(self.classes_)
         self.n_outputs_ = 1 if self.target_type_ == "binary" else self.n_classes_
-        multiclass = self.target_type_ == "multiclass"
-        self.out_activation_ = "softmax" if multiclass else "sigmoid"
+        self.out_activation_ = self._out_activation(self.target_type_)
+
+    def _out_activation(self, target_type):
+        """The output activation for the targets, in Keras' names: none (linear)
+        when the loss takes logits (``loss__from_logits=True`` or a loss object
+        made with it), so that the default network and builders that read
+        ``meta["out_activation_"]`` output logits for it."""
+        routed = route(self.get_params(), "loss")
+        logits = routed.get("from_logits", getattr(self.loss, "from_logits", False))
+        if logits is True:
+            return "linear"
+        return "softmax" if target_type == "multiclass" else "sigmoid"
 
     def _check_output(self, units, model):
         loss = self.loss if self.loss is not None else getattr(model, "loss", None)

@@ -71,6 +71,30 @@ def test_one_class_error_names_the_estimator():
         MLPClassifier(max_iter=1).fit(X, np.zeros(10))
 
 
+@pytest.mark.parametrize(
+    "loss",
+    [
+        dict(loss="binary_crossentropy", loss__from_logits=True),
+        dict(loss=keras.losses.BinaryCrossentropy(from_logits=True)),
+        dict(loss="sparse_categorical_crossentropy", loss__from_logits=True),
+    ],
+    ids=["routed", "object", "multiclass"],
+)
+def test_a_logits_loss_gets_a_linear_output(loss):
+    # the default network outputs logits for such a loss, and predict_proba turns
+    # them into the probabilities the network would give with a sigmoid/softmax
+    n_classes = 3 if "sparse" in str(loss.get("loss")) else 2
+    X, y = make_classification(
+        n_samples=120, n_features=5, n_informative=3, n_classes=n_classes, random_state=0
+    )
+    clf = KerasClassifier(**FAST, **loss).fit(X, y)
+    assert clf.out_activation_ == "linear"
+    assert clf.model_.layers[-1].activation is keras.activations.linear
+    reference = KerasClassifier(**FAST).fit(X, y)
+    assert reference.out_activation_ != "linear"
+    np.testing.assert_allclose(clf.predict_proba(X), reference.predict_proba(X), atol=1e-3)
+
+
 def test_multiclass_strings():
     X, y = make_classification(
         n_samples=150, n_features=6, n_informative=4, n_classes=3, random_state=0

@@ -41,7 +41,7 @@ def preserved_random_state():
     py_state = random.getstate()
     np_state = np.random.get_state()
     keras_state = {n: global_state.get_global_attribute(n) for n in _keras_random_globals()}
-    tf_seed = tf_global_seed()
+    tf_state = _tf_random_state()
     torch_state = _torch_random_state()
     try:
         yield
@@ -50,7 +50,7 @@ def preserved_random_state():
         np.random.set_state(np_state)
         for name, value in keras_state.items():
             global_state.set_global_attribute(name, value)
-        _restore_tf_seed(tf_seed)
+        _restore_tf_random_state(tf_state)
         _restore_torch_random_state(torch_state)
 
 
@@ -124,10 +124,33 @@ def tf_global_seed():
     return context.global_seed()
 
 
-def _restore_tf_seed(seed):
+def _tf_random_state():
+    """TensorFlow's global seed and where its stream of operation seeds stands
+    (eager random ops without a seed take the next one), or None before
+    TensorFlow is imported."""
+    if sys.modules.get("tensorflow") is None:
+        return None
+    from tensorflow.python.eager import context
+
+    stream = getattr(context.context(), "_rng", None)
+    return context.global_seed(), stream.getstate() if stream is not None else None
+
+
+def _restore_tf_random_state(state):
+    """Back to ``state``: the same global seed, and the next unseeded random op
+    draws what it would have drawn without the block (``set_seed`` alone would
+    restart the stream)."""
     tf = sys.modules.get("tensorflow")
-    if tf is not None:
-        tf.random.set_seed(seed)
+    if tf is None:
+        return
+    seed, position = state if state is not None else (None, None)
+    tf.random.set_seed(seed)
+    if position is not None:
+        from tensorflow.python.eager import context
+
+        stream = getattr(context.context(), "_rng", None)
+        if stream is not None:
+            stream.setstate(position)
 
 
 def _torch_random_state():

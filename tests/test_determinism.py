@@ -113,11 +113,17 @@ def _backend_draw():
     pytest.skip(f"the {backend} backend has no global generator")
 
 
-def test_backends_global_generator_is_restored(data):
+@pytest.mark.parametrize("draws_before", [0, 2])
+def test_backends_global_generator_is_restored(data, draws_before):
+    # the backend's stream goes on where it was: after two draws, the third
     X, y = data
     keras.utils.set_random_seed(5)
+    for _ in range(draws_before):
+        _backend_draw()
     expected = _backend_draw()
     keras.utils.set_random_seed(5)
+    for _ in range(draws_before):
+        _backend_draw()
     KerasRegressor(_dropout_model, epochs=2, random_state=0).fit(X, y)
     np.testing.assert_array_equal(_backend_draw(), expected)
 

@@ -274,6 +274,15 @@ class _MLPMixin:
             )
         return super()._fit(X, y, sample_weight, call_kwargs, warm=warm, classes=classes)
 
+    def _partial_fit(self, X, y, sample_weight, classes=None):
+        if self.early_stopping:
+            # as scikit-learn's MLPs: each call would hold out part of its batch
+            raise ValueError(
+                "partial_fit does not support early_stopping=True; set "
+                "early_stopping=False, or use fit."
+            )
+        return super()._partial_fit(X, y, sample_weight, classes)
+
     def _prepare_training(self, X, y, sample_weight, fit_kwargs):
         validation = None
         if self.early_stopping:

@@ -320,7 +320,11 @@ class BaseKerasEstimator(BaseEstimator):
         -------
         self : object
         """
-        return self._fit(X, y, sample_weight, {"epochs": 1}, warm=True)
+        return self._partial_fit(X, y, sample_weight)
+
+    def _partial_fit(self, X, y, sample_weight, classes=None):
+        """One more epoch on ``(X, y)``: what every ``partial_fit`` runs."""
+        return self._fit(X, y, sample_weight, {"epochs": 1}, warm=True, classes=classes)
 
     def _fit(self, X, y, sample_weight, call_kwargs, *, warm, classes=None):
         self._validate_params()

@@ -114,7 +114,8 @@ class KerasClassifier(ClassifierMixin, BaseKerasEstimator):
         y : array-like of shape (n_samples,) or (n_samples, n_labels)
         classes : array-like of shape (n_classes,), default=None
             Every class label, required on the first call (as in scikit-learn)
-            because a batch may hold only some of them; ignored afterwards.
+            because a batch may hold only some of them; later calls may omit
+            it, or must pass the same labels.
         sample_weight : array-like of shape (n_samples,), default=None
 
         Returns
@@ -137,7 +138,14 @@ class KerasClassifier(ClassifierMixin, BaseKerasEstimator):
                 "classes must be passed on the first call to partial_fit, e.g. "
                 "partial_fit(X, y, classes=np.unique(y_all))."
             )
-        return self._fit(X, y, sample_weight, {"epochs": 1}, warm=True, classes=classes)
+        if not first and classes is not None and self.target_type_ != "multilabel-indicator":
+            if not np.array_equal(np.unique(classes), self.classes_):
+                raise ValueError(
+                    f"classes={list(classes)!r} is not the same as on the first call to "
+                    f"partial_fit, {self.classes_.tolist()!r}; the output layer is "
+                    "built for those. Refit with fit, or start a new estimator."
+                )
+        return self._partial_fit(X, y, sample_weight, classes)
 
     def _fit_targets(self, y, classes=None):
         self.target_encoder_ = ClassifierTargetEncoder().fit(y, classes, type(self).__name__)

@@ -170,7 +170,7 @@ class KerasTransformer(
         -------
         self : object
         """
-        return self._fit(X, y, sample_weight, {"epochs": 1}, warm=True)
+        return self._partial_fit(X, y, sample_weight)
 
     def _fit(self, X, y, sample_weight, call_kwargs, *, warm, classes=None):
         continues_autoencoder = (

@@ -205,3 +205,13 @@ def test_subclassed_model(binary_data):
     clf = KerasClassifier(TwoLayer, units=6, epochs=5, random_state=0).fit(X, y)
     assert clf.get_params()["units"] == 6
     assert clf.predict_proba(X).shape == (len(X), 2)
+
+
+def test_partial_fit_refuses_other_classes_later(binary_data):
+    # as scikit-learn's incremental classifiers: the classes are fixed on the first call
+    X, y = binary_data
+    clf = KerasClassifier(epochs=1).partial_fit(X, y, classes=[0, 1])
+    clf.partial_fit(X, y, classes=[1, 0])  # the same labels
+    with pytest.raises(ValueError, match=r"classes=\[0, 1, 2\] is not the same"):
+        clf.partial_fit(X, y, classes=[0, 1, 2])
+    assert clf.n_iter_ == 2

@@ -18,7 +18,7 @@ from sklearn.model_selection import GridSearchCV, train_test_split
 from sklearn.pipeline import make_pipeline
 from sklearn.preprocessing import StandardScaler
 
-from skdl import MLPClassifier, MLPRegressor
+from skdl import AutoencoderTransformer, MLPClassifier, MLPRegressor
 
 CHECKED = dict(hidden_layer_sizes=(16,), max_iter=30, learning_rate_init=0.02, random_state=0)
 
@@ -213,6 +213,26 @@ def test_partial_fit_and_clone(iris):
     clf.partial_fit(X, y, classes=[0, 1, 2]).partial_fit(X, y)
     assert clf.n_iter_ == 2 and clf.t_ == 300
     assert clone(clf).get_params() == clf.get_params()
+
+
+@pytest.mark.parametrize(
+    "estimator, partial_fit_args",
+    [
+        (MLPClassifier(early_stopping=True), {"classes": [0, 1, 2]}),
+        (MLPRegressor(early_stopping=True), {}),
+        (AutoencoderTransformer(early_stopping=True), None),
+    ],
+    ids=["classifier", "regressor", "autoencoder"],
+)
+def test_partial_fit_refuses_early_stopping(iris, estimator, partial_fit_args):
+    # as scikit-learn's MLPs: early stopping would hold out part of every batch
+    X, y = iris
+    with pytest.raises(ValueError, match="partial_fit does not support early_stopping=True"):
+        if partial_fit_args is None:
+            estimator.partial_fit(X)
+        else:
+            estimator.partial_fit(X, y, **partial_fit_args)
+    assert not hasattr(estimator, "model_")
 
 
 def test_regressor_predicts_1d_for_a_column_target():

@@ -140,8 +140,9 @@ class KerasClassifier(ClassifierMixin, BaseKerasEstimator):
             )
         if not first and classes is not None and self.target_type_ != "multilabel-indicator":
             if not np.array_equal(np.unique(classes), self.classes_):
+                given = np.asarray(classes).tolist()
                 raise ValueError(
-                    f"classes={list(classes)!r} is not the same as on the first call to "
+                    f"classes={given!r} is not the same as on the first call to "
                     f"partial_fit, {self.classes_.tolist()!r}; the output layer is "
                     "built for those. Refit with fit, or start a new estimator."
                 )
@@ -162,7 +163,7 @@ class KerasClassifier(ClassifierMixin, BaseKerasEstimator):
         ``meta["out_activation_"]`` output logits for it."""
         routed = route(self.get_params(), "loss")
         logits = routed.get("from_logits", getattr(self.loss, "from_logits", False))
-        if logits is True:
+        if bool(logits):
             return "linear"
         return "softmax" if target_type == "multiclass" else "sigmoid"
 

@@ -346,7 +346,9 @@ class BaseKerasEstimator(BaseEstimator):
 
     def _fit_keras(self, X, y, sample_weight, fit_kwargs, warm, classes=None):
         X, y = self._validate_inputs(X, y, reset=not warm)
-        if not warm:
+        if warm:
+            self._check_warm_targets(y)
+        else:
             self._fit_targets(y, classes)
         sample_weight = self._sample_weight(X, y, sample_weight, fit_kwargs.pop("class_weight"))
         with _keras.seeded(self._seed()):
@@ -408,6 +410,17 @@ class BaseKerasEstimator(BaseEstimator):
         :func:`skdl._data.epoch_batches`): Keras' own, so that a fit is the same
         as ``keras.Model.fit`` on the arrays."""
         return _data.keras_orders(n_rows, shuffle)
+
+    def _check_warm_targets(self, y):
+        """A warm fit or ``partial_fit`` trains the fitted network on: ``y`` must
+        have the columns it was built for."""
+        n_outputs = 1 if y.ndim == 1 else y.shape[1]
+        if n_outputs != self.n_outputs_:
+            raise ValueError(
+                f"y has {n_outputs} column(s), but {type(self).__name__} was fitted on "
+                f"{self.n_outputs_}: a warm start or partial_fit goes on training that "
+                "network. Fit it anew (warm_start=False) for other targets."
+            )
 
     def _validate_inputs(self, X, y, reset):
         X, y = validate_data(

@@ -156,6 +156,19 @@ class KerasClassifier(ClassifierMixin, BaseKerasEstimator):
         self.n_outputs_ = 1 if self.target_type_ == "binary" else self.n_classes_
         self.out_activation_ = self._out_activation(self.target_type_)
 
+    def _check_warm_targets(self, y):
+        multilabel = type_of_target(y) == "multilabel-indicator"
+        fitted = self.target_type_ == "multilabel-indicator"
+        if multilabel == fitted and (not fitted or y.shape[1] == self.n_classes_):
+            return
+        kind = f"{y.shape[1]} labels (multilabel)" if multilabel else "one label per sample"
+        was = f"{self.n_classes_} labels (multilabel)" if fitted else "one label per sample"
+        raise ValueError(
+            f"y has {kind}, but {type(self).__name__} was fitted on {was}: a warm start "
+            "or partial_fit goes on training that network. Fit it anew "
+            "(warm_start=False) for other targets."
+        )
+
     def _out_activation(self, target_type):
         """The output activation for the targets, in Keras' names: none (linear)
         when the loss takes logits (``loss__from_logits=True`` or a loss object

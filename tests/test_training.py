@@ -5,10 +5,17 @@ from concurrent.futures import ThreadPoolExecutor
 
 import numpy as np
 import pytest
+from sklearn.base import clone
 from sklearn.exceptions import FitFailedWarning
 from sklearn.model_selection import GridSearchCV
 
-from skdl import KerasClassifier, KerasRegressor
+from skdl import (
+    KerasClassifier,
+    KerasRegressor,
+    KerasTransformer,
+    WideAndDeepClassifier,
+    WideAndDeepRegressor,
+)
 
 
 @pytest.fixture(scope="module")
@@ -78,6 +85,41 @@ def test_classifier_partial_fit_with_classes(data):
     with pytest.raises(ValueError, match=r"labels not seen during the first fit: \['z'\]"):
         clf.partial_fit(X[:2], ["a", "z"])
     assert clf.n_iter_ == 4  # the failed call changed nothing
+
+
+def _labels(X, columns):
+    """0/1 targets from the signs of the first ``columns`` columns (1-D for None)."""
+    if columns is None:
+        return (X[:, 0] > 0).astype(int)
+    return (X[:, :columns] > 0).astype(int)
+
+
+@pytest.mark.parametrize(
+    "estimator, first, then",
+    [
+        (KerasRegressor(epochs=1), lambda X: X[:, 0], lambda X: X[:, :2]),
+        (WideAndDeepRegressor(epochs=1), lambda X: X[:, :2], lambda X: X[:, 0]),
+        (KerasTransformer(epochs=1, supervised=True), lambda X: X[:, 0], lambda X: X[:, :3]),
+        (KerasClassifier(epochs=1), lambda X: _labels(X, None), lambda X: _labels(X, 2)),
+        (WideAndDeepClassifier(epochs=1), lambda X: _labels(X, 2), lambda X: _labels(X, 3)),
+        (KerasClassifier(epochs=1), lambda X: _labels(X, 2), lambda X: _labels(X, None)),
+    ],
+    ids=["regressor", "wide-deep", "transformer", "binary-multilabel", "labels", "multilabel-1d"],
+)
+@pytest.mark.parametrize("call", ["warm_start", "partial_fit"])
+def test_continued_training_refuses_targets_of_another_shape(data, estimator, first, then, call):
+    # the network's output was built for the first targets: training it on others
+    # broadcast them silently (or, for a classifier, misaligned rows with labels)
+    X = data[0] / 100
+    estimator = clone(estimator).set_params(warm_start=call == "warm_start", random_state=0)
+    estimator.fit(X, first(X))
+    n_iter = estimator.n_iter_
+    with pytest.raises(ValueError, match="was fitted on .*Fit it anew"):
+        if call == "partial_fit":
+            estimator.partial_fit(X, then(X))
+        else:
+            estimator.fit(X, then(X))
+    assert estimator.n_iter_ == n_iter
 
 
 def test_concurrent_predict_matches_sequential(data):

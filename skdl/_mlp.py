@@ -43,7 +43,10 @@ class _Convergence:
                 if validation is not None:
                     if self.model is not estimator.model_:  # a shared compiled copy
                         _pool.copy_variables(self.model, estimator.model_)
-                    score = estimator.score(*validation)
+                    with warnings.catch_warnings():
+                        # the split is an array even where X was a DataFrame
+                        warnings.filterwarnings("ignore", "X does not have valid feature names")
+                        score = estimator.score(*validation)
                     logs["val_score"] = score
                     improved = self.best is None or score >= self.best + estimator.tol
                     if self.best is None or score > self.best:
@@ -281,7 +284,10 @@ class _MLPMixin:
                 "partial_fit does not support early_stopping=True; set "
                 "early_stopping=False, or use fit."
             )
-        return super()._partial_fit(X, y, sample_weight, classes)
+        with warnings.catch_warnings():
+            # one epoch per call: as scikit-learn's MLPs, no ConvergenceWarning
+            warnings.simplefilter("ignore", ConvergenceWarning)
+            return super()._partial_fit(X, y, sample_weight, classes)
 
     def _prepare_training(self, X, y, sample_weight, fit_kwargs):
         validation = None

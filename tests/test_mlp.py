@@ -3,6 +3,7 @@
 import warnings
 
 import numpy as np
+import pandas as pd
 import pytest
 from estimator_checks import parametrize_with_checks
 from handson_ml import california_housing
@@ -233,6 +234,30 @@ def test_partial_fit_refuses_early_stopping(iris, estimator, partial_fit_args):
         else:
             estimator.partial_fit(X, y, **partial_fit_args)
     assert not hasattr(estimator, "model_")
+
+
+@pytest.mark.parametrize("estimator", [MLPRegressor, AutoencoderTransformer])
+def test_early_stopping_on_a_dataframe_warns_nothing_about_feature_names(estimator):
+    rng = np.random.RandomState(0)
+    X = pd.DataFrame(rng.normal(size=(100, 4)), columns=list("abcd"))
+    est = estimator(early_stopping=True, max_iter=3, random_state=0)
+    with warnings.catch_warnings(record=True) as caught:
+        warnings.simplefilter("always")
+        est.fit(X, X["a"]) if estimator is MLPRegressor else est.fit(X)
+    assert not [w for w in caught if "feature names" in str(w.message)]
+    assert len(est.validation_scores_) == 3
+
+
+@pytest.mark.parametrize("estimator", [MLPRegressor, AutoencoderTransformer])
+def test_partial_fit_never_warns_about_convergence(estimator):
+    # as scikit-learn's: one epoch per call is not a failure to converge
+    X = np.random.RandomState(0).normal(size=(60, 4))
+    est = estimator(max_iter=1, random_state=0)
+    with warnings.catch_warnings():
+        warnings.simplefilter("error", ConvergenceWarning)
+        for _ in range(2):
+            est.partial_fit(X, X[:, 0]) if estimator is MLPRegressor else est.partial_fit(X)
+    assert est.n_iter_ == 2
 
 
 def test_regressor_predicts_1d_for_a_column_target():

@@ -2,6 +2,7 @@
 
 import os
 import tempfile
+import types
 
 from ._keras import keras
 
@@ -24,18 +25,35 @@ class SerializedModel:
             with open(path, "rb") as fh:
                 return cls(fh.read())
 
-    def load(self):
+    def load(self, custom_objects=None):
+        """The model; ``custom_objects`` (name: object) are what Keras saved by name
+        and cannot import, as functions given for activations or losses."""
         with tempfile.TemporaryDirectory() as tmp:
             path = os.path.join(tmp, "model.keras")
             with open(path, "wb") as fh:
                 fh.write(self.data)
             try:
-                return keras().saving.load_model(path)
+                return keras().saving.load_model(path, custom_objects=custom_objects)
             except (TypeError, ValueError) as exc:
                 raise type(exc)(
                     f"Could not load the Keras model of a pickled skdl estimator: {exc}. "
-                    "Custom layers, losses and metrics must be registered with "
+                    "Custom layers, losses, metrics and activations used inside a builder "
+                    "must be registered with "
                     "@keras.saving.register_keras_serializable() and importable where "
                     "the estimator is loaded; Lambda layers are blocked by Keras' safe "
                     "mode (use a custom layer instead)."
                 ) from exc
+
+
+def parameter_functions(state):
+    """``{name: function}`` of the plain functions among an estimator's parameters
+    (``activation``, ``loss``, ``metrics``, builder arguments): Keras saves them by
+    name only, and a pickled estimator brings them along for its model to load."""
+    params = [v for k, v in state.items() if not k.endswith("_")]
+    params += list(state.get("_extra_params", {}).values())
+    found = {}
+    for value in params:
+        for item in value if isinstance(value, (list, tuple)) else [value]:
+            if isinstance(item, types.FunctionType):
+                found[item.__name__] = item
+    return found

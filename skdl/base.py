@@ -28,7 +28,7 @@ from ._compile import (
     set_steps_per_execution,
     steps_for_callbacks,
 )
-from ._persistence import SerializedModel
+from ._persistence import SerializedModel, parameter_functions
 from ._routing import (
     ROUTING_PREFIXES,
     plain,
@@ -275,7 +275,8 @@ class BaseKerasEstimator(BaseEstimator):
 
     def __setstate__(self, state):
         if isinstance(state.get("model_"), SerializedModel):
-            state = dict(state, model_=state["model_"].load())
+            model = state["model_"].load(parameter_functions(state))
+            state = dict(state, model_=model)
         super().__setstate__(state)
 
     # -------------------------------------------------------------------- fit

@@ -12,7 +12,7 @@ import numpy as np
 import pytest
 from sklearn.base import clone
 
-from skdl import KerasClassifier, KerasRegressor
+from skdl import AutoencoderTransformer, KerasClassifier, KerasRegressor
 
 
 @keras.saving.register_keras_serializable(package="skdl_tests")
@@ -193,3 +193,24 @@ def test_unregistered_custom_object_error_explains_the_fix(data):
     reg = KerasRegressor(unregistered_layer, epochs=1).fit(X, y)
     with pytest.raises(TypeError, match="register_keras_serializable"):
         pickle.loads(pickle.dumps(reg))
+
+
+def scaled_tanh(x):
+    return 2.0 * keras.ops.tanh(x)
+
+
+def relative_error(y_true, y_pred):
+    return keras.ops.mean(keras.ops.abs(y_pred - y_true) / (keras.ops.abs(y_true) + 1.0))
+
+
+@pytest.mark.parametrize("settings", [{"activation": scaled_tanh}, {"loss": relative_error}])
+def test_functions_given_as_parameters_survive_pickling(data, settings):
+    # Keras saves a function by its name only: the pickled estimator brings it along
+    X, y = data
+    estimator = AutoencoderTransformer if "activation" in settings else KerasRegressor
+    training = {"max_iter": 1} if "activation" in settings else {"epochs": 1}
+    fitted = estimator(hidden_layer_sizes=(3,), random_state=0, **training, **settings)
+    fitted = fitted.fit(X) if "activation" in settings else fitted.fit(X, y)
+    loaded = pickle.loads(pickle.dumps(fitted))
+    out = "transform" if "activation" in settings else "predict"
+    np.testing.assert_array_equal(getattr(loaded, out)(X), getattr(fitted, out)(X))

@@ -35,7 +35,10 @@ model : callable or keras.Model, default=None
         Seeds weight initialisation, shuffling and dropout for a reproducible
         fit, without changing the global random state of the caller.
     warm_start : bool, default=False
-        Continue training the fitted model on the next ``fit``."""
+        Continue training the fitted model on the next ``fit``: the network
+        and its compiled optimizer are kept, so changed builder, ``loss``,
+        ``optimizer`` and routed parameters take effect at the next fit without
+        it."""
 
 ROUTED_PARAMETERS = """\
 **kwargs
@@ -85,7 +88,9 @@ solver : {'adam', 'sgd'}, default='adam'
     verbose : bool, default=False
         Print one line per epoch.
     warm_start : bool, default=False
-        Continue training the fitted network on the next ``fit``.
+        Continue training the fitted network on the next ``fit`` (and its
+        optimizer state); a changed ``learning_rate_init`` applies from there,
+        other changes to the network or the optimizer at the next fit without it.
     momentum : float, default=0.9
         Momentum of ``solver='sgd'``.
     nesterovs_momentum : bool, default=True

@@ -275,7 +275,21 @@ class _MLPMixin:
                 "with mini-batch gradients. Use solver='adam' or solver='sgd', or "
                 "sklearn.neural_network for L-BFGS on small data."
             )
-        return super()._fit(X, y, sample_weight, call_kwargs, warm=warm, classes=classes)
+        rate = self._learning_rate()
+        if warm and self.__sklearn_is_fitted__() and rate != self.__dict__.get("_fitted_rate"):
+            # learning_rate_init changed since the last fit (to fine-tune, say):
+            # training goes on at the new rate, as a new fit in scikit-learn would
+            self.model_.optimizer.learning_rate.assign(rate)
+        super()._fit(X, y, sample_weight, call_kwargs, warm=warm, classes=classes)
+        self._fitted_rate = rate
+        return self
+
+    def _learning_rate(self):
+        """The rate the optimizer starts from (None for an ``optimizer`` of the user's)."""
+        if self.optimizer is not None:
+            return None
+        routed = route(self.get_params(), "optimizer")
+        return routed.get("learning_rate", self.learning_rate_init)
 
     def _partial_fit(self, X, y, sample_weight, classes=None):
         if self.early_stopping:

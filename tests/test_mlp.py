@@ -260,6 +260,19 @@ def test_partial_fit_never_warns_about_convergence(estimator):
     assert est.n_iter_ == 2
 
 
+@pytest.mark.parametrize("call", ["warm_start", "partial_fit"])
+def test_continued_training_takes_a_new_learning_rate_init(call):
+    # fine-tuning: lower the rate, keep training (scikit-learn's MLPs use the new one)
+    X = np.random.RandomState(0).normal(size=(60, 4))
+    reg = MLPRegressor(max_iter=2, warm_start=call == "warm_start", random_state=0)
+    reg.fit(X, X[:, 0])
+    rate = reg.model_.optimizer.learning_rate
+    assert float(rate.numpy()) == pytest.approx(1e-3)
+    reg.set_params(learning_rate_init=0.05)
+    reg.partial_fit(X, X[:, 0]) if call == "partial_fit" else reg.fit(X, X[:, 0])
+    assert float(reg.model_.optimizer.learning_rate.numpy()) == pytest.approx(0.05)
+
+
 def test_regressor_predicts_1d_for_a_column_target():
     X, y = load_iris(return_X_y=True)
     reg = MLPRegressor(max_iter=2, random_state=0)

@@ -109,7 +109,7 @@ class _WideAndDeepMixin:
         **BaseKerasEstimator._parameter_constraints,
         "wide_features": "no_validation",
         "deep_features": "no_validation",
-        "hidden_layer_sizes": ["array-like"],
+        "hidden_layer_sizes": ["array-like", Interval(numbers.Integral, 1, None, closed="left")],
         "activation": [str],
         "aux_loss_weight": [Interval(numbers.Real, 0, 1, closed="left"), None],
     }
@@ -150,6 +150,16 @@ class _WideAndDeepMixin:
 
     def _compile(self, model, units):
         params = self.get_params()
+        if isinstance(self.loss, (list, tuple, dict)):
+            raise ValueError(
+                f"{type(self).__name__} takes one loss, for the main output (and the "
+                f"auxiliary one, weighted by aux_loss_weight); got loss={self.loss!r}."
+            )
+        if "loss_weights" in route(params, "compile"):
+            raise ValueError(
+                "compile__loss_weights is set by aux_loss_weight (the auxiliary "
+                "output's share of the loss); set aux_loss_weight instead."
+            )
         loss = make_loss(
             self.loss if self.loss is not None else self._default_loss(), route(params, "loss")
         )

@@ -116,6 +116,9 @@ def test_features_by_name_mask_and_slice(housing):
         ({"wide_features": [True, False]}, "boolean mask of length 2, but X has 8 columns"),
         ({"deep_features": slice(8, None)}, "deep_features selects no column"),
         ({"aux_loss_weight": 1.5}, "'aux_loss_weight' parameter"),
+        ({"loss": ["mse", "mae"]}, r"takes one loss, for the main output .*loss=\['mse'"),
+        ({"compile__loss_weights": [1, 0]}, "compile__loss_weights is set by aux_loss_weight"),
+        ({"hidden_layer_sizes": 0}, "'hidden_layer_sizes' parameter"),
     ],
 )
 def test_errors_name_the_parameter(housing, params, match):
@@ -123,6 +126,14 @@ def test_errors_name_the_parameter(housing, params, match):
     df = pd.DataFrame(X_train[:50], columns=names)
     with pytest.raises(ValueError, match=match):
         WideAndDeepRegressor(epochs=1, **params).fit(df, y_train[:50])
+
+
+def test_hidden_layer_sizes_may_be_one_int(housing):
+    # as for the other estimators with hidden_layer_sizes
+    X_train, _, y_train, _, _ = housing
+    reg = WideAndDeepRegressor(hidden_layer_sizes=3, epochs=1).fit(X_train[:50], y_train[:50])
+    dense = [layer for layer in reg.model_.layers if isinstance(layer, keras.layers.Dense)]
+    assert [layer.units for layer in dense if layer.name not in ("main", "aux")] == [3]
 
 
 def test_names_need_a_dataframe(housing):

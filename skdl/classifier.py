@@ -157,12 +157,13 @@ class KerasClassifier(ClassifierMixin, BaseKerasEstimator):
         self.out_activation_ = self._out_activation(self.target_type_)
 
     def _check_warm_targets(self, y):
+        columns = 1 if y.ndim == 1 else y.shape[1]
         multilabel = type_of_target(y) == "multilabel-indicator"
         fitted = self.target_type_ == "multilabel-indicator"
-        if multilabel == fitted and (not fitted or y.shape[1] == self.n_classes_):
+        if multilabel == fitted and columns == (self.n_classes_ if fitted else 1):
             return
-        kind = f"{y.shape[1]} labels (multilabel)" if multilabel else "one label per sample"
-        was = f"{self.n_classes_} labels (multilabel)" if fitted else "one label per sample"
+        kind = f"{columns} label column(s)" + (" (multilabel)" if multilabel else "")
+        was = f"{self.n_classes_} label columns (multilabel)" if fitted else "one label column"
         raise ValueError(
             f"y has {kind}, but {type(self).__name__} was fitted on {was}: a warm start "
             "or partial_fit goes on training that network. Fit it anew "

@@ -103,8 +103,21 @@ def _labels(X, columns):
         (KerasClassifier(epochs=1), lambda X: _labels(X, None), lambda X: _labels(X, 2)),
         (WideAndDeepClassifier(epochs=1), lambda X: _labels(X, 2), lambda X: _labels(X, 3)),
         (KerasClassifier(epochs=1), lambda X: _labels(X, 2), lambda X: _labels(X, None)),
+        (
+            KerasClassifier(epochs=1),
+            lambda X: _labels(X, None),
+            lambda X: _labels(X, 2) + (X[:, :2] > 0.5),
+        ),
     ],
-    ids=["regressor", "wide-deep", "transformer", "binary-multilabel", "labels", "multilabel-1d"],
+    ids=[
+        "regressor",
+        "wide-deep",
+        "transformer",
+        "binary-multilabel",
+        "labels",
+        "multilabel-1d",
+        "multioutput",
+    ],  # fmt: skip
 )
 @pytest.mark.parametrize("call", ["warm_start", "partial_fit"])
 def test_continued_training_refuses_targets_of_another_shape(data, estimator, first, then, call):

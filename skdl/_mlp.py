@@ -197,7 +197,7 @@ class _MLPMixin:
     def _build_network(self, meta):
         keras = _keras.keras()
         regularizer = self._regularizer(meta)
-        out = self._keras_out_activation(meta["target_type_"])
+        out = self._out_activation(meta["target_type_"])
         return keras.Sequential(
             [
                 keras.Input((meta["n_features_in_"],)),
@@ -261,11 +261,8 @@ class _MLPMixin:
         return None
 
     def _out_activation(self, target_type):
-        # the presets compile their own loss, on probabilities
+        # in Keras' names; the presets compile their own loss, on probabilities
         return "softmax" if target_type == "multiclass" else "sigmoid"
-
-    def _keras_out_activation(self, target_type):
-        return self._out_activation(target_type)
 
     def _fit(self, X, y, sample_weight, call_kwargs, *, warm, classes=None):
         self._validate_params()

@@ -170,7 +170,7 @@ class MLPRegressor(_MLPMixin, KerasRegressor):
     def _loss_weight(self):
         return None if self.loss == "poisson" else 0.5
 
-    def _keras_out_activation(self, target_type):
+    def _out_activation(self, target_type):
         return "exponential" if self.loss == "poisson" else "linear"
 
     def _fit_targets(self, y, classes=None):

@@ -14,7 +14,7 @@ from sklearn.utils._param_validation import Interval, StrOptions
 from . import _keras, _pool
 from ._compile import compile_options, make_optimizer
 from ._routing import route
-from .base import hidden_sizes
+from .base import HIDDEN_LAYER_SIZES, hidden_sizes
 
 _ACTIVATIONS = {"identity": "linear", "logistic": "sigmoid", "tanh": "tanh", "relu": "relu"}
 _SKLEARN_OUT_ACTIVATION = {"linear": "identity", "sigmoid": "logistic", "softmax": "softmax"}
@@ -112,7 +112,7 @@ class _MLPMixin:
     validation_split = 0.0
 
     _parameter_constraints = {
-        "hidden_layer_sizes": ["array-like", Interval(numbers.Integral, 1, None, closed="left")],
+        "hidden_layer_sizes": HIDDEN_LAYER_SIZES,
         "activation": [StrOptions(set(_ACTIVATIONS))],
         "solver": [StrOptions({"adam", "sgd", "lbfgs"})],
         "alpha": [Interval(numbers.Real, 0, None, closed="left")],

@@ -69,6 +69,9 @@ META_KEYS = (
 
 DEFAULT_PREDICT_BATCH_SIZE = 256
 
+# the parameter constraint of hidden_layer_sizes, which hidden_sizes then checks
+HIDDEN_LAYER_SIZES = ["array-like", Interval(numbers.Integral, 1, None, closed="left")]
+
 
 def hidden_sizes(hidden_layer_sizes):
     """``hidden_layer_sizes`` as a list of units (an int is one layer), checked.

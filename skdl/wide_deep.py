@@ -10,7 +10,7 @@ from . import _keras
 from ._compile import compile_options, make_loss, make_metrics, make_optimizer
 from ._docs import COMMON_ATTRIBUTES, ROUTED_PARAMETERS
 from ._routing import route
-from .base import BaseKerasEstimator, hidden_sizes
+from .base import HIDDEN_LAYER_SIZES, BaseKerasEstimator, hidden_sizes
 from .classifier import KerasClassifier
 from .regressor import KerasRegressor
 
@@ -109,7 +109,7 @@ class _WideAndDeepMixin:
         **BaseKerasEstimator._parameter_constraints,
         "wide_features": "no_validation",
         "deep_features": "no_validation",
-        "hidden_layer_sizes": ["array-like", Interval(numbers.Integral, 1, None, closed="left")],
+        "hidden_layer_sizes": HIDDEN_LAYER_SIZES,
         "activation": [str],
         "aux_loss_weight": [Interval(numbers.Real, 0, 1, closed="left"), None],
     }

@@ -6,7 +6,10 @@ with its parameters (or with a clone). Routed parameters (``optimizer__*``,
 """
 
 import copy
+import functools
 import inspect
+
+import numpy as np
 
 from ._keras import keras
 from ._routing import split_indexed
@@ -87,6 +90,25 @@ def steps_for_callbacks(wish, callbacks, routed):
     if "steps_per_execution" in routed or wish != default_steps_per_execution():
         return wish
     return 1 if needs_every_batch(callbacks) else wish
+
+
+@functools.cache
+def _stop_on_nan_class():
+    class StopOnNaN(keras().callbacks.TerminateOnNaN):
+        """``TerminateOnNaN`` that prints nothing: the estimator's error says it."""
+
+        def on_batch_end(self, batch, logs=None):
+            loss = (logs or {}).get("loss")
+            if loss is not None and not np.isfinite(loss):
+                self.model.stop_training = True
+
+    return StopOnNaN
+
+
+def stop_on_nan():
+    """A callback that ends training at the first NaN or infinite loss, silently
+    (Keras' ``TerminateOnNaN`` prints, whatever ``verbose`` says)."""
+    return _stop_on_nan_class()()
 
 
 def needs_every_batch(callbacks):
@@ -222,10 +244,21 @@ def _fresh(obj, common, specific, prefix, base_class):
         )
     if isinstance(obj, base_class) and hasattr(obj, "get_config") and prefix == "metrics":
         return type(obj).from_config(obj.get_config())
-    return copy.copy(obj)
+    return _deep_copy(obj)
 
 
-def _as_list(value):
+def _deep_copy(obj):
+    """A copy that shares no lists, dicts or counters with ``obj`` (a user's
+    callback with state); the model a used callback points to is not copied."""
+    model = getattr(obj, "_model", None)
+    try:
+        return copy.deepcopy(obj, {} if model is None else {id(model): model})
+    except Exception:  # holds something that cannot be copied (a lock, a file)
+        return copy.copy(obj)
+
+
+def as_list(value):
+    """``value`` as a list: None is empty, one object is a list of one."""
     if value is None:
         return []
     if isinstance(value, (list, tuple)):
@@ -233,14 +266,24 @@ def _as_list(value):
     return [value]
 
 
+def _check_indices(indexed, entries, prefix):
+    """``<prefix>__<i>__<name>`` must name an entry of the list."""
+    beyond = sorted(i for i in indexed if i >= len(entries))
+    if beyond:
+        names = [f"{prefix}__{i}__{n}" for i in beyond for n in sorted(indexed[i])]
+        where = f"indices 0 to {len(entries) - 1}" if entries else "no entries"
+        raise ValueError(f"{', '.join(names)}: no such entry; the {prefix} list has {where}.")
+
+
 def make_metrics(metrics, routed):
     """Fresh metric objects (names stay names)."""
     if metrics is None or isinstance(metrics, dict):
         return metrics
     common, indexed = split_indexed(routed)
+    _check_indices(indexed, as_list(metrics), "metrics")
     k = keras()
     out = []
-    for i, metric in enumerate(_as_list(metrics)):
+    for i, metric in enumerate(as_list(metrics)):
         if isinstance(metric, str) and not indexed.get(i):
             out.append(metric)
             continue
@@ -251,18 +294,29 @@ def make_metrics(metrics, routed):
 
 
 def make_callbacks(callbacks, routed):
-    """Fresh callback objects: classes instantiated, instances shallow-copied.
+    """Fresh callback objects: classes instantiated, instances deep-copied.
 
     Copying keeps the estimator's parameters unchanged by ``fit`` (a callback
-    stores the model it trained), which ``clone`` and pickling rely on.
+    stores the model it trained, and its own state), which ``clone``, pickling
+    and repeated fits rely on.
     """
     common, indexed = split_indexed(routed)
     k = keras()
+    entries = as_list(callbacks)
+    _check_indices(indexed, entries, "callbacks")
     out = []
-    for i, cb in enumerate(_as_list(callbacks)):
+    for i, cb in enumerate(entries):
+        if not isinstance(cb, k.callbacks.Callback) and not (
+            isinstance(cb, type) and issubclass(cb, k.callbacks.Callback)
+        ):
+            raise TypeError(
+                f"callbacks[{i}]={cb!r} is not a Keras callback: pass instances or "
+                "classes of keras.callbacks.Callback, e.g. "
+                "callbacks=[keras.callbacks.EarlyStopping(patience=5)]."
+            )
         kw_common = common if isinstance(cb, type) else {}
         out.append(_fresh(cb, kw_common, indexed.get(i, {}), "callbacks", k.callbacks.Callback))
-    if common and not any(isinstance(cb, type) for cb in _as_list(callbacks)):
+    if common and not any(isinstance(cb, type) for cb in entries):
         raise ValueError(
             "callbacks__ parameters apply to callback classes, but callbacks has none; "
             "pass classes, e.g. callbacks=[keras.callbacks.EarlyStopping], "

@@ -163,6 +163,6 @@ MLP_ATTRIBUTES = f"""\
     n_outputs_ : int
         Number of output units.
     out_activation_ : str
-        Output activation in scikit-learn's names: 'logistic', 'softmax' or
-        'identity'.
+        Output activation in scikit-learn's names: 'logistic', 'softmax',
+        'identity', or 'exp' for a regressor with ``loss='poisson'``.
     {MODEL_ATTRIBUTES}"""

@@ -1,6 +1,7 @@
 """The only module that imports Keras: lazy import, seeding, fast prediction."""
 
 import contextlib
+import inspect
 import random
 import sys
 import threading
@@ -263,3 +264,27 @@ def clone_model(model):
         config["optimizer"] = type(optimizer).from_config(optimizer.get_config())
         clone.compile(**config)
     return clone
+
+
+def method_arguments(name):
+    """Names of the arguments of ``keras.Model.<name>`` (``fit``, ``compile``)."""
+    return set(inspect.signature(getattr(keras().Model, name)).parameters) - {"self"}
+
+
+def training_state(model):
+    """The weights and optimizer variables of ``model``, to undo a failed fit."""
+    optimizer = getattr(model, "optimizer", None)
+    variables = list(getattr(optimizer, "variables", None) or [])
+    # copies: a variable's numpy view can change with it (PyTorch)
+    return model.get_weights(), [np.array(v.numpy(), copy=True) for v in variables]
+
+
+def restore_training_state(model, state):
+    """Put back what :func:`training_state` read: a fit that failed (diverged, say)
+    leaves neither its weights nor its optimizer's moments and step count."""
+    weights, optimizer_values = state
+    model.set_weights(weights)
+    variables = list(getattr(getattr(model, "optimizer", None), "variables", None) or [])
+    if len(variables) == len(optimizer_values):
+        for variable, value in zip(variables, optimizer_values):
+            variable.assign(value)

@@ -37,9 +37,10 @@ class _Convergence:
         class Convergence(keras.callbacks.Callback):
             def on_train_begin(self, logs=None):
                 self.best, self.count, self.best_weights = None, 0, None
-                self.stopped = False
+                self.stopped, self.epochs_run = False, 0
 
             def on_epoch_end(self, epoch, logs=None):
+                self.epochs_run += 1
                 if validation is not None:
                     if self.model is not estimator.model_:  # a shared compiled copy
                         _pool.copy_variables(self.model, estimator.model_)
@@ -72,7 +73,9 @@ class _Convergence:
             def on_train_end(self, logs=None):
                 if self.best_weights is not None:
                     self.model.set_weights(self.best_weights)
-                if not self.stopped and self.params.get("epochs") == estimator.max_iter:
+                # not when this rule or another callback (EarlyStopping) ended it
+                ran_out = self.epochs_run == self.params.get("epochs") == estimator.max_iter
+                if ran_out and not self.stopped:
                     warnings.warn(
                         f"Stochastic Optimizer: Maximum iterations ({estimator.max_iter}) "
                         "reached and the optimization hasn't converged yet.",
@@ -272,14 +275,17 @@ class _MLPMixin:
                 "with mini-batch gradients. Use solver='adam' or solver='sgd', or "
                 "sklearn.neural_network for L-BFGS on small data."
             )
+        return super()._fit(X, y, sample_weight, call_kwargs, warm=warm, classes=classes)
+
+    def _fit_keras(self, X, y, sample_weight, fit_kwargs, warm, classes=None):
         rate = self._learning_rate()
-        if warm and self.__sklearn_is_fitted__() and rate != self.__dict__.get("_fitted_rate"):
+        if warm and rate != self.__dict__.get("_fitted_rate"):
             # learning_rate_init changed since the last fit (to fine-tune, say):
             # training goes on at the new rate, as a new fit in scikit-learn would
+            # (inside the fit, which puts the old rate back if it fails)
             self.model_.optimizer.learning_rate.assign(rate)
-        super()._fit(X, y, sample_weight, call_kwargs, warm=warm, classes=classes)
+        super()._fit_keras(X, y, sample_weight, fit_kwargs, warm, classes)
         self._fitted_rate = rate
-        return self
 
     def _learning_rate(self):
         """The rate the optimizer starts from (None for an ``optimizer`` of the user's)."""

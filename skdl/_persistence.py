@@ -45,14 +45,13 @@ class SerializedModel:
                 ) from exc
 
 
-def parameter_functions(state):
+def parameter_functions(params):
     """``{name: function}`` of the plain functions among an estimator's parameters
-    (``activation``, ``loss``, ``metrics``, builder arguments): Keras saves them by
-    name only, and a pickled estimator brings them along for its model to load."""
-    params = [v for k, v in state.items() if not k.endswith("_")]
-    params += list(state.get("_extra_params", {}).values())
+    (``activation``, ``loss``, ``metrics``, builder arguments and their defaults):
+    Keras saves them by name only, and a pickled estimator brings them along for
+    its model to load."""
     found = {}
-    for value in params:
+    for value in params.values():
         for item in value if isinstance(value, (list, tuple)) else [value]:
             if isinstance(item, types.FunctionType):
                 found[item.__name__] = item

@@ -18,6 +18,7 @@ from sklearn.utils.validation import (
 from . import _data, _keras, _pool
 from ._builder import builder_argument_names, builder_defaults, call_builder
 from ._compile import (
+    as_list,
     builder_steps,
     compile_options,
     epoch_steps,
@@ -27,6 +28,7 @@ from ._compile import (
     make_optimizer,
     set_steps_per_execution,
     steps_for_callbacks,
+    stop_on_nan,
 )
 from ._persistence import SerializedModel, parameter_functions
 from ._routing import (
@@ -55,6 +57,22 @@ FIT_CALL_ARGS = frozenset(
         "validation_freq",
     }
 )
+
+# Arguments of ``keras.Model.fit`` and ``compile`` that the estimator passes
+# itself (from the data and its own parameters): ``fit__x`` or
+# ``compile__optimizer`` would reach nothing, or clash.
+_ROUTED_BY_ESTIMATOR = {
+    "fit": {"x", "y", "sample_weight", "callbacks"},
+    "compile": {"optimizer", "loss", "metrics"},
+}
+
+
+def _history_value(value):
+    """A logged value as a float, or a list of floats for a metric of several
+    values (``F1Score(average=None)`` logs one per class)."""
+    array = np.asarray(value, dtype=np.float64)
+    return float(array) if array.ndim == 0 else array.tolist()
+
 
 # Facts about the training data that a builder may ask for by name.
 META_KEYS = (
@@ -227,10 +245,25 @@ class BaseKerasEstimator(BaseEstimator):
         return self
 
     def _accepts_extra(self, name):
-        if routing_prefix(name) is not None:
-            return True
+        prefix = routing_prefix(name)
+        if prefix is not None:
+            valid = self._routed_names(prefix)
+            return valid is None or name[len(prefix) + 2 :] in valid
         names, any_keyword = builder_argument_names(self._builder())
         return any_keyword or name in names
+
+    def _routed_names(self, prefix):
+        """The names ``<prefix>__<name>`` can take, or None where any name passes
+        here (the optimizer, loss, metrics and callbacks check theirs when they
+        are made)."""
+        if prefix == "model":
+            names, any_keyword = builder_argument_names(self._builder())
+            return None if any_keyword else names
+        if prefix == "predict":
+            return {"batch_size"}
+        if prefix in _ROUTED_BY_ESTIMATOR:
+            return _keras.method_arguments(prefix) - _ROUTED_BY_ESTIMATOR[prefix]
+        return None
 
     def __getattr__(self, name):
         # builder and routed parameters read like attributes: ``est.n_hidden``
@@ -248,6 +281,8 @@ class BaseKerasEstimator(BaseEstimator):
         unknown = [n for n in self._extra_params if not self._accepts_extra(n)]
         if unknown:
             valid = set(self.get_params()) - set(unknown)
+            for prefix in {routing_prefix(n) for n in unknown} - {None}:
+                valid |= {f"{prefix}__{n}" for n in self._routed_names(prefix) or ()}
             raise ValueError(unknown_parameters_message(type(self).__name__, unknown, valid))
 
     def __sklearn_clone__(self):
@@ -277,10 +312,16 @@ class BaseKerasEstimator(BaseEstimator):
         return state
 
     def __setstate__(self, state):
-        if isinstance(state.get("model_"), SerializedModel):
-            model = state["model_"].load(parameter_functions(state))
-            state = dict(state, model_=model)
         super().__setstate__(state)
+        if isinstance(state.get("model_"), SerializedModel):
+            # the parameters as get_params lists them: builder defaults included
+            functions = parameter_functions(self.get_params(deep=False))
+            self.model_ = state["model_"].load(functions)
+            if _keras.backend_name() == "torch":
+                # saved by TensorFlow or JAX with several batches per step, which
+                # Keras' PyTorch trainer refuses (for prediction too)
+                set_steps_per_execution(self.model_, 1)
+                self.__dict__["_steps_per_execution"] = 1
 
     # -------------------------------------------------------------------- fit
     def fit(self, X, y, sample_weight=None, **kwargs):
@@ -336,15 +377,16 @@ class BaseKerasEstimator(BaseEstimator):
         fit_kwargs = self._fit_kwargs(call_kwargs)
         warm = warm and self.__sklearn_is_fitted__()
         state = dict(self.__dict__)
-        weights = self.model_.get_weights() if warm else None
+        trained = _keras.training_state(self.model_) if warm else None
         try:
             self._fit_keras(X, y, sample_weight, fit_kwargs, warm, classes)
         except BaseException:
-            # never leave a half-updated estimator behind
+            # never leave a half-updated estimator behind: a warm fit that
+            # diverged would leave NaN in the optimizer and fail every later one
             self.__dict__.clear()
             self.__dict__.update(state)
-            if weights is not None:
-                self.model_.set_weights(weights)
+            if trained is not None:
+                _keras.restore_training_state(self.model_, trained)
             raise
         return self
 
@@ -473,8 +515,8 @@ class BaseKerasEstimator(BaseEstimator):
         kwargs.update(route(routed, "fit"))
         kwargs.update({k: v for k, v in call_kwargs.items() if k != "callbacks"})
         callbacks = make_callbacks(self.callbacks, route(routed, "callbacks"))
-        callbacks += list(call_kwargs.get("callbacks") or [])
-        callbacks.append(_keras.keras().callbacks.TerminateOnNaN())
+        callbacks += as_list(call_kwargs.get("callbacks"))
+        callbacks.append(stop_on_nan())
         kwargs["callbacks"] = callbacks
         return kwargs
 
@@ -486,7 +528,17 @@ class BaseKerasEstimator(BaseEstimator):
             )
         X_val, y_val = self._validate_inputs(data[0], data[1], reset=False)
         y_keras = self._keras_targets(self._encode_targets(y_val))
-        return (_keras.split_inputs(self.model_, X_val), y_keras) + tuple(data[2:])
+        out = (_keras.split_inputs(self.model_, X_val), y_keras)
+        if len(data) == 3 and data[2] is not None:
+            # as the training weights: checked, float32, rescaled to average 1
+            try:
+                weights = _check_sample_weight(
+                    data[2], X_val, dtype=np.float32, ensure_non_negative=True
+                )
+                out += (self._normalized(weights),)
+            except ValueError as exc:
+                raise ValueError(f"validation_data's sample weights: {exc}") from exc
+        return out
 
     def _sample_weight(self, X, y, sample_weight, class_weight):
         if sample_weight is None:
@@ -557,11 +609,14 @@ class BaseKerasEstimator(BaseEstimator):
             )
 
     def _record_history(self, history, warm):
-        history = {k: [float(v) for v in values] for k, values in history.items()}
-        if warm and getattr(self, "history_", None):
-            history = {k: self.history_.get(k, []) + v for k, v in history.items()}
-        self.history_ = history
-        self.n_iter_ = len(history.get("loss", []))
+        new = {k: [_history_value(v) for v in values] for k, values in history.items()}
+        old = (warm and getattr(self, "history_", None)) or {}
+        # a key that one fit did not log (validation in some fits only) gets NaN
+        # for that fit's epochs, so that the lists of all fits stay aligned
+        before = [np.nan] * len(old.get("loss", []))
+        during = [np.nan] * len(new.get("loss", []))
+        self.history_ = {k: old.get(k, before) + new.get(k, during) for k in {**old, **new}}
+        self.n_iter_ = len(self.history_.get("loss", []))
 
     # ---------------------------------------------------------------- predict
     def _predict_raw(self, X):

@@ -5,6 +5,7 @@ from sklearn.base import ClassifierMixin
 from sklearn.utils._param_validation import StrOptions
 from sklearn.utils.class_weight import compute_sample_weight
 from sklearn.utils.multiclass import type_of_target
+from sklearn.utils.validation import _check_sample_weight
 
 from ._docs import COMMON_ATTRIBUTES, COMMON_PARAMETERS, ROUTED_PARAMETERS
 from ._routing import route
@@ -207,11 +208,13 @@ class KerasClassifier(ClassifierMixin, BaseKerasEstimator):
                 )
             y1d = _column_to_1d(y)
             weights = compute_sample_weight(class_weight, y1d)
-            sample_weight = (
-                weights
-                if sample_weight is None
-                else weights * np.asarray(sample_weight, dtype=np.float64)
-            )
+            if sample_weight is not None:
+                # checked before it is combined (a wrong length would broadcast)
+                sample_weight = weights * _check_sample_weight(
+                    sample_weight, X, dtype=np.float64, ensure_non_negative=True
+                )
+            else:
+                sample_weight = weights
         sample_weight = super()._sample_weight(X, y, sample_weight, None)
         if sample_weight is not None and self.target_type_ != "multilabel-indicator":
             y1d = _column_to_1d(y)

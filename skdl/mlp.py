@@ -2,6 +2,7 @@
 
 import numpy as np
 from sklearn.utils._param_validation import StrOptions
+from sklearn.utils.validation import column_or_1d
 
 from ._docs import MLP_ATTRIBUTES, MLP_PARAMETERS
 from ._mlp import _MLPMixin
@@ -95,10 +96,14 @@ class MLPRegressor(_MLPMixin, KerasRegressor):
 
     A drop-in for :class:`sklearn.neural_network.MLPRegressor`: the same
     constructor parameters, defaults and fitted attributes, trained by Keras
-    (``solver="adam"`` or ``"sgd"``) in float32, with the squared error loss.
+    (``solver="adam"`` or ``"sgd"``) in float32.
 
     Parameters
     ----------
+    loss : {{'squared_error', 'poisson'}}, default='squared_error'
+        The loss, as scikit-learn's: half the mean squared error, or the half
+        Poisson deviance with an exponential output (log link) for counts and
+        other non-negative targets.
     {MLP_PARAMETERS}
 
     Attributes
@@ -172,6 +177,13 @@ class MLPRegressor(_MLPMixin, KerasRegressor):
 
     def _out_activation(self, target_type):
         return "exponential" if self.loss == "poisson" else "linear"
+
+    def _validate_inputs(self, X, y, reset):
+        X, y = super()._validate_inputs(X, y, reset)
+        if y.ndim == 2 and y.shape[1] == 1:
+            # as scikit-learn's MLPRegressor: one target, with a DataConversionWarning
+            y = column_or_1d(y, warn=True)
+        return X, y
 
     def _fit_targets(self, y, classes=None):
         super()._fit_targets(y, classes)

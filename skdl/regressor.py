@@ -16,7 +16,14 @@ class _FloatTargetsMixin:
         return "mse"
 
     def _encode_targets(self, y):
-        y = np.asarray(y, dtype=np.float32)
+        with np.errstate(over="ignore"):
+            y = np.asarray(y, dtype=np.float32)
+        if not np.isfinite(y).all():  # y was checked finite: beyond float32's range
+            raise ValueError(
+                "y has values too large for float32 (about 3.4e38), in which Keras "
+                "trains; scale the targets, e.g. with "
+                "TransformedTargetRegressor(regressor, transformer=StandardScaler())."
+            )
         return y.reshape(-1, 1) if y.ndim == 1 else y
 
     def _sample_weight(self, X, y, sample_weight, class_weight):

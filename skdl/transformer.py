@@ -453,7 +453,7 @@ class KerasTransformer(
             raise ValueError(
                 f"{type(self).__name__}.inverse_transform needs a decoder: {self._decoder_error}"
             )
-        X = check_array(X, dtype=np.float32)
+        X = check_array(X, dtype=np.float32, input_name="X")
         if X.shape[1] != self._n_features_out:
             raise ValueError(
                 f"X has {X.shape[1]} features, but {type(self).__name__}.inverse_transform "

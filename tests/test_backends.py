@@ -49,3 +49,43 @@ def test_core_suite_on_backend(backend):
         timeout=1200,
     )
     assert result.returncode == 0, result.stdout[-6000:] + result.stderr[-2000:]
+
+
+@pytest.mark.parametrize("backend", ["jax", "torch"])
+def test_a_pickled_estimator_moves_to_another_backend(backend, tmp_path):
+    # backends.rst: a network trained on one backend predicts and keeps training on another
+    if importlib.util.find_spec(backend) is None:
+        pytest.skip(f"{backend} is not installed")
+    if keras.backend.backend() == backend:
+        pytest.skip(f"this run already uses the {backend} backend")
+    import joblib
+    import numpy as np
+
+    from skdl import KerasClassifier, MLPRegressor
+
+    rng = np.random.RandomState(0)
+    X = rng.normal(size=(60, 4))
+    fitted = [
+        KerasClassifier(epochs=2, random_state=0).fit(X, X[:, 0] > 0),
+        MLPRegressor(max_iter=2, random_state=0).fit(X, X[:, 1]),
+    ]
+    joblib.dump((X, fitted, [est.predict(X) for est in fitted]), tmp_path / "fitted.joblib")
+    code = f"""
+import joblib, numpy as np, keras
+X, fitted, expected = joblib.load({str(tmp_path / "fitted.joblib")!r})
+assert keras.backend.backend() == {backend!r}
+for est, before in zip(fitted, expected):
+    np.testing.assert_allclose(est.predict(X), before, atol=1e-5)
+    est.partial_fit(X, before)
+    assert est.n_iter_ == 3 and np.isfinite(est.predict(X).astype(float)).all()
+"""
+    env = {k: v for k, v in os.environ.items() if not k.startswith("PYTEST_")}
+    result = subprocess.run(
+        [sys.executable, "-c", code],
+        cwd=ROOT,
+        env={**env, "KERAS_BACKEND": backend},
+        capture_output=True,
+        text=True,
+        timeout=600,
+    )
+    assert result.returncode == 0, result.stderr[-4000:]

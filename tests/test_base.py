@@ -253,3 +253,109 @@ def test_predict_matches_keras_predict(data):
     reg = KerasRegressor(epochs=2, random_state=0, predict__batch_size=64).fit(X, y)
     expected = reg.model_.predict(X.astype("float32"), verbose=0).ravel()
     np.testing.assert_allclose(reg.predict(X), expected, rtol=1e-5, atol=1e-6)
+
+
+def _build_with_units(meta, n_neurons=30):
+    inputs = keras.Input((meta["n_features_in_"],))
+    return keras.Sequential([inputs, keras.layers.Dense(n_neurons), keras.layers.Dense(1)])
+
+
+@pytest.mark.parametrize(
+    "params, match",
+    [
+        ({"model__n_neuron": 5}, "model__n_neuron, did you mean model__n_neurons"),
+        ({"predict__batch_sise": 4}, "predict__batch_sise, did you mean predict__batch_size"),
+        ({"fit__validation_frq": 2}, "fit__validation_frq, did you mean fit__validation_freq"),
+        ({"compile__jit_compil": False}, "compile__jit_compil, did you mean compile__jit_compile"),
+        # passed by the estimator itself: routed, they reached nothing or clashed
+        ({"fit__callbacks": []}, "unexpected argument fit__callbacks"),
+        ({"compile__metrics": ["mae"]}, "unexpected argument compile__metrics"),
+        (
+            {"callbacks": [keras.callbacks.EarlyStopping], "callbacks__3__patience": 5},
+            r"callbacks__3__patience: no such entry; the callbacks list has indices 0 to 0",
+        ),
+        ({"metrics": ["mae"], "metrics__1__name": "m"}, "metrics__1__name: no such entry"),
+    ],
+)
+def test_every_routed_name_is_checked(data, params, match):
+    X, y = data
+    with pytest.raises(ValueError, match=match):
+        KerasRegressor(_build_with_units, epochs=1, **params).fit(X, y)
+
+
+def test_routed_builder_arguments_reach_the_builder(data):
+    X, y = data
+    reg = KerasRegressor(_build_with_units, model__n_neurons=5, epochs=1).fit(X, y)
+    assert reg.model_.layers[0].units == 5
+
+    def build_any(meta, **kwargs):  # a builder with **kwargs takes any model__ name
+        return _build_with_units(meta, kwargs["width"])
+
+    reg = KerasRegressor(build_any, model__width=3, epochs=1).fit(X, y)
+    assert reg.model_.layers[0].units == 3
+
+
+def test_callbacks_must_be_keras_callbacks(data):
+    X, y = data
+    with pytest.raises(TypeError, match=r"callbacks\[1\]='early' is not a Keras callback"):
+        KerasRegressor(callbacks=[keras.callbacks.EarlyStopping, "early"]).fit(X, y)
+
+
+def test_fit_takes_one_callback_as_keras_does(data):
+    X, y = data
+    stop = keras.callbacks.EarlyStopping(monitor="loss", patience=0, min_delta=1e9)
+    reg = KerasRegressor(epochs=10).fit(X, y, callbacks=stop)
+    assert reg.n_iter_ == 2
+
+
+class _Recorder(keras.callbacks.Callback):
+    def __init__(self):
+        super().__init__()
+        self.losses, self.calls = [], {"epochs": 0}
+
+    def on_epoch_end(self, epoch, logs=None):
+        self.losses.append(logs["loss"])
+        self.calls["epochs"] += 1
+
+
+def test_fit_leaves_a_stateful_callback_parameter_unchanged(data):
+    X, y = data
+    recorder = _Recorder()
+    reg = KerasRegressor(epochs=2, callbacks=[recorder])
+    reg.fit(X, y)
+    reg.fit(X, y)
+    assert recorder.losses == [] and recorder.calls == {"epochs": 0}
+    assert reg.callbacks[0] is recorder
+
+
+def test_validation_sample_weights_are_checked_like_training_ones(data):
+    X, y = data
+    reg = KerasRegressor(epochs=1, random_state=0)
+    reg.fit(X, y, validation_data=(X[:10], y[:10], [2.0] * 10))  # a list, as for X and y
+    listed = reg.history_["val_loss"]
+    reg.fit(X, y, validation_data=(X[:10], y[:10], pd.Series(np.ones(10))))
+    assert reg.history_["val_loss"] == pytest.approx(listed)  # rescaled to average 1
+    with pytest.raises(ValueError, match=r"validation_data's sample weights.*\(7,\)"):
+        reg.fit(X, y, validation_data=(X[:10], y[:10], np.ones(7)))
+    with pytest.raises(ValueError, match="validation_data's sample weights.*Negative"):
+        reg.fit(X, y, validation_data=(X[:10], y[:10], -np.ones(10)))
+
+
+def test_history_keeps_every_key_over_warm_fits(data):
+    X, y = data
+    reg = KerasRegressor(epochs=2, warm_start=True, random_state=0)
+    reg.fit(X, y, validation_split=0.2)
+    reg.fit(X, y)
+    reg.fit(X, y, validation_split=0.2)
+    assert {len(values) for values in reg.history_.values()} == {6}
+    val = np.array(reg.history_["val_loss"])
+    assert np.isnan(val[2:4]).all() and np.isfinite(val[[0, 1, 4, 5]]).all()
+
+
+def test_history_records_a_metric_of_several_values():
+    rng = np.random.RandomState(0)
+    X, Y = rng.normal(size=(60, 4)), (rng.rand(60, 3) > 0.5).astype(int)
+    f1 = keras.metrics.F1Score(threshold=0.5)  # one value per label
+    clf = KerasClassifier(epochs=2, metrics=[f1], random_state=0).fit(X, Y)
+    assert np.shape(clf.history_["f1_score"]) == (2, 3)
+    assert all(isinstance(v, float) for v in clf.history_["loss"])

@@ -215,3 +215,11 @@ def test_partial_fit_refuses_other_classes_later(binary_data):
     with pytest.raises(ValueError, match=r"classes=\[0, 1, 2\] is not the same"):
         clf.partial_fit(X, y, classes=[0, 1, 2])
     assert clf.n_iter_ == 2
+
+
+@pytest.mark.parametrize("class_weight", [None, "balanced"])
+def test_sample_weight_of_another_length_is_refused_with_class_weight(class_weight):
+    X, y = make_classification(n_samples=40, n_features=4, random_state=1)
+    clf = KerasClassifier(class_weight=class_weight, epochs=1)
+    with pytest.raises(ValueError, match=r"sample_weight.shape == \(1,\), expected \(40,\)"):
+        clf.fit(X, y, sample_weight=[2.0])  # it broadcast over the class weights

@@ -2,6 +2,7 @@
 
 import warnings
 
+import keras
 import numpy as np
 import pandas as pd
 import pytest
@@ -14,7 +15,7 @@ from sklearn.datasets import (
     load_digits,
     load_iris,
 )
-from sklearn.exceptions import ConvergenceWarning
+from sklearn.exceptions import ConvergenceWarning, DataConversionWarning
 from sklearn.model_selection import GridSearchCV, train_test_split
 from sklearn.pipeline import make_pipeline
 from sklearn.preprocessing import StandardScaler
@@ -339,3 +340,21 @@ def test_routed_parameters_reach_the_optimizer(iris):
     copy = clone(clf)
     assert copy.get_params() == clf.get_params()
     assert copy.get_params()["optimizer__learning_rate"] == 0.3 and "model_" not in vars(copy)
+
+
+def test_no_convergence_warning_when_a_callback_ends_training(iris):
+    X, y = iris
+    stop = keras.callbacks.EarlyStopping(monitor="loss", patience=0, min_delta=10)
+    with warnings.catch_warnings():
+        warnings.simplefilter("error", ConvergenceWarning)
+        clf = MLPClassifier(max_iter=50, callbacks=[stop], random_state=0).fit(X, y)
+    assert clf.n_iter_ == 2
+
+
+def test_regressor_column_vector_y_as_scikit_learn(iris):
+    X, _ = iris
+    y = X[:, :1] * 2.0
+    with pytest.warns(DataConversionWarning, match="column-vector y"):
+        ours = MLPRegressor(max_iter=2, random_state=0).fit(X, y)
+    assert ours.n_outputs_ == 1 and ours.target_type_ == "continuous"
+    assert ours.predict(X[:3]).shape == (3,)

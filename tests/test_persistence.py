@@ -214,3 +214,18 @@ def test_functions_given_as_parameters_survive_pickling(data, settings):
     loaded = pickle.loads(pickle.dumps(fitted))
     out = "transform" if "activation" in settings else "predict"
     np.testing.assert_array_equal(getattr(loaded, out)(X), getattr(fitted, out)(X))
+
+
+def scaled_tanh_network(meta, activation=scaled_tanh):
+    # a function as a builder argument's default is a parameter too (get_params)
+    return keras.Sequential(
+        [keras.Input((5,)), keras.layers.Dense(3, activation=activation), keras.layers.Dense(1)]
+    )
+
+
+def test_a_function_as_a_builder_default_survives_pickling(data):
+    X, y = data
+    fitted = KerasRegressor(scaled_tanh_network, epochs=1, random_state=0).fit(X, y)
+    assert fitted.get_params()["activation"] is scaled_tanh
+    loaded = pickle.loads(pickle.dumps(fitted))
+    np.testing.assert_array_equal(loaded.predict(X), fitted.predict(X))

@@ -74,3 +74,9 @@ def test_class_weight_is_refused(data):
     X, Y = data
     with pytest.raises(ValueError, match="class_weight applies to classifiers"):
         KerasRegressor(epochs=1).fit(X, Y[:, 0], class_weight={0: 1})
+
+
+def test_targets_beyond_float32_are_refused_with_the_fix(data):
+    X, y = data
+    with pytest.raises(ValueError, match="too large for float32.*TransformedTargetRegressor"):
+        KerasRegressor(epochs=1).fit(X, y[:, 0].astype(np.float64) * 1e39)

@@ -13,6 +13,7 @@ from skdl import (
     KerasClassifier,
     KerasRegressor,
     KerasTransformer,
+    MLPRegressor,
     WideAndDeepClassifier,
     WideAndDeepRegressor,
 )
@@ -155,3 +156,29 @@ def test_fitting_another_estimator_leaves_the_first_unchanged(data):
     KerasRegressor(epochs=2, random_state=1).fit(X, -y)
     KerasClassifier(epochs=1).fit(X, y > 0)
     np.testing.assert_array_equal(a.predict(X), before)
+
+
+@pytest.mark.parametrize("Estimator", [KerasRegressor, MLPRegressor])
+def test_a_diverged_warm_fit_leaves_the_optimizer_as_it_was(data, Estimator):
+    X, y = data
+    X = X / 100
+    est = Estimator(random_state=0).partial_fit(X, y)
+    before = [np.array(v.numpy()) for v in est.model_.optimizer.variables]
+    X_bad = X.copy()
+    X_bad[0, 0] = 1e30
+    if Estimator is MLPRegressor:
+        est.set_params(learning_rate_init=1e-2)  # a changed rate is undone as well
+    with pytest.raises(ValueError, match="training diverged"):
+        est.partial_fit(X_bad, y)
+    after = [np.array(v.numpy()) for v in est.model_.optimizer.variables]
+    for a, b in zip(before, after):
+        np.testing.assert_array_equal(a, b)
+    est.partial_fit(X, y)  # and training goes on
+    assert np.isfinite(est.predict(X)).all()
+
+
+def test_divergence_prints_nothing(data, capsys):
+    X, y = data
+    with pytest.raises(ValueError, match="training diverged"):
+        KerasRegressor(optimizer="sgd", optimizer__learning_rate=1e3, epochs=5).fit(X, y)
+    assert capsys.readouterr().out == ""

@@ -118,6 +118,8 @@ def test_unsupervised_fit_reconstructs_X(data):
         reconstruction, ae.model_.predict(data, verbose=0), rtol=1e-4, atol=1e-5
     )
     assert np.mean((reconstruction - data) ** 2) < 0.1 * np.var(data)
+    with pytest.raises(ValueError, match="Input X contains NaN"):
+        ae.inverse_transform(np.full((2, 2), np.nan))
 
 
 def test_supervised_fit_learns_y(data):

@@ -5,6 +5,7 @@ import functools
 import numbers
 
 import numpy as np
+import scipy.sparse as sp
 from sklearn.base import BaseEstimator, clone
 from sklearn.utils import check_random_state
 from sklearn.utils._param_validation import Interval, validate_parameter_constraints
@@ -72,6 +73,12 @@ def _history_value(value):
     values (``F1Score(average=None)`` logs one per class)."""
     array = np.asarray(value, dtype=np.float64)
     return float(array) if array.ndim == 0 else array.tolist()
+
+
+def dense(X):
+    """Keras trains on dense arrays: a sparse ``X`` (a TF-IDF matrix, the sparse
+    one-hot output of a ColumnTransformer) is made dense, after validation."""
+    return X.toarray() if sp.issparse(X) else X
 
 
 # Facts about the training data that a builder may ask for by name.
@@ -474,11 +481,12 @@ class BaseKerasEstimator(BaseEstimator):
             X,
             y,
             reset=reset,
+            accept_sparse=True,
             dtype=np.float32,
             multi_output=True,
             y_numeric=self._y_numeric,
         )
-        return X, y
+        return dense(X), y
 
     _y_numeric = False
 
@@ -621,7 +629,7 @@ class BaseKerasEstimator(BaseEstimator):
     # ---------------------------------------------------------------- predict
     def _predict_raw(self, X):
         check_is_fitted(self)
-        X = validate_data(self, X, reset=False, dtype=np.float32)
+        X = dense(validate_data(self, X, reset=False, accept_sparse=True, dtype=np.float32))
         batch_size = route(self.get_params(), "predict").get(
             "batch_size", DEFAULT_PREDICT_BATCH_SIZE
         )
@@ -631,4 +639,5 @@ class BaseKerasEstimator(BaseEstimator):
     def __sklearn_tags__(self):
         tags = super().__sklearn_tags__()
         tags.target_tags.required = True
+        tags.input_tags.sparse = True
         return tags

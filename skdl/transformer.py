@@ -11,7 +11,7 @@ from sklearn.utils.validation import check_array, check_is_fitted, validate_data
 from . import _keras
 from ._docs import COMMON_ATTRIBUTES, COMMON_PARAMETERS, ROUTED_PARAMETERS
 from ._routing import route
-from .base import DEFAULT_PREDICT_BATCH_SIZE, BaseKerasEstimator
+from .base import DEFAULT_PREDICT_BATCH_SIZE, BaseKerasEstimator, dense
 from .regressor import _FloatTargetsMixin
 
 TRANSFORMER_PARAMETERS = """\
@@ -220,10 +220,18 @@ class KerasTransformer(
         if uses_y:
             self._check_numeric_targets(y)
             X, y = validate_data(
-                self, X, y, reset=reset, dtype=np.float32, multi_output=True, y_numeric=True
+                self,
+                X,
+                y,
+                reset=reset,
+                accept_sparse=True,
+                dtype=np.float32,
+                multi_output=True,
+                y_numeric=True,
             )
+            X = dense(X)
         else:
-            X = validate_data(self, X, reset=reset, dtype=np.float32)
+            X = dense(validate_data(self, X, reset=reset, accept_sparse=True, dtype=np.float32))
             y = X
         if reset:
             self._fitted_on_y = uses_y
@@ -427,7 +435,7 @@ class KerasTransformer(
             outputs of more than one dimension are flattened.
         """
         check_is_fitted(self)
-        X = validate_data(self, X, reset=False, dtype=np.float32)
+        X = dense(validate_data(self, X, reset=False, accept_sparse=True, dtype=np.float32))
         return self._predict_with(self.encoder_, X)
 
     def inverse_transform(self, X):

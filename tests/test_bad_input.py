@@ -4,7 +4,6 @@ import keras
 import numpy as np
 import pandas as pd
 import pytest
-import scipy.sparse as sp
 from sklearn.exceptions import NotFittedError
 
 from skdl import KerasClassifier, KerasRegressor
@@ -144,12 +143,6 @@ FIT_CASES = {
         lambda: (X, y_reg),
         ValueError,
         "optimizer='nope' is not a Keras optimizer",
-    ),
-    "sparse_X": (
-        KerasRegressor(),
-        lambda: (sp.csr_matrix(X), y_reg),
-        TypeError,
-        r"Sparse data was passed.*\.toarray\(\)",
     ),
     "class_weight_unknown": (
         KerasClassifier(class_weight="unbalanced"),

@@ -7,9 +7,16 @@ import keras
 import numpy as np
 import pandas as pd
 import pytest
+import scipy.sparse as sp
 from sklearn.base import clone
 
-from skdl import KerasClassifier, KerasRegressor, MLPRegressor, WideAndDeepRegressor
+from skdl import (
+    AutoencoderTransformer,
+    KerasClassifier,
+    KerasRegressor,
+    MLPRegressor,
+    WideAndDeepRegressor,
+)
 
 
 @pytest.fixture(scope="module")
@@ -359,3 +366,26 @@ def test_history_records_a_metric_of_several_values():
     clf = KerasClassifier(epochs=2, metrics=[f1], random_state=0).fit(X, Y)
     assert np.shape(clf.history_["f1_score"]) == (2, 3)
     assert all(isinstance(v, float) for v in clf.history_["loss"])
+
+
+@pytest.mark.parametrize(
+    "estimator, method",
+    [
+        (KerasClassifier(epochs=2, random_state=0), "predict_proba"),
+        (MLPRegressor(max_iter=2, early_stopping=True, random_state=0), "predict"),
+        (WideAndDeepRegressor(epochs=2, random_state=0), "predict"),
+        (AutoencoderTransformer(max_iter=2, random_state=0), "transform"),
+    ],
+    ids=lambda value: type(value).__name__ if not isinstance(value, str) else value,
+)
+def test_sparse_X_trains_and_predicts_as_its_dense_values(estimator, method):
+    # a TF-IDF matrix or a ColumnTransformer's sparse one-hot output, as
+    # scikit-learn's MLPs take it
+    rng = np.random.RandomState(0)
+    X = np.where(rng.rand(60, 6) < 0.7, 0.0, rng.normal(size=(60, 6)))
+    y = (X[:, 0] > 0).astype(int) if method == "predict_proba" else X[:, 1] - X[:, 2]
+    args = (X,) if method == "transform" else (X, y)
+    sparse_args = (sp.csr_matrix(X),) + args[1:]
+    expected = getattr(clone(estimator).fit(*args), method)(X)
+    fitted = clone(estimator).fit(*sparse_args)
+    np.testing.assert_allclose(getattr(fitted, method)(sp.csc_matrix(X)), expected, atol=1e-6)

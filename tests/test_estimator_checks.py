@@ -2,7 +2,7 @@
 
 import numpy as np
 import pytest
-from estimator_checks import parametrize_with_checks
+from estimator_checks import parametrize_with_checks, sample_weight_equivalence_fails
 
 from skdl import KerasClassifier, KerasRegressor
 
@@ -18,17 +18,16 @@ SMALL = dict(
 def expected_failed_checks(estimator):
     """Checks that cannot pass for a principled reason, each with a compensating test.
 
-    ``check_sample_weight_equivalence_on_dense_data`` compares a fit with integer
-    sample weights to a fit on repeated rows at float64 tolerance (rtol=1e-7).
+    ``check_sample_weight_equivalence_on_dense_data`` (and ``_on_sparse_data``)
+    compares a fit with integer sample weights to a fit on repeated rows at
+    float64 tolerance (rtol=1e-7).
     Mini-batch training sees different batches in the two fits, and Keras
     computes in float32: the property holds only for full-batch training at
     float32 tolerance, which ``test_sample_weight_equivalence_float32`` checks.
     """
-    return {
-        "check_sample_weight_equivalence_on_dense_data": (
-            "mini-batch float32 training; see test_sample_weight_equivalence_float32"
-        )
-    }
+    return sample_weight_equivalence_fails(
+        "mini-batch float32 training; see test_sample_weight_equivalence_float32"
+    )
 
 
 @parametrize_with_checks(

@@ -6,7 +6,7 @@ import keras
 import numpy as np
 import pandas as pd
 import pytest
-from estimator_checks import parametrize_with_checks
+from estimator_checks import parametrize_with_checks, sample_weight_equivalence_fails
 from handson_ml import california_housing
 from sklearn import neural_network
 from sklearn.base import clone
@@ -27,12 +27,10 @@ CHECKED = dict(hidden_layer_sizes=(16,), max_iter=30, learning_rate_init=0.02, r
 
 @parametrize_with_checks(
     [MLPClassifier(**CHECKED), MLPRegressor(**CHECKED)],
-    expected_failed_checks=lambda est: {
-        "check_sample_weight_equivalence_on_dense_data": (
-            "mini-batch float32 training, as for KerasClassifier; see "
-            "tests/test_estimator_checks.py::test_sample_weight_equivalence_float32"
-        )
-    },
+    expected_failed_checks=lambda est: sample_weight_equivalence_fails(
+        "mini-batch float32 training, as for KerasClassifier; see "
+        "tests/test_estimator_checks.py::test_sample_weight_equivalence_float32"
+    ),
 )
 def test_sklearn_compatible_estimator(estimator, check):
     with warnings.catch_warnings():

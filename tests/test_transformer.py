@@ -7,7 +7,7 @@ import keras
 import numpy as np
 import pandas as pd
 import pytest
-from estimator_checks import parametrize_with_checks
+from estimator_checks import parametrize_with_checks, sample_weight_equivalence_fails
 from sklearn.base import clone
 from sklearn.datasets import load_digits
 from sklearn.decomposition import PCA
@@ -34,19 +34,18 @@ CHECKED = [
 
 
 def expected_failed_checks(estimator):
-    """``check_sample_weight_equivalence_on_dense_data`` fits 15 rows with integer
+    """``check_sample_weight_equivalence_on_dense_data`` (and ``_on_sparse_data``)
+    fits 15 rows with integer
     weights and, separately, the 27 rows they repeat, and compares the outputs at
     float64 tolerance (rtol=1e-7). In mini-batches of 16 the weighted fit takes one
     step per epoch and the repeated fit two, so the two networks differ (and
     Keras computes in float32). Integer weights equal repeated rows for full-batch
     training at float32 tolerance, which ``test_sample_weight_equivalence_float32``
     checks, as for the other estimators."""
-    return {
-        "check_sample_weight_equivalence_on_dense_data": (
-            "mini-batches of 16: the repeated rows take two steps per epoch, the "
-            "weighted rows one; see test_sample_weight_equivalence_float32"
-        )
-    }
+    return sample_weight_equivalence_fails(
+        "mini-batches of 16: the repeated rows take two steps per epoch, the "
+        "weighted rows one; see test_sample_weight_equivalence_float32"
+    )
 
 
 @parametrize_with_checks(CHECKED, expected_failed_checks=expected_failed_checks)

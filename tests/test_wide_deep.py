@@ -9,7 +9,7 @@ import keras
 import numpy as np
 import pandas as pd
 import pytest
-from estimator_checks import parametrize_with_checks
+from estimator_checks import parametrize_with_checks, sample_weight_equivalence_fails
 from handson_ml import california_housing
 from sklearn.base import clone
 from sklearn.datasets import load_iris
@@ -31,12 +31,10 @@ CHECKED = dict(
 
 @parametrize_with_checks(
     [WideAndDeepClassifier(**CHECKED), WideAndDeepRegressor(**CHECKED)],
-    expected_failed_checks=lambda est: {
-        "check_sample_weight_equivalence_on_dense_data": (
-            "mini-batch float32 training, as for KerasRegressor; see "
-            "tests/test_estimator_checks.py::test_sample_weight_equivalence_float32"
-        )
-    },
+    expected_failed_checks=lambda est: sample_weight_equivalence_fails(
+        "mini-batch float32 training, as for KerasRegressor; see "
+        "tests/test_estimator_checks.py::test_sample_weight_equivalence_float32"
+    ),
 )
 def test_sklearn_compatible_estimator(estimator, check):
     check(estimator)

@@ -63,8 +63,17 @@ FIT_CALL_ARGS = frozenset(
 # itself (from the data and its own parameters): ``fit__x`` or
 # ``compile__optimizer`` would reach nothing, or clash.
 _ROUTED_BY_ESTIMATOR = {
-    "fit": {"x", "y", "sample_weight", "callbacks"},
-    "compile": {"optimizer", "loss", "metrics"},
+    "fit": {
+        "x": "fit's X",
+        "y": "fit's y",
+        "sample_weight": "fit's sample_weight",
+        "callbacks": "the callbacks parameter",
+    },
+    "compile": {
+        "optimizer": "the optimizer parameter",
+        "loss": "the loss parameter",
+        "metrics": "the metrics parameter",
+    },
 }
 
 
@@ -269,7 +278,7 @@ class BaseKerasEstimator(BaseEstimator):
         if prefix == "predict":
             return {"batch_size"}
         if prefix in _ROUTED_BY_ESTIMATOR:
-            return _keras.method_arguments(prefix) - _ROUTED_BY_ESTIMATOR[prefix]
+            return _keras.method_arguments(prefix) - set(_ROUTED_BY_ESTIMATOR[prefix])
         return None
 
     def __getattr__(self, name):
@@ -286,11 +295,25 @@ class BaseKerasEstimator(BaseEstimator):
 
     def _check_extra_params(self):
         unknown = [n for n in self._extra_params if not self._accepts_extra(n)]
-        if unknown:
-            valid = set(self.get_params()) - set(unknown)
-            for prefix in {routing_prefix(n) for n in unknown} - {None}:
-                valid |= {f"{prefix}__{n}" for n in self._routed_names(prefix) or ()}
-            raise ValueError(unknown_parameters_message(type(self).__name__, unknown, valid))
+        if not unknown:
+            return
+        owner = type(self).__name__
+        # fit__callbacks, compile__metrics, ...: set through the estimator instead
+        instead = {}
+        for name in unknown:
+            prefix, _, rest = name.partition("__")
+            if rest in _ROUTED_BY_ESTIMATOR.get(prefix, {}):
+                instead[name] = _ROUTED_BY_ESTIMATOR[prefix][rest]
+        others = [n for n in unknown if n not in instead]
+        messages, valid = [f"{owner}:"], set(self.get_params()) - set(unknown)
+        for prefix in sorted({routing_prefix(n) for n in others} - {None}):
+            names = sorted(self._routed_names(prefix) or ())
+            valid |= {f"{prefix}__{n}" for n in names}
+            messages.append(f"{prefix}__ takes: {', '.join(names) or 'nothing here'}.")
+        if others:
+            messages[0] = unknown_parameters_message(owner, others, valid)
+        messages += [f"{n} is passed by {owner} itself: use {use}." for n, use in instead.items()]
+        raise ValueError(" ".join(messages))
 
     def __sklearn_clone__(self):
         # the parameters that were set: builder arguments left at their defaults

@@ -273,10 +273,17 @@ def _build_with_units(meta, n_neurons=30):
         ({"model__n_neuron": 5}, "model__n_neuron, did you mean model__n_neurons"),
         ({"predict__batch_sise": 4}, "predict__batch_sise, did you mean predict__batch_size"),
         ({"fit__validation_frq": 2}, "fit__validation_frq, did you mean fit__validation_freq"),
+        ({"fit__nope": 2}, r"fit__nope\. .* fit__ takes: batch_size, class_weight, epochs,"),
         ({"compile__jit_compil": False}, "compile__jit_compil, did you mean compile__jit_compile"),
         # passed by the estimator itself: routed, they reached nothing or clashed
-        ({"fit__callbacks": []}, "unexpected argument fit__callbacks"),
-        ({"compile__metrics": ["mae"]}, "unexpected argument compile__metrics"),
+        (
+            {"fit__callbacks": []},
+            "fit__callbacks is passed by KerasRegressor itself: use the callbacks parameter",
+        ),
+        (
+            {"compile__metrics": ["mae"]},
+            "compile__metrics is passed by KerasRegressor itself: use the metrics parameter",
+        ),
         (
             {"callbacks": [keras.callbacks.EarlyStopping], "callbacks__3__patience": 5},
             r"callbacks__3__patience: no such entry; the callbacks list has indices 0 to 0",

@@ -5,12 +5,11 @@ import numbers
 import numpy as np
 from sklearn.metrics import r2_score
 from sklearn.utils._param_validation import Interval
-from sklearn.utils.validation import check_is_fitted, validate_data
+from sklearn.utils.validation import check_is_fitted
 
 from . import _keras
 from ._docs import MLP_FIT_ATTRIBUTES, MLP_KERAS_EXTRAS, MLP_TRAINING_PARAMETERS, MODEL_ATTRIBUTES
 from ._mlp import _MLPMixin
-from .base import dense
 from .transformer import TRANSFORMER_ATTRIBUTES, KerasTransformer
 
 
@@ -181,7 +180,7 @@ class AutoencoderTransformer(_MLPMixin, KerasTransformer):
         score : float
         """
         check_is_fitted(self)
-        X = dense(validate_data(self, X, reset=False, accept_sparse=True, dtype=np.float64))
+        X = self._validate_X(X, dtype=np.float64)
         reconstruction = self._predict_with(self.model_, X.astype(np.float32))
         r2 = r2_score(
             X, reconstruction, sample_weight=sample_weight, multioutput="variance_weighted"

@@ -511,6 +511,10 @@ class BaseKerasEstimator(BaseEstimator):
         )
         return dense(X), y
 
+    def _validate_X(self, X, *, reset=False, dtype=np.float32):
+        """``X`` alone (to predict or transform), checked and dense."""
+        return dense(validate_data(self, X, reset=reset, accept_sparse=True, dtype=dtype))
+
     _y_numeric = False
 
     def _seed(self):
@@ -561,12 +565,8 @@ class BaseKerasEstimator(BaseEstimator):
         y_keras = self._keras_targets(self._encode_targets(y_val))
         out = (_keras.split_inputs(self.model_, X_val), y_keras)
         if len(data) == 3 and data[2] is not None:
-            # as the training weights: checked, float32, rescaled to average 1
             try:
-                weights = _check_sample_weight(
-                    data[2], X_val, dtype=np.float32, ensure_non_negative=True
-                )
-                out += (self._normalized(weights),)
+                out += (self._checked_weights(data[2], X_val),)  # as the training ones
             except ValueError as exc:
                 raise ValueError(f"validation_data's sample weights: {exc}") from exc
         return out
@@ -574,6 +574,11 @@ class BaseKerasEstimator(BaseEstimator):
     def _sample_weight(self, X, y, sample_weight, class_weight):
         if sample_weight is None:
             return None
+        return self._checked_weights(sample_weight, X)
+
+    def _checked_weights(self, sample_weight, X):
+        """Weights for the rows of ``X``: checked (none negative), float32,
+        rescaled to average 1."""
         sample_weight = _check_sample_weight(
             sample_weight, X, dtype=np.float32, ensure_non_negative=True
         )
@@ -652,7 +657,7 @@ class BaseKerasEstimator(BaseEstimator):
     # ---------------------------------------------------------------- predict
     def _predict_raw(self, X):
         check_is_fitted(self)
-        X = dense(validate_data(self, X, reset=False, accept_sparse=True, dtype=np.float32))
+        X = self._validate_X(X)
         batch_size = route(self.get_params(), "predict").get(
             "batch_size", DEFAULT_PREDICT_BATCH_SIZE
         )

@@ -231,8 +231,7 @@ class KerasTransformer(
             )
             X = dense(X)
         else:
-            X = dense(validate_data(self, X, reset=reset, accept_sparse=True, dtype=np.float32))
-            y = X
+            X = y = self._validate_X(X, reset=reset)
         if reset:
             self._fitted_on_y = uses_y
         return X, y
@@ -435,8 +434,7 @@ class KerasTransformer(
             outputs of more than one dimension are flattened.
         """
         check_is_fitted(self)
-        X = dense(validate_data(self, X, reset=False, accept_sparse=True, dtype=np.float32))
-        return self._predict_with(self.encoder_, X)
+        return self._predict_with(self.encoder_, self._validate_X(X))
 
     def inverse_transform(self, X):
         """Feed codes through the layers after ``output_layer``: the reconstruction.

@@ -12,6 +12,8 @@ class _FloatTargetsMixin:
     squared error by default, sample weights but no class weights. Shared by
     :class:`KerasRegressor` and :class:`~skdl.KerasTransformer`."""
 
+    _y_numeric = True
+
     def _default_loss(self):
         return "mse"
 
@@ -81,8 +83,6 @@ class KerasRegressor(_FloatTargetsMixin, RegressorMixin, BaseKerasEstimator):
     >>> keras_reg.set_params(n_neurons=10, random_state=0).fit(X, y, epochs=3).predict(X[:2]).shape
     (2,)
     """
-
-    _y_numeric = True
 
     def _fit_targets(self, y, classes=None):
         self.n_outputs_ = 1 if y.ndim == 1 else y.shape[1]

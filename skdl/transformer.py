@@ -6,12 +6,12 @@ import numbers
 import numpy as np
 from sklearn.base import ClassNamePrefixFeaturesOutMixin, TransformerMixin
 from sklearn.utils._param_validation import StrOptions
-from sklearn.utils.validation import check_array, check_is_fitted, validate_data
+from sklearn.utils.validation import check_array, check_is_fitted
 
 from . import _keras
 from ._docs import COMMON_ATTRIBUTES, COMMON_PARAMETERS, ROUTED_PARAMETERS
 from ._routing import route
-from .base import DEFAULT_PREDICT_BATCH_SIZE, BaseKerasEstimator, dense
+from .base import DEFAULT_PREDICT_BATCH_SIZE, BaseKerasEstimator
 from .regressor import _FloatTargetsMixin
 
 TRANSFORMER_PARAMETERS = """\
@@ -219,17 +219,7 @@ class KerasTransformer(
             )
         if uses_y:
             self._check_numeric_targets(y)
-            X, y = validate_data(
-                self,
-                X,
-                y,
-                reset=reset,
-                accept_sparse=True,
-                dtype=np.float32,
-                multi_output=True,
-                y_numeric=True,
-            )
-            X = dense(X)
+            X, y = super()._validate_inputs(X, y, reset)
         else:
             X = y = self._validate_X(X, reset=reset)
         if reset:

@@ -86,7 +86,8 @@ def _history_value(value):
 
 def dense(X):
     """Keras trains on dense arrays: a sparse ``X`` (a TF-IDF matrix, the sparse
-    one-hot output of a ColumnTransformer) is made dense, after validation."""
+    one-hot output of a ColumnTransformer) or ``y`` (a multilabel indicator
+    matrix) is made dense, after validation."""
     return X.toarray() if sp.issparse(X) else X
 
 
@@ -509,7 +510,7 @@ class BaseKerasEstimator(BaseEstimator):
             multi_output=True,
             y_numeric=self._y_numeric,
         )
-        return dense(X), y
+        return dense(X), dense(y)
 
     def _validate_X(self, X, *, reset=False, dtype=np.float32):
         """``X`` alone (to predict or transform), checked and dense."""

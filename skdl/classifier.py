@@ -1,6 +1,7 @@
 """KerasClassifier: a scikit-learn classifier backed by a Keras model."""
 
 import numpy as np
+import scipy.sparse as sp
 from sklearn.base import ClassifierMixin
 from sklearn.utils._param_validation import StrOptions
 from sklearn.utils.class_weight import compute_sample_weight
@@ -149,6 +150,12 @@ class KerasClassifier(ClassifierMixin, BaseKerasEstimator):
                 )
         return self._partial_fit(X, y, sample_weight, classes)
 
+    def _validate_inputs(self, X, y, reset):
+        if reset:
+            # as scikit-learn's classifiers: a sparse multilabel y gives sparse predictions
+            self._sparse_labels = sp.issparse(y) and type_of_target(y) == "multilabel-indicator"
+        return super()._validate_inputs(X, y, reset)
+
     def _fit_targets(self, y, classes=None):
         self.target_encoder_ = ClassifierTargetEncoder().fit(y, classes, type(self).__name__)
         self.target_type_ = self.target_encoder_.target_type_
@@ -287,7 +294,8 @@ class KerasClassifier(ClassifierMixin, BaseKerasEstimator):
         Returns
         -------
         y : ndarray of shape (n_samples,) or (n_samples, n_labels)
-            Labels of the type seen in ``fit``; a 0/1 matrix for multilabel targets.
+            Labels of the type seen in ``fit``; a 0/1 matrix for multilabel
+            targets, a sparse CSR matrix when ``fit`` was given a sparse one.
 
         Examples
         --------
@@ -297,8 +305,9 @@ class KerasClassifier(ClassifierMixin, BaseKerasEstimator):
         >>> set(clf.predict(X)) <= {"no", "yes"}
         True
         """
-        raw = self._predict_raw(X)
-        return self.target_encoder_.inverse_transform(raw)
+        raw = self._predict_raw(X)  # checks that the estimator is fitted
+        labels = self.target_encoder_.inverse_transform(raw)
+        return sp.csr_matrix(labels) if self._sparse_labels else labels
 
     def __sklearn_tags__(self):
         tags = super().__sklearn_tags__()

@@ -4,6 +4,7 @@ import keras
 import numpy as np
 import pandas as pd
 import pytest
+import scipy.sparse as sp
 from sklearn.base import is_classifier
 from sklearn.datasets import make_classification, make_multilabel_classification
 
@@ -116,6 +117,24 @@ def test_multilabel():
     proba = clf.predict_proba(X)
     assert proba.shape == (100, 3) and ((proba >= 0) & (proba <= 1)).all()
     assert clf.model_.loss == "binary_crossentropy"
+
+
+@pytest.mark.parametrize(
+    "estimator", [KerasClassifier(**FAST), MLPClassifier(max_iter=10, random_state=0)]
+)
+def test_sparse_multilabel_targets_give_sparse_predictions(estimator):
+    # as scikit-learn's MLPClassifier: a sparse indicator matrix is accepted and
+    # the labels come back in its form; a sparse label column gives dense labels
+    X, Y = make_multilabel_classification(n_samples=60, n_features=5, n_classes=3, random_state=0)
+    clf = estimator.fit(X, sp.csr_matrix(Y))
+    predicted = clf.predict(X)
+    assert sp.issparse(predicted) and predicted.shape == (60, 3)
+    dense = estimator.__class__(**estimator.get_params()).fit(X, Y)
+    np.testing.assert_array_equal(predicted.toarray(), dense.predict(X))
+    assert 0 <= clf.score(X, sp.csr_matrix(Y)) <= 1
+    clf.partial_fit(X[:20], sp.csr_matrix(Y[:20]))
+    column = estimator.fit(X, sp.csr_matrix(Y[:, :1])).predict(X)
+    assert isinstance(column, np.ndarray) and column.shape == (60,)
 
 
 def _softmax_model(units):

@@ -3,6 +3,7 @@
 import keras
 import numpy as np
 import pytest
+import scipy.sparse as sp
 from sklearn.base import is_regressor
 from sklearn.datasets import make_regression
 from sklearn.metrics import r2_score
@@ -38,6 +39,15 @@ def test_2d_targets_keep_their_shape(data, n_targets):
     reg = KerasRegressor(**FAST).fit(X, Y[:, :n_targets])
     assert reg.predict(X).shape == (200, n_targets)
     assert reg.n_outputs_ == n_targets
+
+
+def test_sparse_targets_train_as_their_dense_values(data):
+    X, Y = data
+    Y = np.where(Y > 0, Y, 0)  # mostly zeros, as sparse targets are
+    fast = dict(FAST, epochs=2)
+    sparse = KerasRegressor(**fast).fit(X, sp.csr_matrix(Y)).predict(X)
+    assert isinstance(sparse, np.ndarray)
+    np.testing.assert_array_equal(sparse, KerasRegressor(**fast).fit(X, Y).predict(X))
 
 
 def test_output_layer_mismatch_is_explained(data):

@@ -258,21 +258,50 @@ def training_model(model, batch):
         if arch is not None and comp is not None:
             key = (arch, comp)
     if key is None:
-        yield model
+        yield _quiet_tracing(model)
         return
     _ensure_optimizer_built(model)
     trainer = _trainers.take(key) or _clone(model, compiled=True)
     if trainer is None or not _compatible(model, trainer):
-        yield model
+        yield _quiet_tracing(model)
         return
     try:
         _build_for_fit(trainer, batch)
+        _quiet_tracing(trainer)
         _copy_state(model, trainer)
         yield trainer
         _copy_state(trainer, model)
     finally:
         # whatever state a failed fit left in it is overwritten at the next use
         _trainers.give(key, trainer)
+
+
+def _quiet_tracing(model):
+    """Keep TensorFlow from warning of "excessive retracing" when ``model`` trains.
+
+    TensorFlow counts traces per code object: the training and validation
+    functions Keras makes for every network share one, so a search over
+    architectures (one trace each, as expected) logged the warning. The
+    functions are made here, as ``fit`` would make them, and told not to warn.
+    Returns ``model``.
+    """
+    if keras().backend.backend() != "tensorflow":
+        return model
+    try:
+        from tensorflow.python.eager.polymorphic_function.polymorphic_function import Function
+    except ImportError:  # TensorFlow moved it: the warning may show, nothing else
+        return model
+    model.make_train_function()
+    model.make_test_function()
+    for function in (model.train_function, model.test_function):
+        for cell in getattr(function, "__closure__", None) or ():
+            try:
+                contents = cell.cell_contents
+            except ValueError:  # an empty cell
+                continue
+            if isinstance(contents, Function):
+                contents._omit_frequent_tracing_warning = True
+    return model
 
 
 # TensorFlow's eager kernel cache keeps every operation it ran, keyed by its

@@ -249,6 +249,20 @@ def test_new_architectures_do_not_log_retracing_warnings(data, caplog):
     assert not [r for r in caplog.records if "retracing" in r.getMessage()]
 
 
+@pytest.mark.skipif(keras.backend.backend() != "tensorflow", reason="TensorFlow's warning")
+def test_training_new_architectures_logs_no_retracing_warning(data, caplog, monkeypatch):
+    from tensorflow.python.eager.polymorphic_function import polymorphic_function
+
+    # TensorFlow warns twice per process at most: a fresh count, whatever ran before
+    fresh = polymorphic_function._FrequentTracingDetectorManager()
+    monkeypatch.setattr(polymorphic_function, "_frequent_tracing_detector_manager", fresh)
+    X, y = data
+    caplog.clear()
+    for units in range(2, 9):  # a search over architectures, with validation
+        KerasRegressor(dropout_net, units=units, epochs=1, validation_split=0.2).fit(X, y)
+    assert not [r for r in caplog.records if "retracing" in r.getMessage()]
+
+
 def test_failed_fit_returns_the_trainer(data):
     X, y = data
     reg = KerasRegressor(dropout_net, epochs=3, optimizer="sgd", random_state=0)

@@ -186,10 +186,11 @@ def make_optimizer(optimizer, kwargs):
             f"got {optimizer!r}."
         )
     _check_kwargs(cls, kwargs, "optimizer")
-    config = instance.get_config() if instance is not None else {}
     if instance is None:
         return cls(**kwargs)
-    return cls.from_config({**config, **kwargs})
+    if isinstance(optimizer, str):
+        return cls.from_config({**instance.get_config(), **kwargs})
+    return from_config(optimizer, "optimizer", kwargs)
 
 
 def make_loss(loss, kwargs):
@@ -219,10 +220,8 @@ def make_loss(loss, kwargs):
     elif isinstance(loss, type):
         cls = loss
     elif isinstance(loss, k.losses.Loss):
-        if not kwargs:
-            return type(loss).from_config(loss.get_config())
-        cls = type(loss)
-        kwargs = {**loss.get_config(), **kwargs}
+        _check_kwargs(type(loss), kwargs, "loss")
+        return from_config(loss, "loss", kwargs)
     else:
         if kwargs:
             raise ValueError(f"loss__ parameters need a loss class; got the function {loss!r}.")
@@ -243,8 +242,65 @@ def _fresh(obj, common, specific, prefix, base_class):
             f"its class, e.g. {type(obj).__name__}, or set the value on the instance."
         )
     if isinstance(obj, base_class) and hasattr(obj, "get_config") and prefix == "metrics":
-        return type(obj).from_config(obj.get_config())
+        return from_config(obj, "metrics")
     return _deep_copy(obj)
+
+
+_MISSING = object()
+
+
+def from_config(obj, prefix, kwargs=None):
+    """A new Keras loss, metric or optimizer like the instance ``obj``, made from
+    its ``get_config()`` (with ``kwargs`` on top), as Keras' saving makes it.
+
+    A class of the user's whose ``get_config()`` leaves out a constructor
+    argument would silently come back with its default: that is an error that
+    names the argument and the fix. Keras' own classes are trusted.
+    """
+    kwargs = kwargs or {}
+    cls = type(obj)
+    fix = (
+        f"return every constructor argument from {cls.__name__}.get_config() (Keras "
+        f"needs it to save the model too), or pass the class {cls.__name__} and its "
+        f"arguments as {prefix}__ parameters"
+    )
+    try:
+        fresh = cls.from_config({**obj.get_config(), **kwargs})
+    except TypeError as exc:
+        raise TypeError(
+            f"{prefix}: skdl makes each fit's {cls.__name__} from the instance's "
+            f"get_config(), which failed ({exc}); {fix}."
+        ) from exc
+    if cls.__module__.startswith("keras."):
+        return fresh
+    try:
+        arguments = inspect.signature(cls.__init__).parameters
+    except (TypeError, ValueError):
+        return fresh
+    for name in arguments:
+        value = vars(obj).get(name, _MISSING)
+        if name in kwargs or not _is_plain(value):
+            continue
+        copied = getattr(fresh, name, _MISSING)
+        if copied is _MISSING or not _is_plain(copied) or not _equal(copied, value):
+            raise ValueError(
+                f"{prefix}: {cls.__name__}.get_config() leaves out {name!r}: the "
+                f"{cls.__name__} skdl makes for each fit from it would have "
+                f"{name}={'(none)' if copied is _MISSING else repr(copied)}, not "
+                f"{value!r}. {fix[0].upper()}{fix[1:]}."
+            )
+    return fresh
+
+
+def _equal(a, b):
+    return a == b or (a != a and b != b)  # NaN equals NaN here
+
+
+def _is_plain(value):
+    """A value that equality describes: numbers, strings, None and their tuples."""
+    if value is None or isinstance(value, (str, bool, int, float, np.number)):
+        return True
+    return isinstance(value, (tuple, list)) and all(_is_plain(v) for v in value)
 
 
 def _deep_copy(obj):

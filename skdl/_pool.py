@@ -14,9 +14,10 @@ shared, already compiled copies:
   variables and a batch to the outputs (Keras' stateless call), so predicting
   with a fresh network traces nothing.
 
-Only ``keras.Sequential`` and functional models whose configuration is made of
-plain values are shared: the configuration then describes the computation.
-Subclassed models are trained and predicted as they are.
+Only ``keras.Sequential`` and functional models made of Keras' own layers,
+whose configuration is made of plain values, are shared: the configuration then
+describes the computation. Subclassed models and networks with a layer class of
+the user's are trained and predicted as they are.
 ``skdl.set_config(share_compiled=False)`` turns sharing off.
 """
 
@@ -98,6 +99,11 @@ def architecture_key(model):
         layers = list(model._flatten_layers(include_self=False))
         if any(isinstance(layer, keras().layers.Lambda) for layer in layers):
             return None  # its configuration holds code, not the function itself
+        if not all(_is_keras_object(layer) for layer in layers):
+            # a user's layer class: what it computes may hold more than its
+            # get_config() says (an argument left out, an attribute set later),
+            # and a clone rebuilt from that configuration would compute otherwise
+            return None
         names = {model.name: "#model"}
         for i, layer in enumerate(layers):
             names.setdefault(layer.name, f"#{i}")

@@ -104,6 +104,69 @@ def test_optimizer_instance_is_copied(data):
     assert reg.model_.optimizer.learning_rate.numpy() == pytest.approx(0.03)
 
 
+class ScaledMSE(keras.losses.Loss):
+    """A user's loss whose get_config() leaves out its argument."""
+
+    def __init__(self, factor=1.0, **kwargs):
+        super().__init__(**kwargs)
+        self.factor = factor
+
+    def call(self, y_true, y_pred):
+        return self.factor * keras.ops.mean(keras.ops.square(y_true - y_pred), axis=-1)
+
+
+class CompleteScaledMSE(ScaledMSE):
+    def get_config(self):
+        return {**super().get_config(), "factor": self.factor}
+
+
+class CountAbove(keras.metrics.Metric):
+    def __init__(self, threshold=0.5, name="count_above", **kwargs):
+        super().__init__(name=name, **kwargs)
+        self.threshold = threshold
+        self.count = self.add_variable(shape=(), initializer="zeros", name="count")
+
+    def update_state(self, y_true, y_pred, sample_weight=None):
+        above = keras.ops.cast(y_pred > self.threshold, "float32")
+        self.count.assign(self.count + keras.ops.sum(above))
+
+    def result(self):
+        return self.count
+
+
+class BoostedSGD(keras.optimizers.SGD):
+    def __init__(self, boost=1.0, **kwargs):
+        super().__init__(**kwargs)
+        self.boost = boost
+
+
+def test_a_users_loss_instance_keeps_its_arguments(data):
+    X, y = data
+    losses = [
+        KerasRegressor(loss=loss, epochs=1, random_state=0).fit(X, y).history_["loss"][0]
+        for loss in (CompleteScaledMSE(), CompleteScaledMSE(factor=1000.0))
+    ]
+    assert losses[1] == pytest.approx(1000 * losses[0], rel=1e-4)
+
+
+@pytest.mark.parametrize(
+    "params, left_out",
+    [
+        ({"loss": ScaledMSE(factor=1000.0)}, "factor"),
+        ({"metrics": [CountAbove(threshold=-1e9)]}, "threshold"),
+        ({"optimizer": BoostedSGD(boost=2.0)}, "boost"),
+    ],
+)
+def test_a_users_instance_whose_config_loses_an_argument_is_refused(data, params, left_out):
+    # each fit gets a new object made from get_config(): a left-out argument
+    # would silently take its default
+    X, y = data
+    with pytest.raises(ValueError, match=rf"get_config\(\) leaves out '{left_out}'"):
+        KerasRegressor(epochs=1, **params).fit(X, y)
+    default = {k: [type(v[0])()] if isinstance(v, list) else type(v)() for k, v in params.items()}
+    KerasRegressor(epochs=1, **default).fit(X, y)  # the default value comes back: no error
+
+
 @pytest.mark.parametrize(
     "params, match",
     [

@@ -228,6 +228,39 @@ def test_subclassed_models_train_and_predict_on_their_own(data):
     )
 
 
+class Scale(keras.layers.Layer):
+    """A user's layer whose get_config() leaves out its argument."""
+
+    def __init__(self, factor=1.0, **kwargs):
+        super().__init__(**kwargs)
+        self.factor = factor
+
+    def call(self, x):
+        return x * self.factor
+
+
+def scaled_net(meta):
+    return keras.Sequential(
+        [keras.Input((meta["n_features_in_"],)), keras.layers.Dense(1), Scale(100.0)]
+    )
+
+
+def test_networks_with_a_users_layer_train_and_predict_on_their_own(data):
+    # a clone rebuilt from the configuration would scale by 1, not 100
+    X, y = data
+    results = {}
+    for share in (False, True):
+        with skdl.config_context(share_compiled=share):
+            reg = KerasRegressor(scaled_net, epochs=2, random_state=0).fit(X, y)
+            results[share] = reg.history_["loss"], reg.predict(X)
+    assert _pool.architecture_key(reg.model_) is None
+    assert n_shared_trainers() == 0
+    assert results[True][0] == results[False][0]
+    np.testing.assert_allclose(
+        results[True][1], reg.model_.predict(X, verbose=0).ravel(), rtol=1e-6, atol=1e-6
+    )
+
+
 def test_shared_prediction_equals_keras_predict(data):
     X, y = data
     reg = KerasRegressor(dropout_net, epochs=1, random_state=0).fit(X, y)

@@ -2,6 +2,7 @@
 
 import numpy as np
 from sklearn.base import RegressorMixin
+from sklearn.utils import assert_all_finite
 
 from ._docs import COMMON_ATTRIBUTES, COMMON_PARAMETERS, ROUTED_PARAMETERS
 from .base import BaseKerasEstimator
@@ -18,9 +19,12 @@ class _FloatTargetsMixin:
         return "mse"
 
     def _encode_targets(self, y):
+        # scikit-learn checks an object or string y for missing values before
+        # it makes numbers of it: None and "nan" become NaN only here
+        assert_all_finite(np.asarray(y, dtype=np.float64), input_name="y")
         with np.errstate(over="ignore"):
             y = np.asarray(y, dtype=np.float32)
-        if not np.isfinite(y).all():  # y was checked finite: beyond float32's range
+        if not np.isfinite(y).all():  # finite in float64: beyond float32's range
             raise ValueError(
                 "y has values too large for float32 (about 3.4e38), in which Keras "
                 "trains; scale the targets, e.g. with "

@@ -4,6 +4,8 @@ import math
 import numbers
 
 import numpy as np
+import pandas as pd
+import scipy.sparse as sp
 from sklearn.base import ClassNamePrefixFeaturesOutMixin, TransformerMixin
 from sklearn.utils._param_validation import StrOptions
 from sklearn.utils.validation import check_array, check_is_fitted
@@ -227,20 +229,32 @@ class KerasTransformer(
         return X, y
 
     def _check_numeric_targets(self, y):
+        """Class labels (strings) are not targets: say so before validation
+        fails to convert them. Missing values are left to the validation."""
+        if sp.issparse(y):
+            return
         values = np.asarray(y)
         if values.dtype.kind in "biufc":
             return
         try:
             values.astype(np.float64)
+            return
         except (TypeError, ValueError):
-            example = values.ravel()[0] if values.size else None
-            example = example.item() if isinstance(example, np.generic) else example
-            raise ValueError(
-                f"{type(self).__name__} trains on y as numeric targets, but y holds "
-                f"non-numeric values such as {example!r}. In a Pipeline that classifies, "
-                "set supervised=False for an autoencoder that ignores y; to learn features "
-                "from class labels, encode them as numbers (e.g. one-hot) first."
-            ) from None
+            pass
+        for value in values.ravel():
+            if pd.isna(value):
+                continue
+            try:
+                float(value)
+            except (TypeError, ValueError):
+                example = value.item() if isinstance(value, np.generic) else value
+                raise ValueError(
+                    f"{type(self).__name__} trains on y as numeric targets, but y holds "
+                    f"non-numeric values such as {example!r}. In a Pipeline that "
+                    "classifies, set supervised=False for an autoencoder that ignores y; "
+                    "to learn features from class labels, encode them as numbers (e.g. "
+                    "one-hot) first."
+                ) from None
 
     def _validation_data(self, data):
         # an autoencoder is validated on inputs alone: X_val as well as (X_val, None)

@@ -50,11 +50,15 @@ def resolve_features(spec, name, n_features, feature_names=None):
     [2, 3, 4]
     >>> resolve_features(["b", "c"], "wide_features", 3, np.array(["a", "b", "c"])).tolist()
     [1, 2]
+    >>> resolve_features(slice("a", "b"), "wide_features", 3, np.array(["a", "b", "c"])).tolist()
+    [0, 1]
     """
     columns = np.arange(n_features)
     if spec is None:
         return columns
     if isinstance(spec, slice):
+        if isinstance(spec.start, str) or isinstance(spec.stop, str):
+            spec = _name_slice(spec, name, feature_names)
         selected = columns[spec]
     else:
         values = np.asarray(spec)
@@ -98,6 +102,18 @@ def _by_name(values, name, feature_names):
             f"{name} names unknown columns {unknown}; X has columns {list(position)}."
         )
     return np.array([position[str(v)] for v in values])
+
+
+def _name_slice(spec, name, feature_names):
+    """A slice of column names as positions: both ends included, as in
+    ColumnTransformer (and pandas' ``.loc``)."""
+    start = (
+        None if spec.start is None else _by_name(np.array([spec.start]), name, feature_names)[0]
+    )
+    stop = (
+        None if spec.stop is None else _by_name(np.array([spec.stop]), name, feature_names)[0] + 1
+    )
+    return slice(start, stop, spec.step)
 
 
 class _WideAndDeepMixin:
@@ -188,8 +204,9 @@ class _WideAndDeepMixin:
 _WIDE_DEEP_PARAMETERS = """\
 wide_features : list of int or str, boolean mask, slice or None, default=None
         Columns of X that go straight to the output (the wide path): indices,
-        column names (for DataFrames), a boolean mask or a slice; None means
-        all columns.
+        column names (for DataFrames), a boolean mask or a slice (of
+        positions, or of names with both ends included, as in
+        ``ColumnTransformer``); None means all columns.
     deep_features : list of int or str, boolean mask, slice or None, default=None
         Columns of X that go through the hidden layers (the deep path), in
         the same forms.

@@ -74,3 +74,13 @@ def test_importing_datasets_does_not_import_keras():
         timeout=120,
     )
     assert out.stdout.strip() == "False", out.stderr
+
+
+@pytest.mark.parametrize("load", [load_titanic, load_housing])
+def test_descriptions_state_the_shape_of_the_data(load):
+    bunch = load()
+    n_rows, n_features = bunch.data.shape
+    assert f":Number of Instances: {n_rows} " in bunch.DESCR
+    assert f":Number of Attributes: {n_features} features" in bunch.DESCR
+    listed = bunch.DESCR.split(":Attribute Information:")[1].split("\n\n")[0]
+    assert all(name in listed for name in bunch.feature_names)

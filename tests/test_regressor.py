@@ -8,7 +8,7 @@ from sklearn.base import is_regressor
 from sklearn.datasets import make_regression
 from sklearn.metrics import r2_score
 
-from skdl import KerasRegressor
+from skdl import KerasRegressor, MLPRegressor
 
 FAST = dict(hidden_layer_sizes=(32,), epochs=20, random_state=0, optimizer__learning_rate=0.01)
 
@@ -84,6 +84,16 @@ def test_class_weight_is_refused(data):
     X, Y = data
     with pytest.raises(ValueError, match="class_weight applies to classifiers"):
         KerasRegressor(epochs=1).fit(X, Y[:, 0], class_weight={0: 1})
+
+
+@pytest.mark.parametrize("estimator", [KerasRegressor(epochs=1), MLPRegressor(max_iter=1)])
+@pytest.mark.parametrize("missing", [None, "nan"])
+def test_missing_targets_given_as_objects_or_strings_are_named(data, estimator, missing):
+    # scikit-learn checks such a y before it makes numbers of it: NaN appears later
+    X, Y = data
+    y = np.array([*Y[:-1, 0].astype(str), missing], dtype=object)
+    with pytest.raises(ValueError, match="Input y contains NaN"):
+        estimator.fit(X, y)
 
 
 def test_targets_beyond_float32_are_refused_with_the_fix(data):

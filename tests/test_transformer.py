@@ -7,6 +7,7 @@ import keras
 import numpy as np
 import pandas as pd
 import pytest
+import scipy.sparse as sp
 from estimator_checks import parametrize_with_checks, sample_weight_equivalence_fails
 from sklearn.base import clone
 from sklearn.datasets import load_digits
@@ -166,6 +167,16 @@ def test_non_numeric_y_suggests_an_autoencoder(data):
     with pytest.raises(ValueError, match="such as 'small'"):  # object dtype, as from pandas
         KerasTransformer(epochs=1).fit(data, pd.Series(labels, dtype=object))
     assert KerasTransformer(supervised=False, **QUICK).fit(data, labels).n_outputs_ == 6
+
+
+def test_numeric_targets_with_missing_values_or_sparse_are_not_labels(data):
+    n = len(data)
+    flags = pd.Series(np.arange(n) % 2 == 0, dtype="boolean")
+    flags[3] = pd.NA
+    with pytest.raises(ValueError, match="Input y contains NaN"):  # not "non-numeric"
+        KerasTransformer(epochs=1).fit(data, flags)
+    sparse = sp.csr_matrix(np.where(data[:, :2] > 1, data[:, :2], 0))
+    assert KerasTransformer(**QUICK).fit(data, sparse).n_outputs_ == 2  # as KerasRegressor
 
 
 def test_default_network_is_an_autoencoder(data):

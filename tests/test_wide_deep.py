@@ -104,6 +104,13 @@ def test_features_by_name_mask_and_slice(housing):
     by_mask.fit(X_train[:300], y_train[:300])
     assert by_mask.wide_features_idx_.tolist() == [0, 7]
     assert by_mask.deep_features_idx_.tolist() == [4, 5, 6, 7]
+    # a slice of names includes both ends, as in ColumnTransformer
+    by_names = WideAndDeepRegressor(
+        wide_features=slice("HouseAge", "AveBedrms"), deep_features=slice("Population", None)
+    )
+    by_names.set_params(epochs=1).fit(df, y_train[:300])
+    assert by_names.wide_features_idx_.tolist() == [1, 2, 3]
+    assert by_names.deep_features_idx_.tolist() == [4, 5, 6, 7]
 
 
 @pytest.mark.parametrize(
@@ -113,6 +120,7 @@ def test_features_by_name_mask_and_slice(housing):
         ({"deep_features": [0, 9]}, r"deep_features has column indices \[9\] out of range"),
         ({"wide_features": [True, False]}, "boolean mask of length 2, but X has 8 columns"),
         ({"deep_features": slice(8, None)}, "deep_features selects no column"),
+        ({"deep_features": slice("MedInc", "nope")}, r"names unknown columns \['nope'\]"),
         ({"aux_loss_weight": 1.5}, "'aux_loss_weight' parameter"),
         ({"loss": ["mse", "mae"]}, r"takes one loss, for the main output .*loss=\['mse'"),
         ({"compile__loss_weights": [1, 0]}, "compile__loss_weights is set by aux_loss_weight"),

@@ -178,26 +178,43 @@ def _restore_torch_random_state(state):
         torch.cuda.set_rng_state_all(cuda)
 
 
-def output_units(model, X_sample):
-    """Number of units of each model output (builds the model if needed)."""
-    outputs = getattr(model, "outputs", None)
+def _declared(structure):
+    """The parts of a model's inputs or outputs in the order the model declares
+    them (Keras' own flat lists sort a dict's keys)."""
+    if isinstance(structure, dict):
+        return list(structure.values())
+    if isinstance(structure, (list, tuple)):
+        return list(structure)
+    return [structure]
+
+
+def _declared_attribute(model, name):
+    """``model.input`` or ``model.output`` in declared order, or None if unknown
+    (a subclassed model not yet called)."""
     try:
-        shapes = [tuple(o.shape) for o in outputs] if outputs else None
+        return getattr(model, name)
+    except (AttributeError, ValueError, TypeError):
+        return None
+
+
+def output_units(model, X_sample):
+    """Number of units of each model output, in declared order, the main
+    output first (builds the model if needed)."""
+    outputs = _declared_attribute(model, "output")
+    try:
+        shapes = [tuple(o.shape) for o in _declared(outputs)] if outputs is not None else None
     except (AttributeError, ValueError, TypeError):
         shapes = None
     if shapes is None:
         result = model(X_sample, training=False)
-        flat = keras().tree.flatten(result)
-        shapes = [tuple(r.shape) for r in flat]
+        shapes = [tuple(r.shape) for r in _declared(result)]
     return [s[-1] if len(s) > 1 else 1 for s in shapes]
 
 
 def first_output(raw):
-    """The main (first) output of a model with one or several outputs."""
-    if isinstance(raw, dict):
-        raw = next(iter(raw.values()))
-    elif isinstance(raw, (list, tuple)):
-        raw = raw[0]
+    """The main (first declared) output of a model with one or several outputs."""
+    if isinstance(raw, (dict, list, tuple)):
+        raw = _declared(raw)[0]
     if isinstance(raw, np.ndarray):
         return raw
     # a backend tensor: PyTorch's must leave the autograd graph first
@@ -231,12 +248,16 @@ def predict_batched(model, X, batch_size):
 def split_inputs(model, X):
     """Columns of ``X`` for each input of a multi-input model, in input order.
 
-    A model with inputs of 5 and 3 features receives ``[X[:, :5], X[:, 5:8]]``;
-    a single-input model receives ``X`` itself.
+    A model with inputs of 5 and 3 features receives ``[X[:, :5], X[:, 5:8]]``
+    (a dict by the same names for inputs declared as a dict); a single-input
+    model receives ``X`` itself.
     """
     inputs = getattr(model, "inputs", None) or []
     if len(inputs) <= 1:
         return X
+    declared = _declared_attribute(model, "input")
+    if isinstance(declared, dict):
+        inputs = list(declared.values())
     sizes = [int(inp.shape[-1]) for inp in inputs]
     if sum(sizes) != X.shape[1]:
         raise ValueError(
@@ -245,7 +266,8 @@ def split_inputs(model, X):
             "column blocks of X, in the order of its inputs."
         )
     bounds = np.cumsum([0] + sizes)
-    return [X[:, a:b] for a, b in zip(bounds[:-1], bounds[1:])]
+    blocks = [X[:, a:b] for a, b in zip(bounds[:-1], bounds[1:])]
+    return dict(zip(declared, blocks)) if isinstance(declared, dict) else blocks
 
 
 def clone_model(model):

@@ -69,6 +69,16 @@ def functional_two_inputs_two_outputs():
     return model
 
 
+def dict_inputs_and_outputs():
+    """Inputs and outputs declared as dicts, in an order that is not sorted."""
+    wide = keras.Input((3,), name="wide")
+    deep = keras.Input((2,), name="deep")
+    hidden = keras.layers.Dense(8, activation="relu")(deep)
+    main = keras.layers.Dense(1, name="main")(keras.layers.Concatenate()([wide, hidden]))
+    aux = keras.layers.Dense(4, name="aux")(hidden)
+    return keras.Model({"wide": wide, "deep": deep}, {"main": main, "aux": aux})
+
+
 def custom_layer(meta):
     return keras.Sequential(
         [keras.Input((meta["n_features_in_"],)), Scale(0.5), keras.layers.Dense(1)]
@@ -119,6 +129,17 @@ def test_two_input_model_receives_column_blocks(data):
     np.testing.assert_allclose(reg.predict(X), main, rtol=1e-5, atol=1e-6)
     with pytest.raises(ValueError, match=r"2 inputs of \[3, 2\] features.*X has 4 columns"):
         KerasRegressor(functional_two_inputs_two_outputs).fit(X[:, :4], y)
+
+
+def test_dict_inputs_and_outputs_follow_their_declared_order(data):
+    # Keras' flat lists sort a dict's keys ("aux" before "main", "deep" before
+    # "wide"): blocks of X and the main output follow the declared order instead
+    X, y = data
+    reg = KerasRegressor(dict_inputs_and_outputs, epochs=1, random_state=0).fit(X, y)
+    blocks = {"wide": X[:, :3].astype("float32"), "deep": X[:, 3:].astype("float32")}
+    main = keras.ops.convert_to_numpy(reg.model_(blocks)["main"]).ravel()
+    np.testing.assert_allclose(reg.predict(X), main, rtol=1e-5, atol=1e-6)
+    np.testing.assert_array_equal(pickle.loads(pickle.dumps(reg)).predict(X), reg.predict(X))
 
 
 def test_unfitted_and_fitted_clone(data):

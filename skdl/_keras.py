@@ -282,8 +282,9 @@ def clone_model(model):
         clone.set_weights(model.get_weights())
     if getattr(model, "compiled", False) and model.optimizer is not None:
         config = dict(model._compile_config.config) if model._compile_config else {}
-        optimizer = model.optimizer
-        config["optimizer"] = type(optimizer).from_config(optimizer.get_config())
+        from ._compile import from_config
+
+        config["optimizer"] = from_config(model.optimizer, "optimizer")
         clone.compile(**config)
     return clone
 

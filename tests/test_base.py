@@ -134,6 +134,7 @@ class CountAbove(keras.metrics.Metric):
         return self.count
 
 
+@keras.saving.register_keras_serializable(package="skdl_tests")
 class BoostedSGD(keras.optimizers.SGD):
     def __init__(self, boost=1.0, **kwargs):
         super().__init__(**kwargs)
@@ -165,6 +166,14 @@ def test_a_users_instance_whose_config_loses_an_argument_is_refused(data, params
         KerasRegressor(epochs=1, **params).fit(X, y)
     default = {k: [type(v[0])()] if isinstance(v, list) else type(v)() for k, v in params.items()}
     KerasRegressor(epochs=1, **default).fit(X, y)  # the default value comes back: no error
+
+
+def test_a_compiled_model_instance_with_a_users_optimizer_is_checked_too(data):
+    X, y = data
+    model = keras.Sequential([keras.Input((X.shape[1],)), keras.layers.Dense(1)])
+    model.compile(optimizer=BoostedSGD(boost=2.0), loss="mse")
+    with pytest.raises(ValueError, match="get_config\\(\\) leaves out 'boost'"):
+        KerasRegressor(model, epochs=1).fit(X, y)
 
 
 @pytest.mark.parametrize(

@@ -211,10 +211,15 @@ def output_units(model, X_sample):
     return [s[-1] if len(s) > 1 else 1 for s in shapes]
 
 
-def first_output(raw):
-    """The main (first declared) output of a model with one or several outputs."""
-    if isinstance(raw, (dict, list, tuple)):
-        raw = _declared(raw)[0]
+def first_output(raw, model=None):
+    """The main (first declared) output of ``model``'s outputs ``raw``: a
+    compiled function may return a dict in another (sorted) order."""
+    if isinstance(raw, dict):
+        declared = _declared_attribute(model, "output") if model is not None else None
+        first = next(iter(declared if isinstance(declared, dict) else raw))
+        raw = raw[first] if first in raw else next(iter(raw.values()))
+    elif isinstance(raw, (list, tuple)):
+        raw = raw[0]
     if isinstance(raw, np.ndarray):
         return raw
     # a backend tensor: PyTorch's must leave the autograd graph first
@@ -239,7 +244,7 @@ def predict_batched(model, X, batch_size):
 
     predict = prediction_function(model)
     parts = [
-        first_output(predict(split_inputs(model, X[start : start + batch_size])))
+        first_output(predict(split_inputs(model, X[start : start + batch_size])), model)
         for start in range(0, padded_n, batch_size)
     ]
     return np.concatenate(parts, axis=0)[:n]

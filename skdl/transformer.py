@@ -413,7 +413,7 @@ class KerasTransformer(
             shape = (None,)
         if any(not isinstance(d, int) for d in shape):
             raw = self.encoder_(np.zeros((1, self.n_features_in_), np.float32), training=False)
-            shape = tuple(_keras.first_output(raw).shape[1:])
+            shape = tuple(_keras.first_output(raw, self.encoder_).shape[1:])
         return math.prod(shape)
 
     # ------------------------------------------------------------ transform

@@ -128,10 +128,10 @@ class CountAbove(keras.metrics.Metric):
 
     def update_state(self, y_true, y_pred, sample_weight=None):
         above = keras.ops.cast(y_pred > self.threshold, "float32")
-        self.count.assign(self.count + keras.ops.sum(above))
+        self.count.assign_add(keras.ops.sum(above))
 
     def result(self):
-        return self.count
+        return keras.ops.convert_to_tensor(self.count)
 
 
 @keras.saving.register_keras_serializable(package="skdl_tests")

@@ -1,6 +1,7 @@
 """The only module that imports Keras: lazy import, seeding, fast prediction."""
 
 import contextlib
+import functools
 import inspect
 import random
 import sys
@@ -17,6 +18,22 @@ def keras():
 
     limit_worker_threads()
     return _keras_module
+
+
+def per_keras(make):
+    """Cache what ``make()`` returns (a class built on Keras' classes) for the
+    Keras in use: ``keras.config.set_backend`` loads Keras' modules anew, and a
+    class made from the old ones fails with the new ones."""
+    made = {}
+
+    @functools.wraps(make)
+    def cached():
+        key = keras().layers.Layer  # a new class object after set_backend
+        if key not in made:
+            made[key] = make()
+        return made[key]
+
+    return cached
 
 
 def is_keras_model(obj):

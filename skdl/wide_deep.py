@@ -15,7 +15,7 @@ from .classifier import KerasClassifier
 from .regressor import KerasRegressor
 
 
-@functools.cache
+@_keras.per_keras
 def column_selector():
     """The Keras layer that picks columns of its input (registered on first use,
     so that importing skdl does not import Keras)."""

@@ -89,3 +89,40 @@ for est, before in zip(fitted, expected):
         timeout=600,
     )
     assert result.returncode == 0, result.stderr[-4000:]
+
+
+@pytest.mark.parametrize("backend", ["jax", "torch"])
+def test_estimators_train_after_set_backend(backend):
+    # keras.config.set_backend loads Keras anew: skdl's own layer (the wide-and-deep
+    # column selector) is made again for it
+    if importlib.util.find_spec(backend) is None:
+        pytest.skip(f"{backend} is not installed")
+    if keras.backend.backend() == backend:
+        pytest.skip(f"this run already uses the {backend} backend")
+    code = f"""
+import warnings
+import numpy as np, keras
+from skdl import KerasClassifier, WideAndDeepRegressor
+X = np.random.RandomState(0).normal(size=(40, 4))
+def fit_all():
+    wide_deep = WideAndDeepRegressor(epochs=1, wide_features=[0, 1])
+    for est, y in [(KerasClassifier(epochs=1), X[:, 0] > 0), (wide_deep, X[:, 1])]:
+        assert np.isfinite(est.fit(X, y).score(X, y))
+fit_all()
+with warnings.catch_warnings():
+    warnings.simplefilter("ignore")  # Keras warns that set_backend is risky
+    keras.config.set_backend({backend!r})
+import keras
+assert keras.backend.backend() == {backend!r}
+fit_all()
+"""
+    env = {k: v for k, v in os.environ.items() if not k.startswith("PYTEST_")}
+    result = subprocess.run(
+        [sys.executable, "-c", code],
+        cwd=ROOT,
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=600,
+    )
+    assert result.returncode == 0, result.stderr[-4000:]

@@ -327,9 +327,11 @@ class BaseKerasEstimator(BaseEstimator):
         estimator = type(self)(**own).set_params(**extra)
         # what scikit-learn's clone carries over besides the parameters:
         # set_output's container and the metadata requests (set_fit_request, ...)
+        # (not the estimator a request names as its owner, which a deep copy
+        # would pickle with its fitted network, as scikit-learn's clone avoids)
         for name in ("_sklearn_output_config", "_metadata_request"):
             if name in self.__dict__:
-                setattr(estimator, name, copy.deepcopy(self.__dict__[name]))
+                setattr(estimator, name, copy.deepcopy(self.__dict__[name], {id(self): self}))
         return estimator
 
     def __sklearn_is_fitted__(self):

@@ -8,6 +8,7 @@ import numpy as np
 import pandas as pd
 import pytest
 import scipy.sparse as sp
+import sklearn
 from sklearn.base import clone
 
 from skdl import (
@@ -60,6 +61,25 @@ def test_clone_keeps_every_setting():
     )
     params = clone(reg).get_params()
     assert params == reg.get_params()
+
+
+def test_clone_of_a_fitted_estimator_with_metadata_requests_copies_no_network(data):
+    # the requests name their estimator: the clone must not copy it, fitted
+    # network included (a Lambda layer cannot even be saved)
+    X, y = data
+
+    def build(meta):
+        inputs = keras.Input((meta["n_features_in_"],))
+        return keras.Model(
+            inputs, keras.layers.Dense(1)(keras.layers.Lambda(lambda t: 2 * t)(inputs))
+        )
+
+    with sklearn.config_context(enable_metadata_routing=True):
+        reg = KerasRegressor(build, epochs=1).fit(X, y)
+        reg.set_fit_request(sample_weight=True)
+        copy = clone(reg)
+        assert copy.get_metadata_routing().fit.requests == {"sample_weight": True}
+        assert "model_" not in vars(copy)
 
 
 def build_small(meta, n_units=4):

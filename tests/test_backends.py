@@ -33,13 +33,23 @@ CORE = [
 DESELECTED = "not drop_in_replacement_reaches_comparable_scores"
 
 
-@pytest.mark.parametrize("backend", ["jax", "torch"])
-def test_core_suite_on_backend(backend):
+def skip_unless_another_backend(backend):
+    """Skip unless ``backend`` is installed and not the one this run uses."""
     if importlib.util.find_spec(backend) is None:
         pytest.skip(f"{backend} is not installed")
     if keras.backend.backend() == backend:
         pytest.skip(f"this run already uses the {backend} backend")
-    env = {k: v for k, v in os.environ.items() if not k.startswith("PYTEST_")}
+
+
+def environment_without_pytest():
+    """This process's environment for a subprocess, without pytest's variables."""
+    return {k: v for k, v in os.environ.items() if not k.startswith("PYTEST_")}
+
+
+@pytest.mark.parametrize("backend", ["jax", "torch"])
+def test_core_suite_on_backend(backend):
+    skip_unless_another_backend(backend)
+    env = environment_without_pytest()
     result = subprocess.run(
         [sys.executable, "-m", "pytest", "-q", "-p", "no:cacheprovider", "-k", DESELECTED, *CORE],
         cwd=ROOT,
@@ -54,10 +64,7 @@ def test_core_suite_on_backend(backend):
 @pytest.mark.parametrize("backend", ["jax", "torch"])
 def test_a_pickled_estimator_moves_to_another_backend(backend, tmp_path):
     # backends.rst: a network trained on one backend predicts and keeps training on another
-    if importlib.util.find_spec(backend) is None:
-        pytest.skip(f"{backend} is not installed")
-    if keras.backend.backend() == backend:
-        pytest.skip(f"this run already uses the {backend} backend")
+    skip_unless_another_backend(backend)
     import joblib
     import numpy as np
 
@@ -79,7 +86,7 @@ for est, before in zip(fitted, expected):
     est.partial_fit(X, before)
     assert est.n_iter_ == 3 and np.isfinite(est.predict(X).astype(float)).all()
 """
-    env = {k: v for k, v in os.environ.items() if not k.startswith("PYTEST_")}
+    env = environment_without_pytest()
     result = subprocess.run(
         [sys.executable, "-c", code],
         cwd=ROOT,
@@ -95,10 +102,7 @@ for est, before in zip(fitted, expected):
 def test_estimators_train_after_set_backend(backend):
     # keras.config.set_backend loads Keras anew: skdl's own layer (the wide-and-deep
     # column selector) is made again for it
-    if importlib.util.find_spec(backend) is None:
-        pytest.skip(f"{backend} is not installed")
-    if keras.backend.backend() == backend:
-        pytest.skip(f"this run already uses the {backend} backend")
+    skip_unless_another_backend(backend)
     code = f"""
 import warnings
 import numpy as np, keras
@@ -116,7 +120,7 @@ import keras
 assert keras.backend.backend() == {backend!r}
 fit_all()
 """
-    env = {k: v for k, v in os.environ.items() if not k.startswith("PYTEST_")}
+    env = environment_without_pytest()
     result = subprocess.run(
         [sys.executable, "-c", code],
         cwd=ROOT,

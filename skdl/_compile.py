@@ -164,6 +164,32 @@ def _recompile(model, steps_per_execution):
     model.compile(**config)
 
 
+def python_numbers(cls, kwargs):
+    """``kwargs`` for ``cls`` with NumPy scalars as Python numbers, and an int
+    given for an argument whose default is a float as a float: Keras' optimizers
+    refuse ``learning_rate=1``, ``momentum=0`` and ``np.float32`` values that
+    scikit-learn's parameter grids and distributions hand out."""
+    defaults = {}
+    for klass in reversed(cls.__mro__):
+        try:
+            parameters = inspect.signature(klass.__init__).parameters
+        except (TypeError, ValueError):
+            continue
+        defaults.update({name: p.default for name, p in parameters.items()})
+    converted = {}
+    for name, value in kwargs.items():
+        if isinstance(value, np.generic) and not isinstance(value, (np.str_, np.bytes_)):
+            value = value.item()
+        if (
+            isinstance(value, int)
+            and not isinstance(value, bool)
+            and isinstance(defaults.get(name), float)
+        ):
+            value = float(value)
+        converted[name] = value
+    return converted
+
+
 def make_optimizer(optimizer, kwargs):
     """A new optimizer from a name, a class or an instance plus routed kwargs."""
     k = keras()
@@ -186,6 +212,7 @@ def make_optimizer(optimizer, kwargs):
             f"got {optimizer!r}."
         )
     _check_kwargs(cls, kwargs, "optimizer")
+    kwargs = python_numbers(cls, kwargs)
     if instance is None:
         return cls(**kwargs)
     if isinstance(optimizer, str):

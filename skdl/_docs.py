@@ -56,7 +56,8 @@ model_ : keras.Model
     feature_names_in_ : ndarray of shape (`n_features_in_`,)
         Column names, when X was a DataFrame with string column names.
     n_iter_ : int
-        Number of epochs run."""
+        Number of epochs run, over all warm-started fits and ``partial_fit``
+        calls (as ``history_``)."""
 
 MLP_TRAINING_PARAMETERS = """\
 solver : {'adam', 'sgd'}, default='adam'
@@ -138,7 +139,8 @@ loss_ : float
     best_validation_score_ : float or None
         Best validation score, with ``early_stopping``.
     n_iter_ : int
-        Number of epochs run.
+        Number of epochs of the last ``fit`` or ``partial_fit`` call, as in
+        scikit-learn; ``loss_curve_`` and ``t_`` count those of every call.
     t_ : int
         Number of training samples seen.
     coefs_ : list of ndarray

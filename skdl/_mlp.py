@@ -9,10 +9,10 @@ import numpy as np
 from sklearn.exceptions import ConvergenceWarning
 from sklearn.model_selection import train_test_split
 from sklearn.utils import check_random_state
-from sklearn.utils._param_validation import Interval, StrOptions
+from sklearn.utils._param_validation import Interval, Options, StrOptions
 
 from . import _keras, _pool
-from ._compile import compile_options, make_optimizer
+from ._compile import compile_options, make_optimizer, python_numbers
 from ._routing import route
 from .base import HIDDEN_LAYER_SIZES, hidden_sizes
 
@@ -136,7 +136,10 @@ class _MLPMixin:
         "beta_1": [Interval(numbers.Real, 0, 1, closed="left")],
         "beta_2": [Interval(numbers.Real, 0, 1, closed="left")],
         "epsilon": [Interval(numbers.Real, 0, None, closed="neither")],
-        "n_iter_no_change": [Interval(numbers.Integral, 1, None, closed="left")],
+        "n_iter_no_change": [
+            Interval(numbers.Integral, 1, None, closed="left"),
+            Options(numbers.Real, {np.inf}),
+        ],
         "max_fun": [Interval(numbers.Integral, 1, None, closed="left")],
         "dropout": [Interval(numbers.Real, 0, 1, closed="left")],
         "batch_normalization": ["boolean"],
@@ -169,7 +172,7 @@ class _MLPMixin:
         """scikit-learn's L2 penalty as a Keras regularizer: ``0.5 * alpha /
         batch_size`` times the squared weights, added to each batch's mean loss."""
         keras = _keras.keras()
-        l2 = 0.5 * self.alpha / self._batch_size_for(meta["n_train_samples_"])
+        l2 = 0.5 * float(self.alpha) / self._batch_size(meta["n_train_samples_"])
         return keras.regularizers.L2(l2) if l2 > 0 else None
 
     def _hidden_layers(self, sizes, regularizer, name=None):
@@ -220,11 +223,13 @@ class _MLPMixin:
             n - int(np.ceil(self.validation_fraction * n)) if self.early_stopping else n
         )
 
-    def _batch_size_for(self, n_samples, requested=None):
+    def _batch_size(self, n_samples, requested=None, warn=False):
+        """The batch size for ``n_samples`` rows, as scikit-learn's MLPs choose it
+        (with their warning when ``warn``: once per fit)."""
         requested = self.batch_size if requested is None else requested
         if requested == "auto":
             return min(200, n_samples)
-        if requested > n_samples:
+        if warn and requested > n_samples:
             warnings.warn(
                 "Got `batch_size` less than 1 or larger than sample size. It is going to be "
                 "clipped"
@@ -239,17 +244,15 @@ class _MLPMixin:
             return self.optimizer
         keras = _keras.keras()
         if self.solver == "sgd":
-            return keras.optimizers.SGD(
-                learning_rate=self.learning_rate_init,
-                momentum=self.momentum,
-                nesterov=self.nesterovs_momentum and self.momentum > 0,
-            )
-        return keras.optimizers.Adam(
-            learning_rate=self.learning_rate_init,
-            beta_1=self.beta_1,
-            beta_2=self.beta_2,
-            epsilon=self.epsilon,
-        )
+            cls = keras.optimizers.SGD
+            nesterov = bool(self.nesterovs_momentum and self.momentum > 0)
+            kwargs = dict(learning_rate=self.learning_rate_init, momentum=self.momentum)
+            kwargs["nesterov"] = nesterov
+        else:
+            cls = keras.optimizers.Adam
+            kwargs = dict(learning_rate=self.learning_rate_init, epsilon=self.epsilon)
+            kwargs.update(beta_1=self.beta_1, beta_2=self.beta_2)
+        return cls(**python_numbers(cls, kwargs))
 
     def _compile(self, model, units):
         params = self.get_params()  # routed parameters set with set_params
@@ -312,17 +315,22 @@ class _MLPMixin:
             arrays = (X, y) if sample_weight is None else (X, y, sample_weight)
             split = train_test_split(
                 *arrays,
-                test_size=self.validation_fraction,
+                test_size=float(self.validation_fraction),
                 random_state=check_random_state(self._seed()),
                 stratify=y if self._stratify_early_stopping() else None,
             )
             X, X_val, y, y_val = split[:4]
+            if len(X_val) < 2:  # no score to stop on, as in scikit-learn
+                raise ValueError(
+                    "The validation set is too small. Increase 'validation_fraction' "
+                    "or the size of your dataset."
+                )
             validation = (X_val, y_val)
             if sample_weight is not None:
                 # the validation score is weighted too, as in scikit-learn
                 sample_weight, weight_val = split[4:]
                 validation += (weight_val,)
-        fit_kwargs["batch_size"] = self._batch_size_for(len(X), fit_kwargs["batch_size"])
+        fit_kwargs["batch_size"] = self._batch_size(len(X), fit_kwargs["batch_size"], warn=True)
         fit_kwargs["verbose"] = 2 if fit_kwargs.get("verbose") else 0
         callbacks = [*fit_kwargs["callbacks"], _Convergence.callback(self, validation)]
         if self.solver == "sgd" and self.learning_rate == "invscaling":
@@ -339,10 +347,13 @@ class _MLPMixin:
         # partial_fit) goes on with the orders of the epochs after those run so
         # far, as one longer fit would
         seed = int(np.random.randint(np.iinfo(np.int32).max))  # seeded by the fit
-        return {"seed": seed, "first_epoch": self.n_iter_ if warm else 0}
+        return {"seed": seed, "first_epoch": len(self.history_["loss"]) if warm else 0}
 
     def _record_history(self, history, warm):
         super()._record_history(history, warm)
+        # as scikit-learn's MLPs: the epochs of this fit (or partial_fit call);
+        # loss_curve_ and t_ count them all
+        self.n_iter_ = len(history.get("loss", []))
         seen = self._t if warm and hasattr(self, "_t") else 0
         self._t = seen + len(history.get("loss", [])) * self._train_size
 

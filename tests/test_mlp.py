@@ -20,7 +20,7 @@ from sklearn.model_selection import GridSearchCV, train_test_split
 from sklearn.pipeline import make_pipeline
 from sklearn.preprocessing import StandardScaler
 
-from skdl import AutoencoderTransformer, MLPClassifier, MLPRegressor
+from skdl import AutoencoderTransformer, KerasRegressor, MLPClassifier, MLPRegressor
 
 CHECKED = dict(hidden_layer_sizes=(16,), max_iter=30, learning_rate_init=0.02, random_state=0)
 
@@ -211,7 +211,8 @@ def test_partial_fit_and_clone(iris):
     X, y = iris
     clf = MLPClassifier(random_state=0)
     clf.partial_fit(X, y, classes=[0, 1, 2]).partial_fit(X, y)
-    assert clf.n_iter_ == 2 and clf.t_ == 300
+    # as scikit-learn's: n_iter_ counts this call's epochs, loss_curve_ and t_ all
+    assert clf.n_iter_ == 1 and len(clf.loss_curve_) == 2 and clf.t_ == 300
     assert clone(clf).get_params() == clf.get_params()
 
 
@@ -256,7 +257,7 @@ def test_partial_fit_never_warns_about_convergence(estimator):
         warnings.simplefilter("error", ConvergenceWarning)
         for _ in range(2):
             est.partial_fit(X, X[:, 0]) if estimator is MLPRegressor else est.partial_fit(X)
-    assert est.n_iter_ == 2
+    assert est.n_iter_ == 1 and len(est.loss_curve_) == 2
 
 
 @pytest.mark.parametrize("call", ["warm_start", "partial_fit"])
@@ -356,3 +357,73 @@ def test_regressor_column_vector_y_as_scikit_learn(iris):
         ours = MLPRegressor(max_iter=2, random_state=0).fit(X, y)
     assert ours.n_outputs_ == 1 and ours.target_type_ == "continuous"
     assert ours.predict(X[:3]).shape == (3,)
+
+
+@pytest.mark.parametrize(
+    "params",
+    [
+        dict(solver="sgd", momentum=0),  # plain SGD, as a grid over momentum gives it
+        dict(solver="sgd", momentum=np.float32(0.5), learning_rate_init=np.float32(0.01)),
+        dict(learning_rate_init=1, beta_1=np.float32(0.9), epsilon=np.float32(1e-8)),
+        dict(alpha=np.float32(1e-3), early_stopping=True, validation_fraction=np.float32(0.2)),
+    ],
+)
+def test_numbers_of_any_type_as_scikit_learn(iris, params):
+    # Keras refuses an int learning rate or momentum and NumPy float32 values
+    X, y = iris
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", ConvergenceWarning)
+        neural_network.MLPClassifier(max_iter=2, **params).fit(X, y)
+        clf = MLPClassifier(max_iter=2, **params).fit(X, y)
+    assert clf.n_iter_ == 2
+    optimizer = clf.model_.optimizer
+    for name in ("momentum", "beta_1", "epsilon"):
+        if name in params:
+            assert getattr(optimizer, name) == pytest.approx(float(params[name]))
+
+
+def test_routed_optimizer_numbers_of_any_type():
+    X = np.random.RandomState(0).normal(size=(30, 3))
+    params = dict(optimizer="sgd", optimizer__learning_rate=np.float32(0.01))
+    reg = KerasRegressor(epochs=1, optimizer__momentum=0, **params).fit(X, X[:, 0])
+    assert reg.model_.optimizer.momentum == 0.0
+
+
+def test_early_stopping_refuses_a_validation_set_of_one_sample():
+    # one sample gives no validation score: scikit-learn's error, not NaN scores
+    X = np.random.RandomState(0).normal(size=(30, 3))
+    for est in (neural_network.MLPRegressor, MLPRegressor):
+        with pytest.raises(ValueError, match="The validation set is too small"):
+            est(early_stopping=True, validation_fraction=0.03, max_iter=3).fit(X, X[:, 0])
+
+
+def test_n_iter_no_change_may_be_infinite(iris):
+    X, y = iris
+    with pytest.warns(ConvergenceWarning, match="Maximum iterations"):
+        clf = MLPClassifier(n_iter_no_change=np.inf, tol=1e3, max_iter=14).fit(X, y)
+    assert clf.n_iter_ == 14
+    # no epoch improves by tol=1e3: ten epochs without improvement stop it
+    assert MLPClassifier(n_iter_no_change=10, tol=1e3, max_iter=14).fit(X, y).n_iter_ == 12
+
+
+@pytest.mark.parametrize("method", ["fit", "partial_fit"])
+def test_a_clipped_batch_size_warns_once(iris, method):
+    X, y = iris
+    clf = MLPClassifier(batch_size=1000, max_iter=1)
+    with warnings.catch_warnings(record=True) as caught:
+        warnings.simplefilter("always")
+        if method == "fit":
+            clf.fit(X, y)
+        else:
+            clf.partial_fit(X, y, classes=[0, 1, 2])
+    clipped = [w for w in caught if "It is going to be clipped" in str(w.message)]
+    assert len(clipped) == 1
+
+
+def test_n_iter_counts_the_last_fit_as_scikit_learn(iris):
+    X, y = iris
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", ConvergenceWarning)
+        for est in (neural_network.MLPClassifier, MLPClassifier):
+            clf = est(max_iter=3, warm_start=True, random_state=0).fit(X, y).fit(X, y)
+            assert clf.n_iter_ == 3 and len(clf.loss_curve_) == 6

@@ -468,9 +468,9 @@ def test_random_state_reproducibility(data):
 def test_warm_start_and_partial_fit_keep_training(data):
     ae = AutoencoderTransformer(warm_start=True, max_iter=2, random_state=0).fit(data)
     ae.fit(data)
-    assert ae.n_iter_ == 4 and len(ae.history_["loss"]) == 4
+    assert ae.n_iter_ == 2 and len(ae.history_["loss"]) == 4  # n_iter_: this fit's
     ae.partial_fit(data)
-    assert ae.n_iter_ == 5
+    assert ae.n_iter_ == 1 and len(ae.loss_curve_) == 5
     supervised = KerasTransformer(epochs=1, warm_start=True).fit(data, data[:, 0])
     with pytest.raises(ValueError, match="fitted with y"):
         supervised.fit(data)

@@ -64,7 +64,9 @@ def resolve_features(spec, name, n_features, feature_names=None):
         values = np.asarray(spec)
         if values.ndim != 1:
             raise ValueError(f"{name} must be a 1-D list of columns; got {spec!r}.")
-        if values.dtype == bool:
+        if values.size == 0:  # an empty list is float64 to NumPy
+            selected = columns[:0]
+        elif values.dtype == bool:
             if len(values) != n_features:
                 raise ValueError(
                     f"{name} is a boolean mask of length {len(values)}, but X has "
@@ -185,7 +187,8 @@ class _WideAndDeepMixin:
             extra = {
                 "loss": [loss, loss],
                 "loss_weights": [1.0 - weight, weight],
-                "metrics": [metrics, []] if metrics else None,
+                # a dict names the outputs itself ("main", "aux")
+                "metrics": metrics if isinstance(metrics, dict) or not metrics else [metrics, []],
             }
         else:
             extra = {"loss": loss, "metrics": metrics}
@@ -223,8 +226,9 @@ wide_features : list of int or str, boolean mask, slice or None, default=None
         Its arguments are routed parameters: ``optimizer__learning_rate``.
     loss : str or keras.losses.Loss, default=None
         ``None`` chooses one from the targets (for both outputs).
-    metrics : list, default=None
-        Keras metrics of the main output.
+    metrics : list or dict, default=None
+        Keras metrics of the main output; a dict by output name (``"main"``,
+        ``"aux"``) sets them for each output.
     batch_size : int, default=32
         Mini-batch size.
     epochs : int, default=20

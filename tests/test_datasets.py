@@ -63,6 +63,13 @@ def test_unknown_gate():
         make_logic_gate("xnr")
 
 
+@pytest.mark.parametrize("n_repeats", [0, 2.7, "3", True, None])
+def test_n_repeats_must_be_a_positive_integer(n_repeats):
+    with pytest.raises(ValueError, match="n_repeats must be a positive integer"):
+        make_logic_gate(n_repeats=n_repeats)
+    assert len(make_logic_gate(n_repeats=np.int64(2))[0]) == 8
+
+
 def test_importing_datasets_does_not_import_keras():
     import subprocess
     import sys

@@ -395,6 +395,8 @@ def test_early_stopping_refuses_a_validation_set_of_one_sample():
     for est in (neural_network.MLPRegressor, MLPRegressor):
         with pytest.raises(ValueError, match="The validation set is too small"):
             est(early_stopping=True, validation_fraction=0.03, max_iter=3).fit(X, X[:, 0])
+    with pytest.raises(ValueError, match="The validation set is too small"):
+        AutoencoderTransformer(early_stopping=True, validation_fraction=0.03, max_iter=3).fit(X)
 
 
 def test_n_iter_no_change_may_be_infinite(iris):

@@ -120,6 +120,7 @@ def test_features_by_name_mask_and_slice(housing):
         ({"deep_features": [0, 9]}, r"deep_features has column indices \[9\] out of range"),
         ({"wide_features": [True, False]}, "boolean mask of length 2, but X has 8 columns"),
         ({"deep_features": slice(8, None)}, "deep_features selects no column"),
+        ({"wide_features": []}, "wide_features selects no column"),
         ({"deep_features": slice("MedInc", "nope")}, r"names unknown columns \['nope'\]"),
         ({"aux_loss_weight": 1.5}, "'aux_loss_weight' parameter"),
         ({"loss": ["mse", "mae"]}, r"takes one loss, for the main output .*loss=\['mse'"),

@@ -109,6 +109,10 @@ def test_auxiliary_loss_weight(housing):
         rtol=1e-4,
     )
     assert "main_mae" in history and "aux_mae" not in history
+    # a dict names the outputs (it failed in Keras with the auxiliary output)
+    metrics = {"main": ["mae"], "aux": ["mse"]}
+    history = reg.set_params(metrics=metrics, epochs=1).fit(X, y).history_
+    assert "main_mae" in history and "aux_mse" in history and "main_mse" not in history
     for weight in (0, None):
         reg = WideAndDeepRegressor(aux_loss_weight=weight, epochs=1).fit(X[:100], y[:100])
         assert len(reg.model_.outputs) == 1 and "aux_loss" not in reg.history_

@@ -1,5 +1,7 @@
 """Truth tables of logic gates: the first exercise of every neural-network course."""
 
+import numbers
+
 import numpy as np
 
 _GATES = {
@@ -42,7 +44,7 @@ def make_logic_gate(gate="xor", *, n_repeats=1, dtype=np.float32):
     key = str(gate).lower()
     if key not in _GATES:
         raise ValueError(f"Unknown logic gate {gate!r}; choose one of {sorted(_GATES)}.")
-    if int(n_repeats) < 1:
+    if not isinstance(n_repeats, numbers.Integral) or isinstance(n_repeats, bool) or n_repeats < 1:
         raise ValueError(f"n_repeats must be a positive integer; got {n_repeats!r}.")
     a = np.array([0, 0, 1, 1], dtype=bool)
     b = np.array([0, 1, 0, 1], dtype=bool)

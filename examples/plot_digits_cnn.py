@@ -3,8 +3,10 @@ Hand-written digits: a dense network and a small CNN
 ====================================================
 
 The MNIST tutorials of Keras, offline: scikit-learn's 8x8 digits stand in for
-MNIST. scikit-learn estimators take 2-D tables, so the images arrive as rows of
-64 pixels and the CNN reshapes them back to 8x8x1 in its first layer.
+MNIST. scikit-learn's digits arrive as rows of 64 pixels, a table like any
+other, and the CNN reshapes them back to 8x8x1 in its first layer
+(``KerasClassifier`` takes images of shape ``(n, 8, 8, 1)`` as well, for a
+network whose input takes them).
 """
 
 # %%

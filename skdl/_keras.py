@@ -280,6 +280,13 @@ def split_inputs(model, X):
     declared = _declared_attribute(model, "input")
     if isinstance(declared, dict):
         inputs = list(declared.values())
+    if X.ndim > 2 or any(len(inp.shape) > 2 for inp in inputs):
+        raise ValueError(
+            f"The model has {len(inputs)} inputs, which take column blocks of a 2-D X; "
+            f"got X of shape {X.shape} for inputs of shapes "
+            f"{[tuple(inp.shape) for inp in inputs]}. Give the model one input, or "
+            "flatten X and reshape each block in the network (keras.layers.Reshape)."
+        )
     sizes = [int(inp.shape[-1]) for inp in inputs]
     if sum(sizes) != X.shape[1]:
         raise ValueError(

@@ -113,6 +113,7 @@ class _MLPMixin:
     loss = None
     metrics = None
     validation_split = 0.0
+    _allow_nd = False  # a table: the network is built from its columns
 
     _parameter_constraints = {
         "hidden_layer_sizes": HIDDEN_LAYER_SIZES,

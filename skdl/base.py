@@ -153,6 +153,28 @@ def dense_network(meta, hidden_layer_sizes=(100,), activation="relu"):
     return keras.Sequential(layers)
 
 
+def _check_input_shape(model, X):
+    """A clear error where a single-input network does not take X's samples
+    (Keras' own error prints the sample, 784 numbers for an image)."""
+    inputs = getattr(model, "inputs", None) or []
+    if len(inputs) != 1 or inputs[0].shape is None:
+        return  # several inputs (split_inputs checks them) or not known yet
+    takes = tuple(inputs[0].shape[1:])
+    given = X.shape[1:]
+    if len(takes) == len(given) and all(t is None or t == g for t, g in zip(takes, given)):
+        return
+    hint = (
+        f" meta['n_features_in_'] is X.shape[1]: for samples of shape {given}, start "
+        f"the network with keras.Input({given})."
+        if X.ndim > 2
+        else ""
+    )
+    raise ValueError(
+        f"The network's input takes samples of shape {takes}, but X has samples of "
+        f"shape {given}.{hint}"
+    )
+
+
 def _clone_param(value):
     """A parameter's value for a clone: a Keras model is cloned (fresh weights,
     same architecture), anything else goes through scikit-learn's ``clone``."""
@@ -363,7 +385,9 @@ class BaseKerasEstimator(BaseEstimator):
         Parameters
         ----------
         X : array-like of shape (n_samples, n_features)
-            Training data; converted to float32.
+            Training data; converted to float32. ``KerasClassifier`` and
+            ``KerasRegressor`` also take more dimensions (images, sequences)
+            for a network whose input takes them.
         y : array-like of shape (n_samples,) or (n_samples, n_outputs)
             Target values.
         sample_weight : array-like of shape (n_samples,), default=None
@@ -511,14 +535,36 @@ class BaseKerasEstimator(BaseEstimator):
             dtype=np.float32,
             multi_output=True,
             y_numeric=self._y_numeric,
+            allow_nd=self._allow_nd,
         )
+        self._check_sample_shape(X, reset)
         return dense(X), dense(y)
 
     def _validate_X(self, X, *, reset=False, dtype=np.float32):
         """``X`` alone (to predict or transform), checked and dense."""
-        return dense(validate_data(self, X, reset=reset, accept_sparse=True, dtype=dtype))
+        X = validate_data(
+            self, X, reset=reset, accept_sparse=True, dtype=dtype, allow_nd=self._allow_nd
+        )
+        self._check_sample_shape(X, reset)
+        return dense(X)
+
+    def _check_sample_shape(self, X, reset):
+        """The whole shape of a sample, where scikit-learn checks ``X.shape[1]``:
+        images of another size, or a table for a network fitted on images, would
+        reach a compiled function that no longer checks them."""
+        if reset:
+            self._sample_shape = X.shape[1:]
+            return
+        fitted = self.__dict__.get("_sample_shape", X.shape[1:])
+        if X.shape[1:] != fitted:
+            raise ValueError(
+                f"X has samples of shape {X.shape[1:]}, but {type(self).__name__} was "
+                f"fitted on samples of shape {fitted}."
+            )
 
     _y_numeric = False
+    # X of more than 2 dimensions (images for a CNN): for a network of the user's
+    _allow_nd = False
 
     def _seed(self):
         if self.random_state is None:
@@ -600,6 +646,13 @@ class BaseKerasEstimator(BaseEstimator):
     def _build_model(self, X):
         """Build (or clone) and compile the Keras model for the current data."""
         keras = _keras.keras()
+        if X.ndim > 2 and self.model is None:
+            raise ValueError(
+                f"X has shape {X.shape}: the default network takes 2-D X (one row of "
+                f"features per sample). Give a model whose input takes {X.shape[1:]}, "
+                f"e.g. a builder that starts with keras.Input({X.shape[1:]}), or "
+                "flatten X to 2-D."
+            )
         if _keras.is_keras_model(self.model):
             model = _keras.clone_model(self.model)
         else:
@@ -614,6 +667,7 @@ class BaseKerasEstimator(BaseEstimator):
                     f"The model builder must return a keras.Model; it returned "
                     f"{type(model).__name__}. End the builder with `return model`."
                 )
+        _check_input_shape(model, X)
         units = _keras.output_units(model, X[:1])
         self._check_output(units, model)
         if not getattr(model, "compiled", False) or model.optimizer is None:
@@ -671,4 +725,5 @@ class BaseKerasEstimator(BaseEstimator):
         tags = super().__sklearn_tags__()
         tags.target_tags.required = True
         tags.input_tags.sparse = True
+        tags.input_tags.three_d_array = self._allow_nd
         return tags

@@ -71,6 +71,8 @@ class KerasClassifier(ClassifierMixin, BaseKerasEstimator):
         "class_weight": [dict, StrOptions({"balanced"}), None],
     }
 
+    _allow_nd = True  # X of any shape the network takes (images for a CNN)
+
     def __init__(
         self,
         model=None,

@@ -88,6 +88,8 @@ class KerasRegressor(_FloatTargetsMixin, RegressorMixin, BaseKerasEstimator):
     (2,)
     """
 
+    _allow_nd = True  # X of any shape the network takes (images for a CNN)
+
     def _fit_targets(self, y, classes=None):
         self.n_outputs_ = 1 if y.ndim == 1 else y.shape[1]
         self.target_type_ = "continuous" if y.ndim == 1 else "continuous-multioutput"

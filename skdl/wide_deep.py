@@ -122,6 +122,7 @@ class _WideAndDeepMixin:
     """The network and its parameters; the estimator machinery comes from the bases."""
 
     model = None  # the network is built by the estimator itself
+    _allow_nd = False  # the paths pick columns of a table
 
     _parameter_constraints = {
         **BaseKerasEstimator._parameter_constraints,

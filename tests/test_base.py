@@ -15,7 +15,9 @@ from skdl import (
     AutoencoderTransformer,
     KerasClassifier,
     KerasRegressor,
+    MLPClassifier,
     MLPRegressor,
+    WideAndDeepClassifier,
     WideAndDeepRegressor,
 )
 
@@ -488,3 +490,62 @@ def test_sparse_X_trains_and_predicts_as_its_dense_values(estimator, method):
     expected = getattr(clone(estimator).fit(*args), method)(X)
     fitted = clone(estimator).fit(*sparse_args)
     np.testing.assert_allclose(getattr(fitted, method)(sp.csc_matrix(X)), expected, atol=1e-6)
+
+
+def small_cnn(meta, filters=2):
+    return keras.Sequential([
+        keras.Input((6, 6, 1)), keras.layers.Conv2D(filters, 3), keras.layers.Flatten(),
+        keras.layers.Dense(meta["n_classes_"], activation="softmax"),
+    ])  # fmt: skip
+
+
+def test_images_for_a_network_that_takes_them():
+    # as in Keras' CNN tutorials: X of shape (n, 6, 6, 1), no flattening
+    from sklearn.model_selection import cross_val_score
+
+    X = np.random.RandomState(0).normal(size=(48, 6, 6, 1))
+    y = (X.mean(axis=(1, 2, 3)) > 0).astype(int)
+    clf = KerasClassifier(small_cnn, epochs=2, validation_split=0.25, random_state=0).fit(X, y)
+    assert clf.n_features_in_ == 6 and clf.__sklearn_tags__().input_tags.three_d_array
+    assert clf.predict(X).shape == (48,) and clf.predict_proba(X[:5]).shape == (5, 2)
+    loaded = pickle.loads(pickle.dumps(clf))
+    np.testing.assert_array_equal(loaded.predict_proba(X), clf.predict_proba(X))
+    assert clf.partial_fit(X, y).n_iter_ == 3
+    # every dimension of a sample is checked, not X.shape[1] alone: the shared
+    # compiled function would take other shapes silently
+    for other in (X[..., 0], np.concatenate([X, X], axis=3)):
+        with pytest.raises(ValueError, match=r"X has samples of shape .*fitted on samples of "):
+            clf.predict(other)
+        with pytest.raises(ValueError, match=r"fitted on samples of shape \(6, 6, 1\)"):
+            clf.partial_fit(other, y)
+    assert len(cross_val_score(KerasClassifier(small_cnn, epochs=1), X, y, cv=2)) == 2
+    # sequences for a recurrent regressor: (n, steps, features)
+    lstm = keras.Sequential([keras.Input((6, 6)), keras.layers.LSTM(2), keras.layers.Dense(1)])
+    reg = KerasRegressor(lstm, epochs=1).fit(X[..., 0], y)
+    assert reg.predict(X[..., 0]).shape == (48,)
+
+
+def test_images_need_a_network_that_takes_them():
+    X = np.zeros((10, 6, 6, 1))
+    y = np.arange(10) % 2
+    with pytest.raises(
+        ValueError, match=r"the default network takes 2-D X.*keras.Input\(\(6, 6, 1\)\)"
+    ):
+        KerasClassifier(epochs=1).fit(X, y)
+    for preset in (MLPClassifier(max_iter=1), WideAndDeepClassifier(epochs=1)):
+        # scikit-learn's MLP refuses them too: the presets build on the columns
+        with pytest.raises(ValueError, match="Found array with dim 4"):
+            preset.fit(X, y)
+    inputs = [keras.Input((3,)), keras.Input((3,))]
+    two = keras.Model(inputs, keras.layers.Dense(1)(keras.layers.Concatenate()(inputs)))
+    with pytest.raises(ValueError, match=r"2 inputs, which take column blocks of a 2-D X"):
+        KerasRegressor(two, epochs=1).fit(X[:, :, :, 0], y)
+    # a builder for tables: a short error (Keras' own prints the whole image)
+    table = keras.Sequential([keras.Input((6,)), keras.layers.Dense(2, activation="softmax")])
+    with pytest.raises(ValueError, match=r"takes samples of shape \(6,\), but X has samples of "
+                       r"shape \(6, 6, 1\).*keras.Input\(\(6, 6, 1\)\)") as error:  # fmt: skip
+        KerasClassifier(table, epochs=1).fit(X, y)
+    assert len(str(error.value)) < 300
+    with pytest.raises(ValueError, match=r"takes samples of shape \(6,\), but X has samples of "
+                       r"shape \(5,\)\.$"):  # fmt: skip
+        KerasClassifier(table, epochs=1).fit(X[:, :5, 0, 0], y)

@@ -376,6 +376,20 @@ def make_metrics(metrics, routed):
     return out
 
 
+def fit_callbacks(callbacks):
+    """The callbacks given to one ``fit`` call: Keras callback instances, used
+    as they are (as Keras' own ``fit`` uses them)."""
+    entries = as_list(callbacks)
+    for i, cb in enumerate(entries):
+        if not isinstance(cb, keras().callbacks.Callback):
+            raise TypeError(
+                f"fit(callbacks=...)[{i}]={cb!r} is not a Keras callback instance: pass "
+                "instances of keras.callbacks.Callback, e.g. "
+                "fit(X, y, callbacks=[keras.callbacks.EarlyStopping(patience=5)])."
+            )
+    return entries
+
+
 def make_callbacks(callbacks, routed):
     """Fresh callback objects: classes instantiated, instances deep-copied.
 

@@ -282,14 +282,14 @@ def training_model(model, batch):
         _trainers.give(key, trainer)
 
 
-def _quiet_tracing(model):
-    """Keep TensorFlow from warning of "excessive retracing" when ``model`` trains.
+def _quiet_tracing(model, kinds=("train", "test")):
+    """Keep TensorFlow from warning of "excessive retracing" when ``model`` trains
+    (or, with ``kinds=("predict",)``, predicts through Keras' own function).
 
-    TensorFlow counts traces per code object: the training and validation
-    functions Keras makes for every network share one, so a search over
-    architectures (one trace each, as expected) logged the warning. The
-    functions are made here, as ``fit`` would make them, and told not to warn.
-    Returns ``model``.
+    TensorFlow counts traces per code object: the functions Keras makes for
+    every network share one, so a search over architectures (one trace each, as
+    expected) logged the warning. The functions are made here, as ``fit`` or
+    ``predict_on_batch`` would make them, and told not to warn. Returns ``model``.
     """
     if keras().backend.backend() != "tensorflow":
         return model
@@ -297,16 +297,19 @@ def _quiet_tracing(model):
         from tensorflow.python.eager.polymorphic_function.polymorphic_function import Function
     except ImportError:  # TensorFlow moved it: the warning may show, nothing else
         return model
-    model.make_train_function()
-    model.make_test_function()
-    for function in (model.train_function, model.test_function):
+    for kind in kinds:
+        getattr(model, f"make_{kind}_function")()
+    for function in (getattr(model, f"{kind}_function") for kind in kinds):
+        # the compiled function itself (predict) or held by a plain one (train)
+        candidates = [function]
         for cell in getattr(function, "__closure__", None) or ():
             try:
-                contents = cell.cell_contents
+                candidates.append(cell.cell_contents)
             except ValueError:  # an empty cell
                 continue
-            if isinstance(contents, Function):
-                contents._omit_frequent_tracing_warning = True
+        for candidate in candidates:
+            if isinstance(candidate, Function):
+                candidate._omit_frequent_tracing_warning = True
     return model
 
 
@@ -400,4 +403,4 @@ def prediction_function(model):
         if compiled is not None:
             values = [v.value for v in model.variables]
             return lambda x: compiled(values, x)
-    return model.predict_on_batch
+    return _quiet_tracing(model, ("predict",)).predict_on_batch

@@ -19,10 +19,10 @@ from sklearn.utils.validation import (
 from . import _data, _keras, _pool
 from ._builder import builder_argument_names, builder_defaults, call_builder
 from ._compile import (
-    as_list,
     builder_steps,
     compile_options,
     epoch_steps,
+    fit_callbacks,
     make_callbacks,
     make_loss,
     make_metrics,
@@ -599,7 +599,7 @@ class BaseKerasEstimator(BaseEstimator):
         kwargs.update(route(routed, "fit"))
         kwargs.update({k: v for k, v in call_kwargs.items() if k != "callbacks"})
         callbacks = make_callbacks(self.callbacks, route(routed, "callbacks"))
-        callbacks += as_list(call_kwargs.get("callbacks"))
+        callbacks += fit_callbacks(call_kwargs.get("callbacks"))
         callbacks.append(stop_on_nan())
         kwargs["callbacks"] = callbacks
         return kwargs

@@ -407,6 +407,10 @@ def test_callbacks_must_be_keras_callbacks(data):
     X, y = data
     with pytest.raises(TypeError, match=r"callbacks\[1\]='early' is not a Keras callback"):
         KerasRegressor(callbacks=[keras.callbacks.EarlyStopping, "early"]).fit(X, y)
+    # fit's own argument takes instances, as Keras' fit does
+    for given in ("early", ["early"], [keras.callbacks.EarlyStopping]):
+        with pytest.raises(TypeError, match=r"fit\(callbacks=...\)\[0\]=.* is not a Keras"):
+            KerasRegressor().fit(X, y, callbacks=given)
 
 
 def test_fit_takes_one_callback_as_keras_does(data):

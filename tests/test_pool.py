@@ -296,6 +296,32 @@ def test_training_new_architectures_logs_no_retracing_warning(data, caplog, monk
     assert not [r for r in caplog.records if "retracing" in r.getMessage()]
 
 
+class TwoDense(keras.Model):
+    """A subclassed network: trained and predicted through Keras' own functions."""
+
+    def __init__(self, units=4, **kwargs):
+        super().__init__(**kwargs)
+        self.hidden, self.out = keras.layers.Dense(units), keras.layers.Dense(1)
+
+    def call(self, x):
+        return self.out(self.hidden(x))
+
+
+@pytest.mark.skipif(keras.backend.backend() != "tensorflow", reason="TensorFlow's warning")
+def test_predicting_with_unshared_networks_logs_no_retracing_warning(data, caplog, monkeypatch):
+    from tensorflow.python.eager.polymorphic_function import polymorphic_function
+
+    fresh = polymorphic_function._FrequentTracingDetectorManager()
+    monkeypatch.setattr(polymorphic_function, "_frequent_tracing_detector_manager", fresh)
+    X, y = data
+    caplog.clear()
+    fitted = [KerasRegressor(TwoDense, epochs=1).fit(X, y) for _ in range(7)]  # 7 folds, say
+    assert _pool.architecture_key(fitted[0].model_) is None  # not shared
+    for reg in fitted:
+        reg.predict(X)
+    assert not [r for r in caplog.records if "retracing" in r.getMessage()]
+
+
 def test_failed_fit_returns_the_trainer(data):
     X, y = data
     reg = KerasRegressor(dropout_net, epochs=3, optimizer="sgd", random_state=0)

@@ -282,18 +282,24 @@ def test_new_architectures_do_not_log_retracing_warnings(data, caplog):
     assert not [r for r in caplog.records if "retracing" in r.getMessage()]
 
 
-@pytest.mark.skipif(keras.backend.backend() != "tensorflow", reason="TensorFlow's warning")
-def test_training_new_architectures_logs_no_retracing_warning(data, caplog, monkeypatch):
+@pytest.fixture
+def retracing_warnings(caplog, monkeypatch):
+    """A function listing TensorFlow's retracing warnings logged since the test
+    began, counted afresh (TensorFlow warns twice per process at most)."""
     from tensorflow.python.eager.polymorphic_function import polymorphic_function
 
-    # TensorFlow warns twice per process at most: a fresh count, whatever ran before
     fresh = polymorphic_function._FrequentTracingDetectorManager()
     monkeypatch.setattr(polymorphic_function, "_frequent_tracing_detector_manager", fresh)
-    X, y = data
     caplog.clear()
+    return lambda: [r for r in caplog.records if "retracing" in r.getMessage()]
+
+
+@pytest.mark.skipif(keras.backend.backend() != "tensorflow", reason="TensorFlow's warning")
+def test_training_new_architectures_logs_no_retracing_warning(data, retracing_warnings):
+    X, y = data
     for units in range(2, 9):  # a search over architectures, with validation
         KerasRegressor(dropout_net, units=units, epochs=1, validation_split=0.2).fit(X, y)
-    assert not [r for r in caplog.records if "retracing" in r.getMessage()]
+    assert not retracing_warnings()
 
 
 class TwoDense(keras.Model):
@@ -308,18 +314,13 @@ class TwoDense(keras.Model):
 
 
 @pytest.mark.skipif(keras.backend.backend() != "tensorflow", reason="TensorFlow's warning")
-def test_predicting_with_unshared_networks_logs_no_retracing_warning(data, caplog, monkeypatch):
-    from tensorflow.python.eager.polymorphic_function import polymorphic_function
-
-    fresh = polymorphic_function._FrequentTracingDetectorManager()
-    monkeypatch.setattr(polymorphic_function, "_frequent_tracing_detector_manager", fresh)
+def test_predicting_with_unshared_networks_logs_no_retracing_warning(data, retracing_warnings):
     X, y = data
-    caplog.clear()
     fitted = [KerasRegressor(TwoDense, epochs=1).fit(X, y) for _ in range(7)]  # 7 folds, say
     assert _pool.architecture_key(fitted[0].model_) is None  # not shared
     for reg in fitted:
         reg.predict(X)
-    assert not [r for r in caplog.records if "retracing" in r.getMessage()]
+    assert not retracing_warnings()
 
 
 def test_failed_fit_returns_the_trainer(data):

@@ -246,13 +246,19 @@ class _MLPMixin:
         keras = _keras.keras()
         if self.solver == "sgd":
             cls = keras.optimizers.SGD
-            nesterov = bool(self.nesterovs_momentum and self.momentum > 0)
-            kwargs = dict(learning_rate=self.learning_rate_init, momentum=self.momentum)
-            kwargs["nesterov"] = nesterov
+            kwargs = {
+                "learning_rate": self.learning_rate_init,
+                "momentum": self.momentum,
+                "nesterov": bool(self.nesterovs_momentum and self.momentum > 0),
+            }
         else:
             cls = keras.optimizers.Adam
-            kwargs = dict(learning_rate=self.learning_rate_init, epsilon=self.epsilon)
-            kwargs.update(beta_1=self.beta_1, beta_2=self.beta_2)
+            kwargs = {
+                "learning_rate": self.learning_rate_init,
+                "beta_1": self.beta_1,
+                "beta_2": self.beta_2,
+                "epsilon": self.epsilon,
+            }
         return cls(**python_numbers(cls, kwargs))
 
     def _compile(self, model, units):

@@ -25,6 +25,7 @@ import functools
 import math
 
 import numpy as np
+import scipy.sparse as sp
 
 from . import _config, _keras, _threads
 from ._compile import KERAS_BATCH_SIZE
@@ -83,7 +84,7 @@ def training_data(data, fit_kwargs, wanted, orders):
         divisor of the epoch's batches that the pipeline needs.
     """
     shuffle = fit_kwargs.get("shuffle", True)
-    arrays = _flat_arrays(data)
+    arrays = _flat_arrays(data, sparse=True)
     if not use_single_pipeline() or arrays is None or not isinstance(shuffle, (bool, np.bool_)):
         return data, wanted
     validation = None
@@ -92,7 +93,7 @@ def training_data(data, fit_kwargs, wanted, orders):
         from keras.src.trainers.data_adapters.array_slicing import train_validation_split
 
         arrays, validation = train_validation_split(arrays, validation_split=split)
-    n = len(next(a for a in keras().tree.flatten(arrays) if a is not None))
+    n = next(a for a in keras().tree.flatten(arrays) if a is not None).shape[0]
     batch_size = fit_kwargs.get("batch_size") or KERAS_BATCH_SIZE
     steps = math.ceil(n / batch_size)
     aligned = aligned_steps_per_execution(wanted, steps)
@@ -128,16 +129,20 @@ def _validation_dataset(validation, fit_kwargs, batch_size):
     return validation_batches(arrays, size)
 
 
-def _flat_arrays(data):
+def _flat_arrays(data, sparse=False):
     """``(x,)``, ``(x, y)`` or ``(x, y, sample_weight)`` with lists as tuples, as
-    ``tf.data`` and Keras take them; None unless all are NumPy arrays."""
+    ``tf.data`` and Keras take them; None unless all are NumPy arrays (or, with
+    ``sparse``, SciPy sparse matrices)."""
     x, y, sample_weight = data["x"], data["y"], data["sample_weight"]
     if y is None and sample_weight is not None:
         return None
     arrays = keras().tree.lists_to_tuples(
         (x,) if y is None else (x, y) if sample_weight is None else (x, y, sample_weight)
     )
-    if not all(isinstance(a, np.ndarray) for a in keras().tree.flatten(arrays)):
+    if not all(
+        isinstance(a, np.ndarray) or (sparse and sp.issparse(a))
+        for a in keras().tree.flatten(arrays)
+    ):
         return None
     return arrays
 
@@ -230,24 +235,21 @@ def epoch_batches(arrays, batch_size, shuffle, seed=0, first_epoch=0, order=None
             return tf.random.experimental.stateless_shuffle(tf.range(n, dtype=tf.int64), seeds)
         return tf.range(n, dtype=tf.int64)
 
+    # the rows of a sparse matrix are made dense a batch at a time
+    chunk = 1 if any(sp.issparse(t) for t in tensors) else CHUNK_BATCHES
+
     def gather(rows):
         # rows of any shape: the data of each, with that shape in front
         flat = tf.reshape(rows, [-1])
-        return tree.pack_sequence_as(
-            arrays,
-            [
-                tf.reshape(tf.gather(t, flat), tf.concat([tf.shape(rows), tf.shape(t)[1:]], 0))
-                for t in tensors
-            ],
-        )
+        return tree.pack_sequence_as(arrays, [_gather(t, flat, tf.shape(rows)) for t in tensors])
 
     epochs = tf.data.Dataset.range(first_epoch, np.iinfo(np.int64).max)
     n_full = whole // batch_size
-    # the full batches of all epochs in one stream, gathered CHUNK_BATCHES at a time
+    # the full batches of all epochs in one stream, gathered `chunk` batches at a time
     full = (
         epochs.map(lambda e: tf.reshape(epoch_rows(e)[:whole], (n_full, batch_size)))
         .unbatch()
-        .batch(CHUNK_BATCHES)
+        .batch(chunk)
         .map(gather)
         .unbatch()
     )
@@ -260,6 +262,23 @@ def epoch_batches(arrays, batch_size, shuffle, seed=0, first_epoch=0, order=None
         return prefetched(rest)
     choice = tf.data.Dataset.from_tensor_slices(tf.constant([0] * n_full + [1], tf.int64)).repeat()
     return prefetched(tf.data.Dataset.choose_from_datasets([full, rest], choice))
+
+
+def _gather(values, flat, shape):
+    """The rows ``flat`` of ``values`` (a tensor or a SciPy sparse matrix), with
+    ``shape`` in front: those of a sparse matrix made dense, in Python (a
+    ``tf.data`` function cannot gather the rows of a sparse tensor)."""
+    import tensorflow as tf
+
+    row_shape = tuple(values.shape[1:])
+    if sp.issparse(values):
+        taken = tf.numpy_function(
+            lambda rows: values[rows].toarray(), [flat], values.dtype, stateful=False
+        )
+        taken = tf.ensure_shape(taken, (None,) + row_shape)
+    else:
+        taken = tf.gather(values, flat)
+    return tf.reshape(taken, tf.concat([shape, tf.constant(row_shape, tf.int32)], 0))
 
 
 def validation_batches(arrays, batch_size):
@@ -321,13 +340,17 @@ def prefetched(dataset, prefetch=True):
 
 def _tensors(arrays):
     """The arrays of a structure as a flat list of tensors, floats cast to ``floatx``
-    as Keras' array adapter casts them."""
+    as Keras' array adapter casts them; a SciPy sparse matrix stays one (its
+    rows are made dense a batch at a time, :func:`_gather`)."""
     import tensorflow as tf
 
     floatx = keras().config.floatx()
+
+    def cast(a):
+        return a.astype(floatx, copy=False) if a.dtype.kind == "f" else a
+
     return [
-        tf.constant(a.astype(floatx) if a.dtype.kind == "f" and a.dtype != floatx else a)
-        for a in keras().tree.flatten(arrays)
+        cast(a) if sp.issparse(a) else tf.constant(cast(a)) for a in keras().tree.flatten(arrays)
     ]
 
 

@@ -253,18 +253,26 @@ def predict_batched(model, X, batch_size):
     kernels then treat each row the same way, so a row's prediction does not
     depend on the other rows of ``X``, bit for bit.
     """
-    n = X.shape[0]
-    padded_n = -(-n // batch_size) * batch_size
-    if padded_n != n:
-        X = np.concatenate([X, np.zeros((padded_n - n,) + X.shape[1:], dtype=X.dtype)])
     from ._pool import prediction_function
 
     predict = prediction_function(model)
     parts = [
-        first_output(predict(split_inputs(model, X[start : start + batch_size])), model)
-        for start in range(0, padded_n, batch_size)
+        first_output(predict(split_inputs(model, _chunk(X, start, batch_size))), model)
+        for start in range(0, X.shape[0], batch_size)
     ]
-    return np.concatenate(parts, axis=0)[:n]
+    return np.concatenate(parts, axis=0)[: X.shape[0]]
+
+
+def _chunk(X, start, size):
+    """Rows ``start:start + size`` of ``X``, dense (of a sparse ``X``, only these
+    rows are made dense) and padded with zeros to ``size`` rows."""
+    chunk = X[start : start + size]
+    if not isinstance(chunk, np.ndarray):
+        chunk = chunk.toarray()  # a SciPy sparse matrix
+    if chunk.shape[0] < size:
+        padding = np.zeros((size - chunk.shape[0],) + chunk.shape[1:], dtype=chunk.dtype)
+        chunk = np.concatenate([chunk, padding])
+    return chunk
 
 
 def split_inputs(model, X):

@@ -10,6 +10,7 @@ from sklearn.exceptions import ConvergenceWarning
 from sklearn.model_selection import train_test_split
 from sklearn.utils import check_random_state
 from sklearn.utils._param_validation import Interval, Options, StrOptions
+from sklearn.utils.validation import _num_samples
 
 from . import _keras, _pool
 from ._compile import compile_options, make_optimizer, python_numbers
@@ -327,7 +328,7 @@ class _MLPMixin:
                 stratify=y if self._stratify_early_stopping() else None,
             )
             X, X_val, y, y_val = split[:4]
-            if len(X_val) < 2:  # no score to stop on, as in scikit-learn
+            if _num_samples(X_val) < 2:  # no score to stop on, as in scikit-learn
                 raise ValueError(
                     "The validation set is too small. Increase 'validation_fraction' "
                     "or the size of your dataset."
@@ -337,13 +338,14 @@ class _MLPMixin:
                 # the validation score is weighted too, as in scikit-learn
                 sample_weight, weight_val = split[4:]
                 validation += (weight_val,)
-        fit_kwargs["batch_size"] = self._batch_size(len(X), fit_kwargs["batch_size"], warn=True)
+        n_train = _num_samples(X)
+        fit_kwargs["batch_size"] = self._batch_size(n_train, fit_kwargs["batch_size"], warn=True)
         fit_kwargs["verbose"] = 2 if fit_kwargs.get("verbose") else 0
         callbacks = [*fit_kwargs["callbacks"], _Convergence.callback(self, validation)]
         if self.solver == "sgd" and self.learning_rate == "invscaling":
             callbacks.append(_InvScaling.callback(self, fit_kwargs["batch_size"]))
         fit_kwargs["callbacks"] = callbacks
-        self._train_size = len(X)
+        self._train_size = n_train
         return super()._prepare_training(X, y, sample_weight, fit_kwargs)
 
     def _stratify_early_stopping(self):

@@ -170,7 +170,7 @@ class AutoencoderTransformer(_MLPMixin, KerasTransformer):
 
         Parameters
         ----------
-        X : array-like of shape (n_samples, n_features)
+        X : {array-like, sparse matrix} of shape (n_samples, n_features)
         y : None
             Ignored.
         sample_weight : array-like of shape (n_samples,), default=None

@@ -5,7 +5,6 @@ import functools
 import numbers
 
 import numpy as np
-import scipy.sparse as sp
 from sklearn.base import BaseEstimator, clone
 from sklearn.utils import check_random_state
 from sklearn.utils._param_validation import Interval, validate_parameter_constraints
@@ -16,7 +15,7 @@ from sklearn.utils.validation import (
     validate_data,
 )
 
-from . import _data, _keras, _pool
+from . import _data, _keras, _pool, _sparse
 from ._builder import builder_argument_names, builder_defaults, call_builder
 from ._compile import (
     builder_steps,
@@ -82,13 +81,6 @@ def _history_value(value):
     values (``F1Score(average=None)`` logs one per class)."""
     array = np.asarray(value, dtype=np.float64)
     return float(array) if array.ndim == 0 else array.tolist()
-
-
-def dense(X):
-    """Keras trains on dense arrays: a sparse ``X`` (a TF-IDF matrix, the sparse
-    one-hot output of a ColumnTransformer) or ``y`` (a multilabel indicator
-    matrix) is made dense, after validation."""
-    return X.toarray() if sp.issparse(X) else X
 
 
 # Facts about the training data that a builder may ask for by name.
@@ -384,10 +376,12 @@ class BaseKerasEstimator(BaseEstimator):
 
         Parameters
         ----------
-        X : array-like of shape (n_samples, n_features)
+        X : {array-like, sparse matrix} of shape (n_samples, n_features)
             Training data; converted to float32. ``KerasClassifier`` and
             ``KerasRegressor`` also take more dimensions (images, sequences)
-            for a network whose input takes them.
+            for a network whose input takes them. They, and the MLP presets,
+            make a sparse matrix dense a batch at a time; the other estimators
+            make it dense whole.
         y : array-like of shape (n_samples,) or (n_samples, n_outputs)
             Target values.
         sample_weight : array-like of shape (n_samples,), default=None
@@ -414,7 +408,7 @@ class BaseKerasEstimator(BaseEstimator):
 
         Parameters
         ----------
-        X : array-like of shape (n_samples, n_features)
+        X : {array-like, sparse matrix} of shape (n_samples, n_features)
         y : array-like of shape (n_samples,) or (n_samples, n_outputs)
         sample_weight : array-like of shape (n_samples,), default=None
 
@@ -471,7 +465,8 @@ class BaseKerasEstimator(BaseEstimator):
             epoch_steps(fit_kwargs, _num_samples(X))
             X_keras = _keras.split_inputs(self.model_, X)
             batch = _keras.keras().tree.map_structure(
-                lambda a: None if a is None else a[:1], (X_keras, y_keras, sample_weight)
+                lambda a: None if a is None else _sparse.dense(a[:1]),
+                (X_keras, y_keras, sample_weight),
             )
             data = self._fit_data(X_keras, y_keras, sample_weight, fit_kwargs, warm)
             with _pool.training_model(self.model_, batch) as trainer:
@@ -506,7 +501,7 @@ class BaseKerasEstimator(BaseEstimator):
             functools.partial(self._epoch_orders, warm=warm),
         )
         set_steps_per_execution(self.model_, steps)
-        return data
+        return _sparse.training_data(data, fit_kwargs)
 
     def _epoch_orders(self, n_rows, shuffle, warm):
         """Orders of the rows in the epochs of a fit (keyword arguments of
@@ -538,15 +533,22 @@ class BaseKerasEstimator(BaseEstimator):
             allow_nd=self._allow_nd,
         )
         self._check_sample_shape(X, reset)
-        return dense(X), dense(y)
+        # a sparse y (multilabel indicator matrix) is made dense: Keras trains on
+        # dense targets
+        return self._rows(X), _sparse.dense(y)
 
     def _validate_X(self, X, *, reset=False, dtype=np.float32):
-        """``X`` alone (to predict or transform), checked and dense."""
+        """``X`` alone (to predict or transform), checked."""
         X = validate_data(
             self, X, reset=reset, accept_sparse=True, dtype=dtype, allow_nd=self._allow_nd
         )
         self._check_sample_shape(X, reset)
-        return dense(X)
+        return self._rows(X)
+
+    def _rows(self, X):
+        """A sparse ``X`` kept sparse (CSR) where the network takes it a batch at a
+        time (see :mod:`skdl._sparse`), else made dense."""
+        return _sparse.as_rows(X) if self._sparse_batches else _sparse.dense(X)
 
     def _check_sample_shape(self, X, reset):
         """The whole shape of a sample, where scikit-learn checks ``X.shape[1]``:
@@ -563,6 +565,9 @@ class BaseKerasEstimator(BaseEstimator):
             )
 
     _y_numeric = False
+    # a sparse X is kept sparse and made dense a batch at a time; estimators whose
+    # networks pick columns of X (wide and deep) or reconstruct X take it dense
+    _sparse_batches = False
     # X of more than 2 dimensions (images for a CNN): for a network of the user's
     _allow_nd = False
 
@@ -668,7 +673,7 @@ class BaseKerasEstimator(BaseEstimator):
                     f"{type(model).__name__}. End the builder with `return model`."
                 )
         _check_input_shape(model, X)
-        units = _keras.output_units(model, X[:1])
+        units = _keras.output_units(model, _sparse.dense(X[:1]))
         self._check_output(units, model)
         if not getattr(model, "compiled", False) or model.optimizer is None:
             self._compile(model, units)

@@ -72,6 +72,7 @@ class KerasClassifier(ClassifierMixin, BaseKerasEstimator):
     }
 
     _allow_nd = True  # X of any shape the network takes (images for a CNN)
+    _sparse_batches = True  # a sparse X is made dense a batch at a time
 
     def __init__(
         self,
@@ -114,7 +115,7 @@ class KerasClassifier(ClassifierMixin, BaseKerasEstimator):
 
         Parameters
         ----------
-        X : array-like of shape (n_samples, n_features)
+        X : {array-like, sparse matrix} of shape (n_samples, n_features)
         y : array-like of shape (n_samples,) or (n_samples, n_labels)
         classes : array-like of shape (n_classes,), default=None
             Every class label, required on the first call (as in scikit-learn)
@@ -241,7 +242,7 @@ class KerasClassifier(ClassifierMixin, BaseKerasEstimator):
 
         Parameters
         ----------
-        X : array-like of shape (n_samples, n_features)
+        X : {array-like, sparse matrix} of shape (n_samples, n_features)
 
         Returns
         -------
@@ -266,7 +267,7 @@ class KerasClassifier(ClassifierMixin, BaseKerasEstimator):
 
         Parameters
         ----------
-        X : array-like of shape (n_samples, n_features)
+        X : {array-like, sparse matrix} of shape (n_samples, n_features)
 
         Returns
         -------
@@ -291,7 +292,7 @@ class KerasClassifier(ClassifierMixin, BaseKerasEstimator):
 
         Parameters
         ----------
-        X : array-like of shape (n_samples, n_features)
+        X : {array-like, sparse matrix} of shape (n_samples, n_features)
 
         Returns
         -------

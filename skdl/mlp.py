@@ -200,7 +200,7 @@ class MLPRegressor(_MLPMixin, KerasRegressor):
 
         Parameters
         ----------
-        X : array-like of shape (n_samples, n_features)
+        X : {array-like, sparse matrix} of shape (n_samples, n_features)
 
         Returns
         -------

@@ -138,7 +138,7 @@ class KerasTransformer(
 
         Parameters
         ----------
-        X : array-like of shape (n_samples, n_features)
+        X : {array-like, sparse matrix} of shape (n_samples, n_features)
             Training data; converted to float32.
         y : array-like of shape (n_samples,) or (n_samples, n_outputs), default=None
             Targets of supervised training (see ``supervised``); None trains an
@@ -162,7 +162,7 @@ class KerasTransformer(
 
         Parameters
         ----------
-        X : array-like of shape (n_samples, n_features)
+        X : {array-like, sparse matrix} of shape (n_samples, n_features)
         y : array-like of shape (n_samples,) or (n_samples, n_outputs), default=None
             Needed on every call when the first one had it; refused when the
             first one had none, unless ``supervised=False`` (which ignores it).
@@ -191,7 +191,7 @@ class KerasTransformer(
 
         Parameters
         ----------
-        X : array-like of shape (n_samples, n_features)
+        X : {array-like, sparse matrix} of shape (n_samples, n_features)
         y : array-like of shape (n_samples,) or (n_samples, n_outputs), default=None
         **kwargs
             ``sample_weight`` and Keras ``fit`` arguments, as in ``fit``.
@@ -429,7 +429,7 @@ class KerasTransformer(
 
         Parameters
         ----------
-        X : array-like of shape (n_samples, n_features)
+        X : {array-like, sparse matrix} of shape (n_samples, n_features)
 
         Returns
         -------

@@ -16,7 +16,8 @@ import pytest
 
 ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 
-# estimators, shared compiled functions, reproducibility, saving, training loop
+# estimators, shared compiled functions, reproducibility, saving, training loop,
+# sparse X
 CORE = [
     "tests/test_classifier.py",
     "tests/test_regressor.py",
@@ -28,6 +29,7 @@ CORE = [
     "tests/test_base.py",
     "tests/test_compile.py",
     "tests/test_targets.py",
+    "tests/test_sparse.py",
 ]
 # long comparisons with scikit-learn that depend on no backend-specific code
 DESELECTED = "not drop_in_replacement_reaches_comparable_scores"

@@ -4,6 +4,7 @@ estimators keep Keras' own orders, the MLP presets draw one per epoch."""
 import keras
 import numpy as np
 import pytest
+import scipy.sparse as sp
 from test_compile import keras_epoch_iterator
 from test_regressor import auxiliary_network
 
@@ -91,6 +92,19 @@ def test_epoch_batches_keep_the_order_across_chunks():
     for epoch in range(2):
         rows = np.concatenate([b[0][:, 0] for b in drawn[epoch * 143 : (epoch + 1) * 143]])
         assert sorted(rows) == list(range(n))
+
+
+def test_epoch_batches_of_a_sparse_matrix_are_those_of_its_dense_rows():
+    """The rows of a SciPy sparse matrix are made dense a batch at a time, in
+    the orders of the dense matrix (float64 values cast to floatx)."""
+    X = sp.random(30, 5, density=0.3, format="csr", random_state=0)
+    y = np.arange(30.0)
+    on_sparse = batches_of(epoch_batches((X, y), 4, shuffle=True, seed=7), 16)
+    on_dense = batches_of(epoch_batches((X.toarray(), y), 4, shuffle=True, seed=7), 16)
+    for (xs, ys), (xd, yd) in zip(on_sparse, on_dense):
+        assert xs.dtype == xd.dtype == keras.config.floatx()
+        np.testing.assert_array_equal(xs, xd)
+        np.testing.assert_array_equal(ys, yd)
 
 
 @pytest.fixture

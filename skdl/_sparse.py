@@ -1,0 +1,167 @@
+"""A sparse ``X``, a batch at a time.
+
+A sparse ``X`` (a TF-IDF matrix, the sparse one-hot output of a
+ColumnTransformer) stays sparse in :class:`~skdl.KerasClassifier`,
+:class:`~skdl.KerasRegressor` and the MLP presets: made dense whole, 100,000
+documents of a 100,000-word vocabulary would take 40 GB, where scikit-learn's
+MLPs multiply the sparse matrix itself. Only a batch at a time is made dense:
+
+- ``fit`` on TensorFlow: Keras' array adapter takes the SciPy matrix and
+  slices it into sparse tensors a batch at a time, in the order it gives a
+  dense ``X``: the fit is the fit on ``X.toarray()``. Where skdl gives
+  ``fit`` one pipeline for all epochs (:mod:`skdl._data`), the pipeline
+  makes the rows of each batch dense.
+- ``fit`` on the other backends: Keras would make each batch a JAX sparse
+  array, whose number of stored values differs from batch to batch, so that
+  JAX compiles the training step again for every batch (70 times slower than
+  dense). :func:`training_data` gives Keras the dense batches instead
+  (:func:`dense_batches`), in the order of Keras' array adapter.
+- ``predict``: :func:`skdl._keras.predict_batched` densifies one chunk at a time.
+"""
+
+import math
+
+import numpy as np
+import scipy.sparse as sp
+from sklearn.utils.validation import _num_samples
+
+from . import _keras
+from ._compile import KERAS_BATCH_SIZE
+
+
+def as_rows(X):
+    """``X`` as the estimators keep it: CSR for a sparse matrix (its rows slice
+    cheaply), unchanged otherwise."""
+    return X.tocsr() if sp.issparse(X) else X
+
+
+def dense(X):
+    """``X`` made dense if it is a sparse matrix: for a batch or a few rows."""
+    return X.toarray() if sp.issparse(X) else X
+
+
+def floatx(array):
+    """``array`` with floating-point values in Keras' ``floatx``, as Keras' array
+    adapter casts them."""
+    if array.dtype.kind != "f":
+        return array
+    return array.astype(_keras.keras().config.floatx(), copy=False)
+
+
+def has_sparse(structure):
+    """Whether any leaf of ``structure`` (arrays, tuples, lists, dicts) is sparse."""
+    return any(sp.issparse(a) for a in _keras.keras().tree.flatten(structure))
+
+
+def training_data(data, fit_kwargs):
+    """``keras.Model.fit``'s data arguments for a sparse ``X``, on JAX or PyTorch.
+
+    Parameters
+    ----------
+    data : dict
+        ``{"x": ..., "y": ..., "sample_weight": ...}`` as ``fit`` takes them, or
+        ``{"x": dataset}`` (:func:`skdl._data.training_data`).
+    fit_kwargs : dict
+        The other arguments of ``fit``. Where the batches are made dense here,
+        they are updated for it: the batch size and shuffling move into the
+        batches, ``validation_split`` becomes ``validation_data`` (the last
+        rows, which Keras would hold out) and sparse ``validation_data``
+        becomes dense batches too.
+
+    Returns
+    -------
+    data : dict
+        ``data`` unchanged on TensorFlow or without sparse matrices, else
+        ``{"x": batches}`` (:func:`dense_batches`).
+    """
+    if _keras.backend_name() == "tensorflow":
+        return data
+    size = fit_kwargs.get("batch_size") or KERAS_BATCH_SIZE
+    validation = fit_kwargs.get("validation_data")
+    arrays = _arrays(data["x"], data.get("y"), data.get("sample_weight"))
+    sparse_training = has_sparse(arrays)
+    split = fit_kwargs.pop("validation_split", None) if sparse_training else None
+    if split and validation is None:
+        from keras.src.trainers.data_adapters.array_slicing import train_validation_split
+
+        arrays, validation = train_validation_split(arrays, validation_split=split)
+    if (
+        isinstance(validation, tuple)
+        and has_sparse(validation)
+        and fit_kwargs.get("validation_steps") is None
+    ):
+        val_size = fit_kwargs.pop("validation_batch_size", None) or size
+        fit_kwargs["validation_data"] = dense_batches(_arrays(*validation), val_size, False)
+    if not sparse_training:
+        return data
+    fit_kwargs.pop("batch_size", None)
+    shuffle = fit_kwargs.get("shuffle", True)
+    fit_kwargs["shuffle"] = False  # the batches shuffle
+    return {"x": dense_batches(arrays, size, shuffle)}
+
+
+def _arrays(x, y=None, sample_weight=None):
+    """``(x,)``, ``(x, y)`` or ``(x, y, sample_weight)``, as Keras packs them."""
+    return (x,) if y is None else (x, y) if sample_weight is None else (x, y, sample_weight)
+
+
+def dense_batches(arrays, batch_size, shuffle):
+    """The batches of ``arrays`` as Keras' array adapter makes them, made dense.
+
+    Parameters
+    ----------
+    arrays : tuple
+        ``(x,)``, ``(x, y)`` or ``(x, y, sample_weight)``: arrays or sparse
+        matrices, or tuples/lists/dicts of them, all with the same rows.
+    batch_size : int
+        Rows per batch; the last batch holds the remainder.
+    shuffle : bool or "batch"
+        As ``keras.Model.fit``'s: a new order of all rows every epoch, or of
+        the rows within each batch, drawn from NumPy's global generator as
+        Keras' array adapter draws them (the epoch's order when its first
+        batch is read: Keras' JAX and PyTorch trainers read the batches in
+        order, once per epoch).
+
+    Returns
+    -------
+    batches : keras.utils.PyDataset
+        ``ceil(n / batch_size)`` batches per epoch, dense NumPy arrays,
+        floating-point ones in Keras' ``floatx``.
+    """
+    return _dense_batches_class()(arrays, batch_size, shuffle)
+
+
+@_keras.per_keras
+def _dense_batches_class():
+    keras = _keras.keras()
+
+    class DenseBatches(keras.utils.PyDataset):
+        def __init__(self, arrays, batch_size, shuffle):
+            super().__init__()
+            self.arrays = keras.tree.lists_to_tuples(arrays)
+            self.batch_size = batch_size
+            self.shuffle = shuffle
+            self.n_rows = _num_samples(keras.tree.flatten(arrays)[0])
+            self.order = None
+
+        @property
+        def num_batches(self):
+            return math.ceil(self.n_rows / self.batch_size)
+
+        def __len__(self):
+            return self.num_batches
+
+        def __getitem__(self, index):
+            start = index * self.batch_size
+            stop = min(start + self.batch_size, self.n_rows)
+            if self.shuffle == "batch":
+                rows = np.random.permutation(stop - start) + start
+            elif self.shuffle:
+                if index == 0 or self.order is None:  # a new epoch
+                    self.order = np.random.permutation(self.n_rows)
+                rows = self.order[start:stop]
+            else:
+                rows = slice(start, stop)
+            return keras.tree.map_structure(lambda a: floatx(dense(a[rows])), self.arrays)
+
+    return DenseBatches

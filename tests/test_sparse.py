@@ -1,0 +1,213 @@
+"""A sparse X stays sparse: only a batch at a time is made dense, and the fit is
+the fit on the dense X, on every backend."""
+
+import keras
+import numpy as np
+import pytest
+import scipy.sparse as sp
+from test_persistence import dict_inputs_and_outputs, functional_two_inputs_two_outputs
+from test_regressor import auxiliary_network
+
+import skdl
+from skdl import (
+    KerasClassifier,
+    KerasRegressor,
+    KerasTransformer,
+    MLPClassifier,
+    MLPRegressor,
+    WideAndDeepRegressor,
+)
+from skdl._sparse import dense_batches, training_data
+
+pytestmark = pytest.mark.filterwarnings("ignore::sklearn.exceptions.ConvergenceWarning")
+
+N_ROWS = 600
+
+
+@pytest.fixture
+def sparse_data():
+    """A TF-IDF-like matrix: 600 rows, 40 columns, 10% of them stored."""
+    X = sp.random(N_ROWS, 40, density=0.1, format="csr", random_state=0, dtype=np.float64)
+    total = np.asarray(X.sum(axis=1)).ravel()
+    return X, total, (total > np.median(total)).astype(int)
+
+
+@pytest.fixture
+def densified(monkeypatch):
+    """The number of rows of every CSR matrix made dense while the test runs."""
+    rows = []
+    toarray = sp.csr_matrix.toarray
+
+    def recorded(self, *args, **kwargs):
+        rows.append(self.shape[0])
+        return toarray(self, *args, **kwargs)
+
+    monkeypatch.setattr(sp.csr_matrix, "toarray", recorded)
+    return rows
+
+
+ESTIMATORS = {
+    "KerasClassifier": (KerasClassifier, "labels", {"epochs": 3, "batch_size": 32}),
+    "KerasRegressor": (
+        KerasRegressor,
+        "total",
+        {"epochs": 3, "batch_size": 32, "validation_split": 0.2},
+    ),
+    "MLPClassifier": (
+        MLPClassifier,
+        "labels",
+        {"max_iter": 3, "batch_size": 32, "early_stopping": True},
+    ),
+    "MLPRegressor": (MLPRegressor, "total", {"max_iter": 3, "batch_size": 32}),
+}
+
+
+def _fit_both(sparse_data, name):
+    Est, target, params = ESTIMATORS[name]
+    X, total, labels = sparse_data
+    y = total if target == "total" else labels
+    on_sparse = Est(random_state=0, **params).fit(X, y)
+    on_dense = Est(random_state=0, **params).fit(X.toarray(), y)
+    return X, on_sparse, on_dense
+
+
+@pytest.mark.parametrize("name", list(ESTIMATORS))
+def test_fit_on_sparse_X_is_the_fit_on_dense_X(sparse_data, name):
+    """Same batches in the same orders (validation split and early stopping too):
+    the same network, bit for bit, as scikit-learn's MLPs give."""
+    X, on_sparse, on_dense = _fit_both(sparse_data, name)
+    assert on_sparse.history_ == on_dense.history_
+    np.testing.assert_array_equal(on_sparse.predict(X), on_dense.predict(X.toarray()))
+
+
+@pytest.mark.parametrize("shuffle", [True, False])
+def test_keras_own_data_path_trains_on_sparse_X_as_on_dense_X(sparse_data, shuffle):
+    """Without skdl's pipeline (TensorFlow: Keras slices sparse tensors itself)."""
+    X, total, _ = sparse_data
+    params = {"epochs": 2, "batch_size": 32, "shuffle": shuffle, "random_state": 0}
+    with skdl.config_context(single_pipeline=False):
+        fits = [KerasRegressor(**params).fit(X_fit, total) for X_fit in (X, X.toarray())]
+    np.testing.assert_allclose(fits[0].history_["loss"], fits[1].history_["loss"], rtol=1e-6)
+    np.testing.assert_allclose(fits[0].predict(X), fits[1].predict(X.toarray()), rtol=1e-5)
+
+
+@pytest.mark.parametrize("name", list(ESTIMATORS))
+def test_only_a_batch_at_a_time_is_made_dense(sparse_data, densified, name):
+    """Made dense whole, a TF-IDF matrix of 100,000 documents and words would take
+    40 GB: training makes at most a batch dense, prediction a chunk of 256 rows."""
+    Est, target, params = ESTIMATORS[name]
+    X, total, labels = sparse_data
+    fitted = Est(random_state=0, **params).fit(X, total if target == "total" else labels)
+    assert max(densified, default=0) <= 256 < N_ROWS
+    densified.clear()
+    fitted.predict(X)
+    assert densified and max(densified) <= 256
+
+
+def test_prediction_of_sparse_rows_is_that_of_dense_rows(sparse_data):
+    X, total, _ = sparse_data
+    reg = KerasRegressor(epochs=1, random_state=0).fit(X, total)
+    for rows in (slice(0, 1), slice(0, 300), slice(None)):
+        np.testing.assert_array_equal(reg.predict(X[rows]), reg.predict(X[rows].toarray()))
+
+
+def test_sparse_validation_data_is_evaluated_as_dense(sparse_data):
+    X, total, _ = sparse_data
+    fits = [
+        KerasRegressor(epochs=2, batch_size=32, random_state=0).fit(
+            X_fit[:500], total[:500], validation_data=(X_fit[500:], total[500:])
+        )
+        for X_fit in (X, X.toarray())
+    ]
+    assert "val_loss" in fits[0].history_
+    np.testing.assert_allclose(fits[0].history_["val_loss"], fits[1].history_["val_loss"])
+
+
+@pytest.mark.parametrize("builder", [functional_two_inputs_two_outputs, dict_inputs_and_outputs])
+def test_inputs_of_a_network_take_column_blocks_of_a_sparse_X(sparse_data, builder):
+    X, total, _ = sparse_data
+    X = X[:, :5]
+    fits = [
+        KerasRegressor(builder, epochs=2, batch_size=32, random_state=0).fit(X_fit, total)
+        for X_fit in (X, X.toarray())
+    ]
+    assert fits[0].history_ == fits[1].history_
+    np.testing.assert_array_equal(fits[0].predict(X), fits[1].predict(X.toarray()))
+
+
+def test_several_outputs_train_on_sparse_X(sparse_data):
+    X, total, _ = sparse_data
+    fits = [
+        KerasRegressor(auxiliary_network, epochs=2, random_state=0).fit(X_fit, total)
+        for X_fit in (X, X.toarray())
+    ]
+    assert fits[0].history_ == fits[1].history_
+
+
+@pytest.mark.parametrize(
+    "make",
+    [
+        lambda: KerasTransformer(epochs=1, random_state=0),
+        lambda: WideAndDeepRegressor(wide_features=[0, 1], epochs=1, random_state=0),
+    ],
+    ids=["KerasTransformer", "WideAndDeepRegressor"],
+)
+def test_networks_that_pick_or_rebuild_columns_take_sparse_X_dense(sparse_data, make):
+    """Wide and deep networks pick columns of X, transformers may rebuild X: they
+    make a sparse X dense (and say so in their docs)."""
+    X, total, _ = sparse_data
+    fitted = make().fit(X, total)
+    out = fitted.transform(X) if hasattr(fitted, "transform") else fitted.predict(X)
+    assert np.all(np.isfinite(out))
+
+
+# ------------------------------------------------------------ dense batches
+def _rows_of(batches):
+    """The first column of ``x`` in each batch of one epoch (the row numbers)."""
+    return [batches[i][0][:, 0].astype(int) for i in range(len(batches))]
+
+
+def _numbered_rows(n):
+    """A sparse X whose first column is each row's number (0 for row 0)."""
+    return sp.csr_matrix(np.column_stack([np.arange(n), np.ones(n)]))
+
+
+def test_dense_batches_cover_every_row_once_per_epoch_in_a_new_order():
+    X, y = _numbered_rows(10), np.arange(10.0)
+    np.random.seed(0)
+    batches = dense_batches((X, y), 4, True)
+    epochs = [_rows_of(batches) for _ in range(2)]
+    assert [len(b) for b in epochs[0]] == [4, 4, 2]
+    for epoch in epochs:
+        assert sorted(np.concatenate(epoch)) == list(range(10))
+    assert not np.array_equal(np.concatenate(epochs[0]), np.concatenate(epochs[1]))
+    x, y_batch = batches[0]
+    assert isinstance(x, np.ndarray) and x.dtype == keras.config.floatx()
+    np.testing.assert_array_equal(x[:, 0], y_batch)  # the rows of y follow those of x
+
+
+def test_dense_batches_without_shuffle_keep_the_order_and_batch_shuffle_keeps_the_batches():
+    X = _numbered_rows(10)
+    in_order = _rows_of(dense_batches((X,), 4, False))
+    assert [list(b) for b in in_order] == [[0, 1, 2, 3], [4, 5, 6, 7], [8, 9]]
+    within = _rows_of(dense_batches((X,), 4, "batch"))
+    assert [sorted(b) for b in within] == [list(b) for b in in_order]
+
+
+def test_training_data_makes_dense_batches_only_where_keras_would_make_sparse_ones():
+    X, y = _numbered_rows(10), np.arange(10.0)
+    fit_kwargs = {"batch_size": 4, "shuffle": True, "validation_split": 0.2}
+    data = training_data({"x": X, "y": y, "sample_weight": None}, dict(fit_kwargs))
+    if keras.backend.backend() == "tensorflow":
+        # Keras' array adapter slices sparse tensors itself, in the dense X's order
+        assert data["x"] is X
+        return
+    kwargs = dict(fit_kwargs)
+    data = training_data({"x": X, "y": y, "sample_weight": None}, kwargs)
+    # the last rows held out, as Keras holds them out
+    assert sorted(np.concatenate(_rows_of(data["x"]))) == list(range(8))
+    assert np.concatenate(_rows_of(kwargs["validation_data"])).tolist() == [8, 9]
+    assert "validation_split" not in kwargs and "batch_size" not in kwargs
+    assert kwargs["shuffle"] is False  # the batches shuffle
+    dense = {"x": X.toarray(), "y": y, "sample_weight": None}
+    assert training_data(dense, dict(fit_kwargs)) is dense

@@ -84,7 +84,7 @@ def training_data(data, fit_kwargs, wanted, orders):
         divisor of the epoch's batches that the pipeline needs.
     """
     shuffle = fit_kwargs.get("shuffle", True)
-    arrays = _flat_arrays(data, sparse=True)
+    arrays = flat_arrays(data, sparse=True)
     if not use_single_pipeline() or arrays is None or not isinstance(shuffle, (bool, np.bool_)):
         return data, wanted
     validation = None
@@ -117,19 +117,26 @@ def _validation_dataset(validation, fit_kwargs, batch_size):
     """``validation_data`` as :func:`validation_batches` when it is arrays (Keras
     evaluates arrays through its array adapter: ~0.5 ms per batch, every epoch);
     unchanged otherwise, or with ``validation_steps``."""
-    if fit_kwargs.get("validation_steps") is not None or not isinstance(validation, tuple):
-        return validation
-    if not 1 <= len(validation) <= 3:
-        return validation
-    x, y, sample_weight = validation + (None,) * (3 - len(validation))
-    arrays = _flat_arrays({"x": x, "y": y, "sample_weight": sample_weight})
+    arrays = validation_arrays(validation, fit_kwargs)
     if arrays is None:
         return validation
     size = fit_kwargs.pop("validation_batch_size", None) or batch_size
     return validation_batches(arrays, size)
 
 
-def _flat_arrays(data, sparse=False):
+def validation_arrays(validation, fit_kwargs, sparse=False):
+    """``validation_data`` as :func:`flat_arrays` packs it; None unless it is a
+    tuple ``(x, y)`` or ``(x, y, sample_weight)`` of arrays, without
+    ``validation_steps``."""
+    if fit_kwargs.get("validation_steps") is not None or not isinstance(validation, tuple):
+        return None
+    if not 1 <= len(validation) <= 3:
+        return None
+    x, y, sample_weight = validation + (None,) * (3 - len(validation))
+    return flat_arrays({"x": x, "y": y, "sample_weight": sample_weight}, sparse)
+
+
+def flat_arrays(data, sparse=False):
     """``(x,)``, ``(x, y)`` or ``(x, y, sample_weight)`` with lists as tuples, as
     ``tf.data`` and Keras take them; None unless all are NumPy arrays (or, with
     ``sparse``, SciPy sparse matrices)."""
@@ -344,14 +351,18 @@ def _tensors(arrays):
     rows are made dense a batch at a time, :func:`_gather`)."""
     import tensorflow as tf
 
-    floatx = keras().config.floatx()
-
-    def cast(a):
-        return a.astype(floatx, copy=False) if a.dtype.kind == "f" else a
-
     return [
-        cast(a) if sp.issparse(a) else tf.constant(cast(a)) for a in keras().tree.flatten(arrays)
+        floatx(a) if sp.issparse(a) else tf.constant(floatx(a))
+        for a in keras().tree.flatten(arrays)
     ]
+
+
+def floatx(array):
+    """``array`` with floating-point values in Keras' ``floatx``, as Keras' array
+    adapter casts them (not copied when they are already)."""
+    if array.dtype.kind != "f":
+        return array
+    return array.astype(keras().config.floatx(), copy=False)
 
 
 def use_single_pipeline():

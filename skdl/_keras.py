@@ -266,9 +266,9 @@ def predict_batched(model, X, batch_size):
 def _chunk(X, start, size):
     """Rows ``start:start + size`` of ``X``, dense (of a sparse ``X``, only these
     rows are made dense) and padded with zeros to ``size`` rows."""
-    chunk = X[start : start + size]
-    if not isinstance(chunk, np.ndarray):
-        chunk = chunk.toarray()  # a SciPy sparse matrix
+    from ._sparse import dense
+
+    chunk = dense(X[start : start + size])
     if chunk.shape[0] < size:
         padding = np.zeros((size - chunk.shape[0],) + chunk.shape[1:], dtype=chunk.dtype)
         chunk = np.concatenate([chunk, padding])

@@ -25,7 +25,7 @@ import numpy as np
 import scipy.sparse as sp
 from sklearn.utils.validation import _num_samples
 
-from . import _keras
+from . import _data, _keras
 from ._compile import KERAS_BATCH_SIZE
 
 
@@ -38,14 +38,6 @@ def as_rows(X):
 def dense(X):
     """``X`` made dense if it is a sparse matrix: for a batch or a few rows."""
     return X.toarray() if sp.issparse(X) else X
-
-
-def floatx(array):
-    """``array`` with floating-point values in Keras' ``floatx``, as Keras' array
-    adapter casts them."""
-    if array.dtype.kind != "f":
-        return array
-    return array.astype(_keras.keras().config.floatx(), copy=False)
 
 
 def has_sparse(structure):
@@ -78,31 +70,23 @@ def training_data(data, fit_kwargs):
         return data
     size = fit_kwargs.get("batch_size") or KERAS_BATCH_SIZE
     validation = fit_kwargs.get("validation_data")
-    arrays = _arrays(data["x"], data.get("y"), data.get("sample_weight"))
-    sparse_training = has_sparse(arrays)
+    arrays = _data.flat_arrays(data, sparse=True)
+    sparse_training = arrays is not None and has_sparse(arrays)
     split = fit_kwargs.pop("validation_split", None) if sparse_training else None
     if split and validation is None:
         from keras.src.trainers.data_adapters.array_slicing import train_validation_split
 
         arrays, validation = train_validation_split(arrays, validation_split=split)
-    if (
-        isinstance(validation, tuple)
-        and has_sparse(validation)
-        and fit_kwargs.get("validation_steps") is None
-    ):
+    val_arrays = _data.validation_arrays(validation, fit_kwargs, sparse=True)
+    if val_arrays is not None and has_sparse(val_arrays):
         val_size = fit_kwargs.pop("validation_batch_size", None) or size
-        fit_kwargs["validation_data"] = dense_batches(_arrays(*validation), val_size, False)
+        fit_kwargs["validation_data"] = dense_batches(val_arrays, val_size, False)
     if not sparse_training:
         return data
     fit_kwargs.pop("batch_size", None)
     shuffle = fit_kwargs.get("shuffle", True)
     fit_kwargs["shuffle"] = False  # the batches shuffle
     return {"x": dense_batches(arrays, size, shuffle)}
-
-
-def _arrays(x, y=None, sample_weight=None):
-    """``(x,)``, ``(x, y)`` or ``(x, y, sample_weight)``, as Keras packs them."""
-    return (x,) if y is None else (x, y) if sample_weight is None else (x, y, sample_weight)
 
 
 def dense_batches(arrays, batch_size, shuffle):
@@ -162,6 +146,6 @@ def _dense_batches_class():
                 rows = self.order[start:stop]
             else:
                 rows = slice(start, stop)
-            return keras.tree.map_structure(lambda a: floatx(dense(a[rows])), self.arrays)
+            return keras.tree.map_structure(lambda a: _data.floatx(dense(a[rows])), self.arrays)
 
     return DenseBatches

@@ -197,13 +197,12 @@ def test_dense_batches_without_shuffle_keep_the_order_and_batch_shuffle_keeps_th
 def test_training_data_makes_dense_batches_only_where_keras_would_make_sparse_ones():
     X, y = _numbered_rows(10), np.arange(10.0)
     fit_kwargs = {"batch_size": 4, "shuffle": True, "validation_split": 0.2}
-    data = training_data({"x": X, "y": y, "sample_weight": None}, dict(fit_kwargs))
-    if keras.backend.backend() == "tensorflow":
-        # Keras' array adapter slices sparse tensors itself, in the dense X's order
-        assert data["x"] is X
-        return
     kwargs = dict(fit_kwargs)
     data = training_data({"x": X, "y": y, "sample_weight": None}, kwargs)
+    if keras.backend.backend() == "tensorflow":
+        # Keras' array adapter slices sparse tensors itself, in the dense X's order
+        assert data["x"] is X and kwargs == fit_kwargs
+        return
     # the last rows held out, as Keras holds them out
     assert sorted(np.concatenate(_rows_of(data["x"]))) == list(range(8))
     assert np.concatenate(_rows_of(kwargs["validation_data"])).tolist() == [8, 9]

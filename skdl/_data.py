@@ -48,7 +48,7 @@ def aligned_steps_per_execution(wanted, steps_per_epoch):
     return best if best >= min(wanted, MIN_STEPS_PER_EXECUTION) else None
 
 
-def training_data(data, fit_kwargs, wanted, orders):
+def training_data(data, fit_kwargs, wanted, orders, sparse=False):
     """``keras.Model.fit``'s data arguments: one pipeline for all epochs when possible.
 
     Parameters
@@ -70,6 +70,9 @@ def training_data(data, fit_kwargs, wanted, orders):
         ``orders(n_rows, shuffle)`` returns the keyword arguments of
         :func:`epoch_batches` that choose the epochs' orders (None: use Keras'
         array adapter); called only when the pipeline can be used.
+    sparse : bool, default=False
+        Give the rows of sparse matrices as sparse tensors (for a network whose
+        inputs are declared sparse), not made dense; see :func:`epoch_batches`.
 
     Returns
     -------
@@ -102,7 +105,7 @@ def training_data(data, fit_kwargs, wanted, orders):
     order = orders(n, bool(shuffle))
     if order is None:
         return data, wanted
-    dataset = epoch_batches(arrays, batch_size, bool(shuffle), **order)
+    dataset = epoch_batches(arrays, batch_size, bool(shuffle), sparse=sparse, **order)
     fit_kwargs.pop("validation_split", None)
     validation = fit_kwargs.get("validation_data") if validation is None else validation
     if validation is not None:
@@ -200,7 +203,7 @@ def _read_keras_order(n):
     return np.asarray(next(iter(indices.get_tf_dataset())))
 
 
-def epoch_batches(arrays, batch_size, shuffle, seed=0, first_epoch=0, order=None):
+def epoch_batches(arrays, batch_size, shuffle, seed=0, first_epoch=0, order=None, sparse=False):
     """An endless ``tf.data.Dataset`` of batches of ``arrays``, epoch after epoch.
 
     Parameters
@@ -220,6 +223,10 @@ def epoch_batches(arrays, batch_size, shuffle, seed=0, first_epoch=0, order=None
         has run, so that its orders are those of one longer fit.
     order : ndarray of shape (n_rows,), default=None
         One order of the rows for every epoch, instead of drawn ones.
+    sparse : bool, default=False
+        The rows of a SciPy sparse matrix in ``arrays`` come as a
+        ``tf.SparseTensor`` per batch; else they are made dense, a batch at a
+        time.
 
     Returns
     -------
@@ -242,13 +249,15 @@ def epoch_batches(arrays, batch_size, shuffle, seed=0, first_epoch=0, order=None
             return tf.random.experimental.stateless_shuffle(tf.range(n, dtype=tf.int64), seeds)
         return tf.range(n, dtype=tf.int64)
 
-    # the rows of a sparse matrix are made dense a batch at a time
+    # the rows of a sparse matrix are taken a batch at a time
     chunk = 1 if any(sp.issparse(t) for t in tensors) else CHUNK_BATCHES
 
     def gather(rows):
         # rows of any shape: the data of each, with that shape in front
         flat = tf.reshape(rows, [-1])
-        return tree.pack_sequence_as(arrays, [_gather(t, flat, tf.shape(rows)) for t in tensors])
+        return tree.pack_sequence_as(
+            arrays, [_gather(t, flat, tf.shape(rows), sparse) for t in tensors]
+        )
 
     epochs = tf.data.Dataset.range(first_epoch, np.iinfo(np.int64).max)
     n_full = whole // batch_size
@@ -271,13 +280,30 @@ def epoch_batches(arrays, batch_size, shuffle, seed=0, first_epoch=0, order=None
     return prefetched(tf.data.Dataset.choose_from_datasets([full, rest], choice))
 
 
-def _gather(values, flat, shape):
+def _gather(values, flat, shape, sparse=False):
     """The rows ``flat`` of ``values`` (a tensor or a SciPy sparse matrix), with
-    ``shape`` in front: those of a sparse matrix made dense, in Python (a
-    ``tf.data`` function cannot gather the rows of a sparse tensor)."""
+    ``shape`` in front. A sparse matrix's are taken in Python (a ``tf.data``
+    function cannot gather the rows of a sparse tensor): made dense, or with
+    ``sparse``, a ``tf.SparseTensor``."""
     import tensorflow as tf
 
     row_shape = tuple(values.shape[1:])
+    full_shape = tf.concat([shape, tf.constant(row_shape, tf.int32)], 0)
+    if sp.issparse(values) and sparse:
+        from ._sparse import coordinates
+
+        indices, entries = tf.numpy_function(
+            lambda rows: coordinates(values[rows]),
+            [flat],
+            [tf.int64, values.dtype],
+            stateful=False,
+        )
+        rows = tf.SparseTensor(
+            tf.ensure_shape(indices, (None, 2)),
+            tf.ensure_shape(entries, (None,)),
+            tf.cast(tf.concat([tf.shape(flat), row_shape], 0), tf.int64),
+        )
+        return tf.sparse.reshape(rows, tf.cast(full_shape, tf.int64))
     if sp.issparse(values):
         taken = tf.numpy_function(
             lambda rows: values[rows].toarray(), [flat], values.dtype, stateful=False
@@ -285,7 +311,7 @@ def _gather(values, flat, shape):
         taken = tf.ensure_shape(taken, (None,) + row_shape)
     else:
         taken = tf.gather(values, flat)
-    return tf.reshape(taken, tf.concat([shape, tf.constant(row_shape, tf.int32)], 0))
+    return tf.reshape(taken, full_shape)
 
 
 def validation_batches(arrays, batch_size):

@@ -253,25 +253,38 @@ def predict_batched(model, X, batch_size):
     kernels then treat each row the same way, so a row's prediction does not
     depend on the other rows of ``X``, bit for bit.
     """
+    from . import _sparse
     from ._pool import prediction_function
 
     predict = prediction_function(model)
+    as_sparse = _sparse.takes_sparse(model)
+
+    def batch(start):
+        # a sparse X: its rows as sparse tensors where the network takes them,
+        # else made dense (only this chunk)
+        inputs = split_inputs(model, _chunk(X, start, batch_size))
+        convert = _sparse.to_tensor if as_sparse else _sparse.dense
+        return keras().tree.map_structure(convert, inputs)
+
     parts = [
-        first_output(predict(split_inputs(model, _chunk(X, start, batch_size))), model)
-        for start in range(0, X.shape[0], batch_size)
+        first_output(predict(batch(start)), model) for start in range(0, X.shape[0], batch_size)
     ]
     return np.concatenate(parts, axis=0)[: X.shape[0]]
 
 
 def _chunk(X, start, size):
-    """Rows ``start:start + size`` of ``X``, dense (of a sparse ``X``, only these
-    rows are made dense) and padded with zeros to ``size`` rows."""
-    from ._sparse import dense
+    """Rows ``start:start + size`` of ``X`` padded with zeros to ``size`` rows
+    (of a sparse ``X``, a sparse matrix)."""
+    import scipy.sparse as sp
 
-    chunk = dense(X[start : start + size])
-    if chunk.shape[0] < size:
-        padding = np.zeros((size - chunk.shape[0],) + chunk.shape[1:], dtype=chunk.dtype)
-        chunk = np.concatenate([chunk, padding])
+    chunk = X[start : start + size]
+    missing = size - chunk.shape[0]
+    if missing and sp.issparse(chunk):
+        empty = sp.csr_matrix((missing,) + chunk.shape[1:], dtype=chunk.dtype)
+        return sp.vstack([chunk, empty], format="csr")
+    if missing:
+        padding = np.zeros((missing,) + chunk.shape[1:], dtype=chunk.dtype)
+        return np.concatenate([chunk, padding])
     return chunk
 
 
@@ -313,8 +326,7 @@ def clone_model(model):
     The copy shares no state with the original, so fitting it leaves the
     user's model untouched.
     """
-    k = keras()
-    clone = k.models.clone_model(model)
+    clone = clone_network(model)
     if model.built and clone.built:
         clone.set_weights(model.get_weights())
     if getattr(model, "compiled", False) and model.optimizer is not None:
@@ -324,6 +336,21 @@ def clone_model(model):
         config["optimizer"] = from_config(model.optimizer, "optimizer")
         clone.compile(**config)
     return clone
+
+
+def clone_network(model):
+    """``keras.models.clone_model(model)`` (same layers, fresh variables), whose
+    inputs are declared as ``model``'s: Keras' clone declares every input dense,
+    dropping ``keras.Input(..., sparse=True)``; the network is then rebuilt from
+    its configuration."""
+    clone = keras().models.clone_model(model)
+    if _sparse_inputs(clone) != _sparse_inputs(model):
+        clone = type(model).from_config(model.get_config())
+    return clone
+
+
+def _sparse_inputs(model):
+    return [bool(getattr(i, "sparse", False)) for i in getattr(model, "inputs", None) or []]
 
 
 def method_arguments(name):

@@ -208,7 +208,7 @@ class _MLPMixin:
         out = self._out_activation(meta["target_type_"])
         return keras.Sequential(
             [
-                keras.Input((meta["n_features_in_"],)),
+                keras.Input((meta["n_features_in_"],), sparse=meta["sparse_input_"]),
                 *self._hidden_layers(self._hidden_sizes(), regularizer),
                 keras.layers.Dense(meta["n_outputs_"], out, kernel_regularizer=regularizer),
             ]

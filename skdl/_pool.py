@@ -215,12 +215,12 @@ def _clone(model, compiled):
     Cloning creates initializers and seed generators, which draw from the
     global random streams: those are kept as the caller will find them.
     """
-    from ._keras import clone_model
+    from ._keras import clone_model, clone_network
 
     try:
         with preserved_random_state():
             if not compiled:
-                return keras().models.clone_model(model)
+                return clone_network(model)
             clone = clone_model(model)
             _ensure_optimizer_built(clone)
             return clone

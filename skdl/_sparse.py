@@ -4,19 +4,28 @@ A sparse ``X`` (a TF-IDF matrix, the sparse one-hot output of a
 ColumnTransformer) stays sparse in :class:`~skdl.KerasClassifier`,
 :class:`~skdl.KerasRegressor` and the MLP presets: made dense whole, 100,000
 documents of a 100,000-word vocabulary would take 40 GB, where scikit-learn's
-MLPs multiply the sparse matrix itself. Only a batch at a time is made dense:
+MLPs multiply the sparse matrix itself. A batch at a time reaches the network:
 
-- ``fit`` on TensorFlow: Keras' array adapter takes the SciPy matrix and
-  slices it into sparse tensors a batch at a time, in the order it gives a
-  dense ``X``: the fit is the fit on ``X.toarray()``. Where skdl gives
-  ``fit`` one pipeline for all epochs (:mod:`skdl._data`), the pipeline
-  makes the rows of each batch dense.
-- ``fit`` on the other backends: Keras would make each batch a JAX sparse
-  array, whose number of stored values differs from batch to batch, so that
-  JAX compiles the training step again for every batch (70 times slower than
-  dense). :func:`training_data` gives Keras the dense batches instead
-  (:func:`dense_batches`), in the order of Keras' array adapter.
-- ``predict``: :func:`skdl._keras.predict_batched` densifies one chunk at a time.
+- as a sparse tensor, on TensorFlow, to a network whose inputs are declared
+  sparse (:func:`takes_sparse`): the networks that skdl builds for a sparse
+  ``X`` are (``meta["sparse_input_"]``, :func:`feeds_sparse`), and a
+  builder's may be. Their first layer multiplies the sparse rows; nothing is
+  made dense. The fit is the fit on ``X.toarray()`` to float rounding (the
+  products add up in another order).
+- made dense, to any other network: the fit is the fit on ``X.toarray()``,
+  bit for bit, in the same batches and orders.
+
+How: ``fit`` on TensorFlow gives Keras the SciPy matrix, which its array
+adapter slices into sparse tensors (made dense again by a network of dense
+input); where skdl gives ``fit`` one pipeline for all epochs
+(:mod:`skdl._data`), the pipeline takes each batch's rows as a sparse tensor
+or makes them dense. On the other backends Keras would make each batch a JAX
+sparse array, whose number of stored values differs from batch to batch, so
+that JAX compiles the training step again for every batch (70 times slower
+than dense): :func:`training_data` gives Keras dense batches instead
+(:func:`dense_batches`), in the order of Keras' array adapter, and skdl's
+networks declare dense inputs there. ``predict``
+(:func:`skdl._keras.predict_batched`) takes one chunk of rows at a time.
 """
 
 import math
@@ -38,6 +47,44 @@ def as_rows(X):
 def dense(X):
     """``X`` made dense if it is a sparse matrix: for a batch or a few rows."""
     return X.toarray() if sp.issparse(X) else X
+
+
+def feeds_sparse(X):
+    """Whether the network built for ``X`` should declare a sparse input
+    (``meta["sparse_input_"]``): ``X`` is sparse and the backend is TensorFlow,
+    whose sparse tensors keep their shape from batch to batch."""
+    return sp.issparse(X) and _keras.backend_name() == "tensorflow"
+
+
+def takes_sparse(model):
+    """Whether fit and predict give ``model`` the rows of a sparse ``X`` as sparse
+    tensors: on TensorFlow, where all its inputs are declared sparse
+    (``keras.Input(..., sparse=True)``); else they make them dense."""
+    if _keras.backend_name() != "tensorflow":
+        return False
+    inputs = getattr(model, "inputs", None)
+    return bool(inputs) and all(getattr(i, "sparse", False) for i in inputs)
+
+
+def to_tensor(X):
+    """A SciPy sparse matrix as a ``tf.SparseTensor`` (TensorFlow), its entries in
+    row-major order; anything else unchanged."""
+    if not sp.issparse(X):
+        return X
+    import tensorflow as tf
+
+    indices, values = coordinates(X)
+    return tf.SparseTensor(indices, values, X.shape)
+
+
+def coordinates(X):
+    """``(indices, values)`` of a sparse matrix's stored entries, row-major: the
+    parts of a ``tf.SparseTensor``."""
+    rows = X.tocsr()
+    if not rows.has_sorted_indices:
+        rows = rows.sorted_indices()
+    coo = rows.tocoo()
+    return np.stack([coo.row, coo.col], axis=1).astype(np.int64), coo.data
 
 
 def has_sparse(structure):

@@ -92,6 +92,7 @@ META_KEYS = (
     "target_type_",
     "classes_",
     "n_classes_",
+    "sparse_input_",
 )
 
 DEFAULT_PREDICT_BATCH_SIZE = 256
@@ -128,7 +129,9 @@ def dense_network(meta, hidden_layer_sizes=(100,), activation="relu"):
     """The network used when no ``model`` is given: a ReLU multilayer perceptron.
 
     Its output layer has ``meta["n_outputs_"]`` units and the activation that
-    fits the task (``meta["out_activation_"]``: sigmoid, softmax or linear).
+    fits the task (``meta["out_activation_"]``: sigmoid, softmax or linear). Its
+    input is sparse for a sparse X on TensorFlow (``meta["sparse_input_"]``): the
+    first layer multiplies the sparse rows.
 
     Examples
     --------
@@ -137,7 +140,7 @@ def dense_network(meta, hidden_layer_sizes=(100,), activation="relu"):
     (32, 16)
     """
     keras = _keras.keras()
-    layers = [keras.Input(shape=(meta["n_features_in_"],))]
+    layers = [keras.Input((meta["n_features_in_"],), sparse=meta["sparse_input_"])]
     layers += [
         keras.layers.Dense(n, activation=activation) for n in hidden_sizes(hidden_layer_sizes)
     ]
@@ -380,8 +383,11 @@ class BaseKerasEstimator(BaseEstimator):
             Training data; converted to float32. ``KerasClassifier`` and
             ``KerasRegressor`` also take more dimensions (images, sequences)
             for a network whose input takes them. They, and the MLP presets,
-            make a sparse matrix dense a batch at a time; the other estimators
-            make it dense whole.
+            take a sparse matrix a batch at a time: on TensorFlow their
+            networks multiply it as sparse tensors (a builder's network, if
+            its input is ``keras.Input(..., sparse=meta["sparse_input_"])``),
+            else each batch is made dense. The other estimators make it dense
+            whole.
         y : array-like of shape (n_samples,) or (n_samples, n_outputs)
             Target values.
         sample_weight : array-like of shape (n_samples,), default=None
@@ -499,6 +505,7 @@ class BaseKerasEstimator(BaseEstimator):
             fit_kwargs,
             wanted,
             functools.partial(self._epoch_orders, warm=warm),
+            sparse=_sparse.takes_sparse(self.model_),
         )
         set_steps_per_execution(self.model_, steps)
         return _sparse.training_data(data, fit_kwargs)
@@ -565,7 +572,7 @@ class BaseKerasEstimator(BaseEstimator):
             )
 
     _y_numeric = False
-    # a sparse X is kept sparse and made dense a batch at a time; estimators whose
+    # a sparse X is kept sparse and taken a batch at a time; estimators whose
     # networks pick columns of X (wide and deep) or reconstruct X take it dense
     _sparse_batches = False
     # X of more than 2 dimensions (images for a CNN): for a network of the user's
@@ -666,7 +673,8 @@ class BaseKerasEstimator(BaseEstimator):
             }
             explicit.update(route(self._extra_params, "model"))
             own = {k: getattr(self, k) for k in self._get_param_names()}
-            model = call_builder(self._builder(), explicit, own, self._meta(), type(self).__name__)
+            meta = {**self._meta(), "sparse_input_": _sparse.feeds_sparse(X)}
+            model = call_builder(self._builder(), explicit, own, meta, type(self).__name__)
             if not isinstance(model, keras.Model):
                 raise TypeError(
                     f"The model builder must return a keras.Model; it returned "

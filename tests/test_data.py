@@ -107,6 +107,28 @@ def test_epoch_batches_of_a_sparse_matrix_are_those_of_its_dense_rows():
         np.testing.assert_array_equal(ys, yd)
 
 
+def test_epoch_batches_of_a_sparse_matrix_can_be_sparse_tensors():
+    """For a network of sparse input: each batch's rows as a tf.SparseTensor, its
+    entries in row-major order, in the orders of the dense matrix (the last
+    batch of each epoch with the remainder)."""
+    import tensorflow as tf
+
+    X = sp.random(30, 5, density=0.3, format="csr", random_state=0, dtype=np.float32)
+    for a, b in zip(X.indptr[:-1], X.indptr[1:]):  # each row's columns in reverse
+        X.indices[a:b], X.data[a:b] = X.indices[a:b][::-1].copy(), X.data[a:b][::-1].copy()
+    X.has_sorted_indices = False
+    y = np.arange(30.0)
+    on_sparse = epoch_batches((X, y), 4, shuffle=True, seed=7, sparse=True)
+    on_dense = epoch_batches((X.toarray(), y), 4, shuffle=True, seed=7)
+    for (xs, ys), (xd, yd) in zip(on_sparse.take(16), on_dense.take(16)):
+        assert isinstance(xs, tf.SparseTensor) and xs.dtype == keras.config.floatx()
+        assert xs.dense_shape.numpy().tolist() == list(xd.shape)
+        indices = xs.indices.numpy()
+        np.testing.assert_array_equal(indices, sorted(indices.tolist()))
+        np.testing.assert_array_equal(tf.sparse.to_dense(xs), xd)
+        np.testing.assert_array_equal(ys, yd)
+
+
 @pytest.fixture
 def data():
     rng = np.random.RandomState(0)

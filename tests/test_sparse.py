@@ -1,5 +1,7 @@
-"""A sparse X stays sparse: only a batch at a time is made dense, and the fit is
-the fit on the dense X, on every backend."""
+"""A sparse X stays sparse: on TensorFlow, the networks skdl builds take it as
+sparse tensors; otherwise only a batch at a time is made dense. The fit is the
+fit on the dense X, on every backend (to rounding where sparse products add up
+in another order)."""
 
 import keras
 import numpy as np
@@ -17,7 +19,8 @@ from skdl import (
     MLPRegressor,
     WideAndDeepRegressor,
 )
-from skdl._sparse import dense_batches, training_data
+from skdl._keras import clone_network
+from skdl._sparse import dense_batches, takes_sparse, training_data
 
 pytestmark = pytest.mark.filterwarnings("ignore::sklearn.exceptions.ConvergenceWarning")
 
@@ -71,13 +74,39 @@ def _fit_both(sparse_data, name):
     return X, on_sparse, on_dense
 
 
+def _assert_same_fit(on_sparse, on_dense, X):
+    """The fit on the sparse and on the dense X gave the same network: bit for bit
+    where it made the batches dense, to float rounding where it multiplied the
+    sparse tensors (their products add up in another order)."""
+    predictions = on_sparse.predict(X), on_dense.predict(X.toarray())
+    if not takes_sparse(on_sparse.model_):
+        assert on_sparse.history_ == on_dense.history_
+        np.testing.assert_array_equal(*predictions)
+        return
+    assert on_sparse.history_.keys() == on_dense.history_.keys()
+    for key, values in on_sparse.history_.items():
+        np.testing.assert_allclose(values, on_dense.history_[key], rtol=1e-5, err_msg=key)
+    np.testing.assert_allclose(*predictions, rtol=1e-5, atol=1e-6)
+
+
 @pytest.mark.parametrize("name", list(ESTIMATORS))
 def test_fit_on_sparse_X_is_the_fit_on_dense_X(sparse_data, name):
     """Same batches in the same orders (validation split and early stopping too):
-    the same network, bit for bit, as scikit-learn's MLPs give."""
+    the same network, as scikit-learn's MLPs give."""
     X, on_sparse, on_dense = _fit_both(sparse_data, name)
-    assert on_sparse.history_ == on_dense.history_
-    np.testing.assert_array_equal(on_sparse.predict(X), on_dense.predict(X.toarray()))
+    _assert_same_fit(on_sparse, on_dense, X)
+
+
+@pytest.mark.parametrize("name", list(ESTIMATORS))
+def test_networks_built_for_sparse_X_take_sparse_tensors_on_tensorflow(sparse_data, name):
+    """On TensorFlow the first layer multiplies the sparse rows (Keras' sparse
+    input); elsewhere JAX would compile the step again for every batch of another
+    number of stored values, so the networks take dense batches."""
+    X, on_sparse, on_dense = _fit_both(sparse_data, name)
+    on_tensorflow = keras.backend.backend() == "tensorflow"
+    assert on_sparse.model_.inputs[0].sparse is on_tensorflow
+    assert takes_sparse(on_sparse.model_) is on_tensorflow
+    assert not on_dense.model_.inputs[0].sparse
 
 
 @pytest.mark.parametrize("shuffle", [True, False])
@@ -94,21 +123,97 @@ def test_keras_own_data_path_trains_on_sparse_X_as_on_dense_X(sparse_data, shuff
 @pytest.mark.parametrize("name", list(ESTIMATORS))
 def test_only_a_batch_at_a_time_is_made_dense(sparse_data, densified, name):
     """Made dense whole, a TF-IDF matrix of 100,000 documents and words would take
-    40 GB: training makes at most a batch dense, prediction a chunk of 256 rows."""
+    40 GB: training makes at most a batch dense, prediction a chunk of 256 rows;
+    a network that takes sparse tensors (TensorFlow) makes nothing dense."""
     Est, target, params = ESTIMATORS[name]
     X, total, labels = sparse_data
     fitted = Est(random_state=0, **params).fit(X, total if target == "total" else labels)
-    assert max(densified, default=0) <= 256 < N_ROWS
+    nothing_dense = takes_sparse(fitted.model_)
+    # a network that takes sparse tensors: only the row that builds it is made dense
+    assert max(densified, default=0) <= (1 if nothing_dense else 256) < N_ROWS
     densified.clear()
     fitted.predict(X)
-    assert densified and max(densified) <= 256
+    assert not densified if nothing_dense else densified and max(densified) <= 256
 
 
-def test_prediction_of_sparse_rows_is_that_of_dense_rows(sparse_data):
+def test_a_network_of_dense_input_takes_sparse_X_made_dense_a_batch_at_a_time(
+    sparse_data, densified
+):
+    """A network declared with a dense input gets dense batches, on every backend:
+    its fit is the fit on X.toarray(), bit for bit."""
+    X, total, _ = sparse_data
+
+    def dense_input(meta):
+        return keras.Sequential(
+            [keras.Input((meta["n_features_in_"],)), keras.layers.Dense(8), keras.layers.Dense(1)]
+        )
+
+    params = {"epochs": 2, "batch_size": 32, "random_state": 0}
+    on_sparse = KerasRegressor(dense_input, **params).fit(X, total)
+    assert densified and max(densified) <= 32
+    assert not takes_sparse(on_sparse.model_)
+    on_dense = KerasRegressor(dense_input, **params).fit(X.toarray(), total)
+    assert on_sparse.history_ == on_dense.history_
+    np.testing.assert_array_equal(on_sparse.predict(X), on_dense.predict(X.toarray()))
+
+
+def test_a_builder_declares_a_sparse_input_with_meta(sparse_data, densified):
+    """``meta["sparse_input_"]`` says whether fit gives the network sparse tensors:
+    a builder declares its input with it, as skdl's own networks do."""
+    X, total, _ = sparse_data
+    seen = []
+
+    def build(meta):
+        seen.append(meta["sparse_input_"])
+        return keras.Sequential(
+            [
+                keras.Input((meta["n_features_in_"],), sparse=meta["sparse_input_"]),
+                keras.layers.Dense(8, activation="relu"),
+                keras.layers.Dense(1),
+            ]
+        )
+
+    KerasRegressor(build, epochs=1, batch_size=32, random_state=0).fit(X.toarray(), total)
+    densified.clear()
+    reg = KerasRegressor(build, epochs=1, batch_size=32, random_state=0).fit(X, total)
+    on_tensorflow = keras.backend.backend() == "tensorflow"
+    assert seen == [False, on_tensorflow]
+    assert takes_sparse(reg.model_) is on_tensorflow
+    # made dense: the row that builds the network, or every batch
+    assert max(densified) == (1 if on_tensorflow else 32)
+
+
+def test_sparse_predictions_of_rows_do_not_depend_on_the_other_rows(sparse_data):
+    """Chunks padded with empty rows: a row's prediction is the same bit for bit
+    alone or among others, and that of the dense row (to rounding where the
+    network multiplies sparse tensors)."""
     X, total, _ = sparse_data
     reg = KerasRegressor(epochs=1, random_state=0).fit(X, total)
-    for rows in (slice(0, 1), slice(0, 300), slice(None)):
-        np.testing.assert_array_equal(reg.predict(X[rows]), reg.predict(X[rows].toarray()))
+    whole = reg.predict(X)
+    for rows in (slice(0, 1), slice(0, 300), slice(300, None)):
+        np.testing.assert_array_equal(reg.predict(X[rows]), whole[rows])
+        on_dense = reg.predict(X[rows].toarray())
+        if takes_sparse(reg.model_):
+            np.testing.assert_allclose(on_dense, whole[rows], rtol=1e-5, atol=1e-6)
+        else:
+            np.testing.assert_array_equal(on_dense, whole[rows])
+
+
+def test_a_network_fitted_on_sparse_X_keeps_its_sparse_input(sparse_data):
+    """Pickled, cloned for the shared trainers (Keras' clone_model declares every
+    input dense), and trained on on dense X: the network still takes either."""
+    import pickle
+
+    X, total, _ = sparse_data
+    reg = MLPRegressor(max_iter=2, random_state=0, warm_start=True).fit(X, total)
+    sparse_input = reg.model_.inputs[0].sparse
+    assert clone_network(reg.model_).inputs[0].sparse is sparse_input
+    restored = pickle.loads(pickle.dumps(reg))
+    assert restored.model_.inputs[0].sparse is sparse_input
+    np.testing.assert_array_equal(restored.predict(X), reg.predict(X))
+    reg.fit(X.toarray(), total)  # a warm fit on dense rows
+    assert len(reg.loss_curve_) == 4 and reg.model_.inputs[0].sparse is sparse_input
+    np.testing.assert_allclose(reg.predict(X), reg.predict(X.toarray()), rtol=1e-5, atol=1e-6)
 
 
 def test_sparse_validation_data_is_evaluated_as_dense(sparse_data):
@@ -120,7 +225,9 @@ def test_sparse_validation_data_is_evaluated_as_dense(sparse_data):
         for X_fit in (X, X.toarray())
     ]
     assert "val_loss" in fits[0].history_
-    np.testing.assert_allclose(fits[0].history_["val_loss"], fits[1].history_["val_loss"])
+    np.testing.assert_allclose(
+        fits[0].history_["val_loss"], fits[1].history_["val_loss"], rtol=1e-5
+    )
 
 
 @pytest.mark.parametrize("builder", [functional_two_inputs_two_outputs, dict_inputs_and_outputs])
@@ -133,6 +240,23 @@ def test_inputs_of_a_network_take_column_blocks_of_a_sparse_X(sparse_data, build
     ]
     assert fits[0].history_ == fits[1].history_
     np.testing.assert_array_equal(fits[0].predict(X), fits[1].predict(X.toarray()))
+
+
+def sparse_two_inputs(meta):
+    """Two inputs of 30 and 10 columns, declared sparse as ``meta`` says."""
+    inputs = [keras.Input((n,), sparse=meta["sparse_input_"]) for n in (30, 10)]
+    hidden = [keras.layers.Dense(4, activation="relu")(i) for i in inputs]
+    return keras.Model(inputs, keras.layers.Dense(1)(keras.layers.Concatenate()(hidden)))
+
+
+def test_sparse_inputs_of_a_network_take_column_blocks_as_sparse_tensors(sparse_data, densified):
+    X, total, _ = sparse_data
+    params = {"epochs": 2, "batch_size": 32, "random_state": 0}
+    on_sparse = KerasRegressor(sparse_two_inputs, **params).fit(X, total)
+    assert max(densified) == (1 if takes_sparse(on_sparse.model_) else 32)
+    assert takes_sparse(clone_network(on_sparse.model_)) is takes_sparse(on_sparse.model_)
+    on_dense = KerasRegressor(sparse_two_inputs, **params).fit(X.toarray(), total)
+    _assert_same_fit(on_sparse, on_dense, X)
 
 
 def test_several_outputs_train_on_sparse_X(sparse_data):

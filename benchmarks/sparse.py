@@ -4,7 +4,9 @@ A TF-IDF-like matrix (``--rows`` x ``--cols``, ``--density`` of it stored) and a
 target that depends on it; one epoch of an MLP (100 ReLU units, Adam, batches
 of 200). Each case runs in its own fresh process, which reports its peak
 resident memory (``ru_maxrss``) beyond the memory it had once the libraries
-were imported and the sparse data made, the time of ``fit`` and of ``predict``:
+were imported, the sparse data made and a first fit run on its first 2,000
+rows (so that the figures are those of a warm process: Keras' tracing and
+TensorFlow's start-up left out), and the time of ``fit`` and of ``predict``:
 
 - ``skdl, sparse X``: ``skdl.MLPRegressor`` given the sparse matrix: on
   TensorFlow its network declares a sparse input and multiplies the sparse
@@ -16,9 +18,6 @@ were imported and the sparse data made, the time of ``fit`` and of ``predict``:
   whole before it kept sparse matrices sparse;
 - ``scikit-learn, sparse X``: ``sklearn.neural_network.MLPRegressor``, which
   multiplies the sparse matrix itself.
-
-Each process first fits once on the first 2,000 rows, so that the figures are
-those of a warm process (Keras' tracing and TensorFlow's start-up left out).
 
 Usage::
 

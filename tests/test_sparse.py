@@ -201,7 +201,7 @@ def test_sparse_predictions_of_rows_do_not_depend_on_the_other_rows(sparse_data)
 
 def test_a_network_fitted_on_sparse_X_keeps_its_sparse_input(sparse_data):
     """Pickled, cloned for the shared trainers (Keras' clone_model declares every
-    input dense), and trained on on dense X: the network still takes either."""
+    input dense), and trained further on dense X: the network still takes either."""
     import pickle
 
     X, total, _ = sparse_data

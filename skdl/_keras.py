@@ -344,12 +344,13 @@ def clone_network(model):
     dropping ``keras.Input(..., sparse=True)``; the network is then rebuilt from
     its configuration."""
     clone = keras().models.clone_model(model)
-    if _sparse_inputs(clone) != _sparse_inputs(model):
+    if sparse_inputs(clone) != sparse_inputs(model):
         clone = type(model).from_config(model.get_config())
     return clone
 
 
-def _sparse_inputs(model):
+def sparse_inputs(model):
+    """Whether each input of ``model`` is declared sparse (``[]`` if unknown)."""
     return [bool(getattr(i, "sparse", False)) for i in getattr(model, "inputs", None) or []]
 
 

@@ -62,8 +62,8 @@ def takes_sparse(model):
     (``keras.Input(..., sparse=True)``); else they make them dense."""
     if _keras.backend_name() != "tensorflow":
         return False
-    inputs = getattr(model, "inputs", None)
-    return bool(inputs) and all(getattr(i, "sparse", False) for i in inputs)
+    declared = _keras.sparse_inputs(model)
+    return bool(declared) and all(declared)
 
 
 def to_tensor(X):

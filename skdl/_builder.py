@@ -39,6 +39,56 @@ def builder_defaults(builder, reserved=()):
     }
 
 
+class InitSignature:
+    """An estimator's ``__init__`` whose signature, read from an instance, lists
+    the builder's arguments with their defaults.
+
+    A builder's arguments reach the estimator through ``**kwargs``, so the
+    class's ``__init__`` cannot name them. scikit-learn's repr, text and HTML,
+    shows the parameters whose values differ from the defaults in
+    ``inspect.signature(estimator.__init__)``: without this, every builder
+    argument would print as if set. Read from the class, ``__init__`` is the
+    plain function, so ``_get_param_names`` and ``clone`` see the estimator's
+    own parameters only. The estimator gives the defaults through its
+    ``_builder_defaults()``.
+    """
+
+    def __init__(self, function):
+        self.function = function
+        self.__doc__ = function.__doc__
+
+    def __get__(self, instance, owner=None):
+        if instance is None:
+            return self.function
+        return _BoundInit(self.function.__get__(instance, owner))
+
+
+class _BoundInit:
+    """``estimator.__init__``: the bound method, with a signature that adds the
+    builder's defaults as keyword-only parameters before ``**kwargs``."""
+
+    __slots__ = ("method",)
+
+    def __init__(self, method):
+        self.method = method
+
+    def __call__(self, *args, **kwargs):
+        return self.method(*args, **kwargs)
+
+    @property
+    def __signature__(self):
+        signature = inspect.signature(self.method)
+        params = list(signature.parameters.values())
+        named = {p.name for p in params}
+        extra = [
+            inspect.Parameter(name, inspect.Parameter.KEYWORD_ONLY, default=default)
+            for name, default in self.method.__self__._builder_defaults().items()
+            if name not in named
+        ]
+        at = next((i for i, p in enumerate(params) if p.kind is p.VAR_KEYWORD), len(params))
+        return signature.replace(parameters=params[:at] + extra + params[at:])
+
+
 def builder_argument_names(builder):
     """Names ``builder`` accepts, and whether it accepts any keyword (``**kwargs``)."""
     params = _parameters(builder)

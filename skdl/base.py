@@ -2,6 +2,7 @@
 
 import copy
 import functools
+import inspect
 import numbers
 
 import numpy as np
@@ -16,7 +17,7 @@ from sklearn.utils.validation import (
 )
 
 from . import _data, _keras, _pool, _sparse
-from ._builder import builder_argument_names, builder_defaults, call_builder
+from ._builder import InitSignature, builder_argument_names, builder_defaults, call_builder
 from ._compile import (
     builder_steps,
     compile_options,
@@ -188,6 +189,13 @@ class BaseKerasEstimator(BaseEstimator):
 
     _routing_prefixes = ROUTING_PREFIXES
 
+    def __init_subclass__(cls, **kwargs):
+        # repr shows the builder's arguments only where they differ from their
+        # defaults, as it does the estimator's own parameters
+        super().__init_subclass__(**kwargs)
+        if inspect.isfunction(cls.__dict__.get("__init__")):
+            cls.__init__ = InitSignature(cls.__dict__["__init__"])
+
     _parameter_constraints = {
         "model": [callable, None],
         "optimizer": "no_validation",
@@ -203,6 +211,7 @@ class BaseKerasEstimator(BaseEstimator):
         "warm_start": ["boolean"],
     }
 
+    @InitSignature
     def __init__(
         self,
         model=None,

@@ -1,12 +1,17 @@
 """Model builders: signature introspection, meta, and errors."""
 
+import inspect
+
 import keras
 import numpy as np
 import pytest
+import sklearn
 from handson_ml import build_model
 from sklearn.base import clone
+from sklearn.pipeline import make_pipeline
+from sklearn.preprocessing import StandardScaler
 
-from skdl import KerasClassifier, KerasRegressor
+from skdl import KerasClassifier, KerasRegressor, KerasTransformer
 from skdl._builder import builder_argument_names, builder_defaults
 
 
@@ -22,6 +27,60 @@ def test_book_builder_arguments_are_estimator_parameters():
     cloned = clone(reg)
     assert cloned.get_params()["n_hidden"] == 2
     assert cloned.get_params()["learning_rate"] == 1e-2
+
+
+def test_repr_shows_builder_arguments_only_where_set():
+    # as for the estimator's own parameters: a default is not printed
+    assert repr(KerasClassifier()) == "KerasClassifier()"
+    assert repr(KerasRegressor(epochs=3)) == "KerasRegressor(epochs=3)"
+    assert repr(KerasRegressor(hidden_layer_sizes=(10,))) == (
+        "KerasRegressor(hidden_layer_sizes=(10,))"
+    )
+    book = KerasRegressor(build_model)
+    assert repr(book) == f"KerasRegressor(model={build_model!r})"
+    assert repr(KerasTransformer(build_model)) == f"KerasTransformer(model={build_model!r})"
+    book.set_params(n_hidden=2, optimizer__momentum=0.9)
+    assert "n_hidden=2" in repr(book) and "optimizer__momentum=0.9" in repr(book)
+    assert "n_neurons" not in repr(book)
+    # nested in a pipeline, which scikit-learn's printer formats itself
+    pipe = make_pipeline(StandardScaler(), KerasRegressor(epochs=5))
+    assert "KerasRegressor(epochs=5)" in repr(pipe)
+    # and every parameter where the user asks for them all
+    with sklearn.config_context(print_changed_only=False):
+        assert "n_neurons=30" in repr(KerasRegressor(build_model))
+
+
+def test_builder_defaults_are_in_the_instance_signature_only():
+    # the repr (text and HTML) reads the defaults from estimator.__init__'s
+    # signature; the class's own parameters stay the estimator's
+    signature = inspect.signature(KerasRegressor(build_model).__init__)
+    assert signature.parameters["n_neurons"].default == 30
+    assert list(signature.parameters)[-1] == "kwargs"
+    assert "n_neurons" not in inspect.signature(KerasRegressor).parameters
+    assert "hidden_layer_sizes" not in KerasClassifier._get_param_names()
+    assert inspect.signature(KerasClassifier().__init__).parameters["activation"].default == "relu"
+
+
+def test_html_repr_flags_only_builder_arguments_that_were_set():
+    reg = KerasRegressor(hidden_layer_sizes=(10,))
+    if not hasattr(reg, "_get_params_html"):
+        pytest.skip("scikit-learn < 1.7 shows no parameter table")
+    assert reg._get_params_html().non_default == ("hidden_layer_sizes",)
+
+
+def build_small(meta, n_units=4):
+    return keras.Sequential([keras.Input((meta["n_features_in_"],)), keras.layers.Dense(n_units),
+                             keras.layers.Dense(1)])  # fmt: skip
+
+
+def test_a_users_subclass_prints_its_builder_defaults_as_defaults():
+    class SmallRegressor(KerasRegressor):
+        def __init__(self, model=build_small, *, epochs=3, **kwargs):
+            super().__init__(model, epochs=epochs, **kwargs)
+
+    assert repr(SmallRegressor()) == "SmallRegressor()"
+    assert repr(SmallRegressor(n_units=8)) == "SmallRegressor(n_units=8)"
+    assert clone(SmallRegressor(n_units=8)).get_params()["n_units"] == 8
 
 
 def test_builder_receives_parameters_and_meta():

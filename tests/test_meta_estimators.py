@@ -15,13 +15,17 @@ from sklearn.ensemble import (
     StackingRegressor,
     VotingClassifier,
 )
+from sklearn.experimental import enable_halving_search_cv  # noqa: F401
+from sklearn.frozen import FrozenEstimator
 from sklearn.impute import SimpleImputer
 from sklearn.linear_model import LinearRegression, LogisticRegression
 from sklearn.metrics import accuracy_score, make_scorer
 from sklearn.model_selection import (
     GridSearchCV,
+    HalvingRandomSearchCV,
     RandomizedSearchCV,
     StratifiedKFold,
+    TunedThresholdClassifierCV,
     check_cv,
     cross_val_score,
     cross_validate,
@@ -130,6 +134,40 @@ def test_randomized_search_parallel(reg_data):
         error_score="raise",
     ).fit(X, y)
     assert len(search.cv_results_["params"]) == 3
+
+
+def test_successive_halving_over_epochs(reg_data):
+    # the candidates train 1 epoch, the best third of them 3 epochs
+    X, y = reg_data
+    search = HalvingRandomSearchCV(
+        KerasRegressor(**FAST),
+        {"hidden_layer_sizes": [(4,), (8,), (16,)]},
+        resource="epochs",
+        min_resources=1,
+        max_resources=3,
+        factor=3,
+        cv=2,
+        random_state=0,
+        error_score="raise",
+    ).fit(X, y)
+    assert search.n_resources_ == [1, 3]
+    assert search.best_params_["epochs"] == 3
+    assert len(search.best_estimator_.history_["loss"]) == 3
+
+
+def test_decision_threshold_tuning_and_a_frozen_classifier(clf_data):
+    X, y = clf_data
+    tuned = TunedThresholdClassifierCV(KerasClassifier(**FAST), cv=2, random_state=0)
+    tuned.fit(X, y)
+    assert 0 < tuned.best_threshold_ < 1
+    assert tuned.predict(X).shape == (90,)
+    # calibrating a classifier fitted once, as scikit-learn does with cv="prefit"
+    fitted = KerasClassifier(**FAST).fit(X, y)
+    weights = fitted.model_.get_weights()
+    cal = CalibratedClassifierCV(FrozenEstimator(fitted)).fit(X, y)
+    assert cal.predict_proba(X).shape == (90, 2)
+    for before, after in zip(weights, fitted.model_.get_weights()):
+        np.testing.assert_array_equal(before, after)
 
 
 def test_calibrated_classifier(clf_data):

@@ -39,13 +39,14 @@ MIN_STEPS_PER_EXECUTION = 16
 CHUNK_BATCHES = 64
 
 
-def aligned_steps_per_execution(wanted, steps_per_epoch):
+def aligned_steps_per_execution(wanted, steps_per_epoch, required=False):
     """The largest number of batches per call, at most ``wanted``, that divides an
-    epoch of ``steps_per_epoch`` batches; None when that is too small to pay off."""
+    epoch of ``steps_per_epoch`` batches; None when that is too small to pay off,
+    unless the pipeline is ``required``."""
     if wanted >= steps_per_epoch:
         return steps_per_epoch
     best = max(d for d in range(1, wanted + 1) if steps_per_epoch % d == 0)
-    return best if best >= min(wanted, MIN_STEPS_PER_EXECUTION) else None
+    return best if required or best >= min(wanted, MIN_STEPS_PER_EXECUTION) else None
 
 
 def training_data(data, fit_kwargs, wanted, orders, sparse=False):
@@ -81,7 +82,8 @@ def training_data(data, fit_kwargs, wanted, orders, sparse=False):
         adapter is used: not on TensorFlow, with ``set_config(single_pipeline=False)``,
         data other than NumPy arrays, ``shuffle="batch"``, a ``steps_per_epoch``
         other than one pass over the data, or no number of batches per call
-        that divides an epoch and is close enough to ``wanted``.
+        that divides an epoch and is close enough to ``wanted`` (for dense
+        targets: sparse ones take any divisor).
     steps_per_execution : int
         Batches per call to compile the network with: ``wanted``, or the
         divisor of the epoch's batches that the pipeline needs.
@@ -99,7 +101,12 @@ def training_data(data, fit_kwargs, wanted, orders, sparse=False):
     n = next(a for a in keras().tree.flatten(arrays) if a is not None).shape[0]
     batch_size = fit_kwargs.get("batch_size") or KERAS_BATCH_SIZE
     steps = math.ceil(n / batch_size)
-    aligned = aligned_steps_per_execution(wanted, steps)
+    # sparse targets (an autoencoder's) keep to the pipeline, which makes them
+    # dense in Keras' order: Keras' array adapter would give the loss sparse
+    # tensors, and the dense batches made instead (skdl._sparse) another order
+    aligned = aligned_steps_per_execution(
+        wanted, steps, required=any(sp.issparse(a) for a in keras().tree.flatten(arrays[1:]))
+    )
     if aligned is None or fit_kwargs.get("steps_per_epoch") not in (None, steps):
         return data, wanted
     order = orders(n, bool(shuffle))
@@ -143,7 +150,7 @@ def flat_arrays(data, sparse=False):
     """``(x,)``, ``(x, y)`` or ``(x, y, sample_weight)`` with lists as tuples, as
     ``tf.data`` and Keras take them; None unless all are NumPy arrays (or, with
     ``sparse``, SciPy sparse matrices)."""
-    x, y, sample_weight = data["x"], data["y"], data["sample_weight"]
+    x, y, sample_weight = data["x"], data.get("y"), data.get("sample_weight")
     if y is None and sample_weight is not None:
         return None
     arrays = keras().tree.lists_to_tuples(
@@ -224,9 +231,10 @@ def epoch_batches(arrays, batch_size, shuffle, seed=0, first_epoch=0, order=None
     order : ndarray of shape (n_rows,), default=None
         One order of the rows for every epoch, instead of drawn ones.
     sparse : bool, default=False
-        The rows of a SciPy sparse matrix in ``arrays`` come as a
+        The rows of a SciPy sparse matrix in ``x`` come as a
         ``tf.SparseTensor`` per batch; else they are made dense, a batch at a
-        time.
+        time. Sparse targets (an autoencoder's, ``X`` itself) are always made
+        dense: Keras' losses take dense tensors.
 
     Returns
     -------
@@ -252,11 +260,17 @@ def epoch_batches(arrays, batch_size, shuffle, seed=0, first_epoch=0, order=None
     # the rows of a sparse matrix are taken a batch at a time
     chunk = 1 if any(sp.issparse(t) for t in tensors) else CHUNK_BATCHES
 
+    n_inputs = len(tree.flatten(arrays[0]))  # the leaves of x come first
+
     def gather(rows):
         # rows of any shape: the data of each, with that shape in front
         flat = tf.reshape(rows, [-1])
         return tree.pack_sequence_as(
-            arrays, [_gather(t, flat, tf.shape(rows), sparse) for t in tensors]
+            arrays,
+            [
+                _gather(t, flat, tf.shape(rows), sparse and i < n_inputs)
+                for i, t in enumerate(tensors)
+            ],
         )
 
     epochs = tf.data.Dataset.range(first_epoch, np.iinfo(np.int64).max)

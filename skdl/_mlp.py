@@ -220,7 +220,7 @@ class _MLPMixin:
     def _fit_targets(self, y, classes=None):
         super()._fit_targets(y, classes)
         self.out_activation_ = _SKLEARN_OUT_ACTIVATION[self.out_activation_]
-        n = len(y)
+        n = y.shape[0]
         self._n_train = (
             n - int(np.ceil(self.validation_fraction * n)) if self.early_stopping else n
         )

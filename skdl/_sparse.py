@@ -1,8 +1,7 @@
 """A sparse ``X``, a batch at a time.
 
 A sparse ``X`` (a TF-IDF matrix, the sparse one-hot output of a
-ColumnTransformer) stays sparse in :class:`~skdl.KerasClassifier`,
-:class:`~skdl.KerasRegressor` and the MLP presets: made dense whole, 100,000
+ColumnTransformer) stays sparse in every estimator: made dense whole, 100,000
 documents of a 100,000-word vocabulary would take 40 GB, where scikit-learn's
 MLPs multiply the sparse matrix itself. A batch at a time reaches the network:
 
@@ -93,7 +92,8 @@ def has_sparse(structure):
 
 
 def training_data(data, fit_kwargs):
-    """``keras.Model.fit``'s data arguments for a sparse ``X``, on JAX or PyTorch.
+    """``keras.Model.fit``'s data arguments for a sparse ``X`` on JAX or PyTorch,
+    or for sparse targets (an autoencoder's) where skdl's pipeline is not used.
 
     Parameters
     ----------
@@ -110,22 +110,28 @@ def training_data(data, fit_kwargs):
     Returns
     -------
     data : dict
-        ``data`` unchanged on TensorFlow or without sparse matrices, else
-        ``{"x": batches}`` (:func:`dense_batches`).
+        ``data`` unchanged without sparse matrices, or on TensorFlow without
+        sparse targets, else ``{"x": batches}`` (:func:`dense_batches`).
     """
-    if _keras.backend_name() == "tensorflow":
-        return data
+    tensorflow = _keras.backend_name() == "tensorflow"
+
+    def made_dense(arrays):
+        # on TensorFlow, Keras' array adapter slices a sparse x into sparse tensors
+        # (which a network of dense input makes dense), but would give the loss
+        # sparse targets (an autoencoder's): those batches are made dense here
+        return arrays is not None and has_sparse(arrays[1:] if tensorflow else arrays)
+
     size = fit_kwargs.get("batch_size") or KERAS_BATCH_SIZE
     validation = fit_kwargs.get("validation_data")
     arrays = _data.flat_arrays(data, sparse=True)
-    sparse_training = arrays is not None and has_sparse(arrays)
+    sparse_training = made_dense(arrays)
     split = fit_kwargs.pop("validation_split", None) if sparse_training else None
     if split and validation is None:
         from keras.src.trainers.data_adapters.array_slicing import train_validation_split
 
         arrays, validation = train_validation_split(arrays, validation_split=split)
     val_arrays = _data.validation_arrays(validation, fit_kwargs, sparse=True)
-    if val_arrays is not None and has_sparse(val_arrays):
+    if made_dense(val_arrays):
         val_size = fit_kwargs.pop("validation_batch_size", None) or size
         fit_kwargs["validation_data"] = dense_batches(val_arrays, val_size, False)
     if not sparse_training:

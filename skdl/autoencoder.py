@@ -3,9 +3,10 @@
 import numbers
 
 import numpy as np
+import scipy.sparse as sp
 from sklearn.metrics import r2_score
 from sklearn.utils._param_validation import Interval
-from sklearn.utils.validation import check_is_fitted
+from sklearn.utils.validation import _check_sample_weight, check_is_fitted
 
 from . import _keras
 from ._docs import MLP_FIT_ATTRIBUTES, MLP_KERAS_EXTRAS, MLP_TRAINING_PARAMETERS, MODEL_ATTRIBUTES
@@ -181,8 +182,30 @@ class AutoencoderTransformer(_MLPMixin, KerasTransformer):
         """
         check_is_fitted(self)
         X = self._validate_X(X, dtype=np.float64)
+        if sp.issparse(X):
+            return self._sparse_score(X, sample_weight)
         reconstruction = self._predict_with(self.model_, X.astype(np.float32))
         r2 = r2_score(
             X, reconstruction, sample_weight=sample_weight, multioutput="variance_weighted"
         )
         return float(r2)
+
+    def _sparse_score(self, X, sample_weight):
+        """``score`` of a sparse ``X``, a chunk of rows at a time: made dense whole,
+        ``X`` and its reconstruction would take n_samples × n_features × 16 bytes.
+        The sums of ``r2_score``, and its rules for constant features."""
+        weights = _check_sample_weight(sample_weight, X)
+        means = np.asarray(X.T @ weights).ravel() / weights.sum()
+        residual, spread = np.zeros(X.shape[1]), np.zeros(X.shape[1])
+        size = self._predict_batch_size()
+        for start in range(0, X.shape[0], size):
+            rows = X[start : start + size]
+            reconstruction = self._predict_with(self.model_, rows.astype(np.float32))
+            dense, w = rows.toarray(), weights[start : start + size]
+            residual += w @ (dense - reconstruction) ** 2
+            spread += w @ (dense - means) ** 2
+        scores = np.ones(X.shape[1])
+        explained = (spread != 0) & (residual != 0)
+        scores[explained] = 1 - residual[explained] / spread[explained]
+        scores[(residual != 0) & (spread == 0)] = 0.0
+        return float(np.average(scores, weights=spread if spread.any() else None))

@@ -391,12 +391,13 @@ class BaseKerasEstimator(BaseEstimator):
         X : {array-like, sparse matrix} of shape (n_samples, n_features)
             Training data; converted to float32. ``KerasClassifier`` and
             ``KerasRegressor`` also take more dimensions (images, sequences)
-            for a network whose input takes them. They, and the MLP presets,
-            take a sparse matrix a batch at a time: on TensorFlow their
-            networks multiply it as sparse tensors (a builder's network, if
-            its input is ``keras.Input(..., sparse=meta["sparse_input_"])``),
-            else each batch is made dense. The other estimators make it dense
-            whole.
+            for a network whose input takes them. A sparse matrix stays
+            sparse and reaches the network a batch at a time: on TensorFlow,
+            a network of sparse input multiplies it as sparse tensors (the
+            default networks of ``KerasClassifier``, ``KerasRegressor`` and
+            ``KerasTransformer``, the MLP presets', and a builder's whose
+            input is ``keras.Input(..., sparse=meta["sparse_input_"])``);
+            any other network gets each batch made dense.
         y : array-like of shape (n_samples,) or (n_samples, n_outputs)
             Target values.
         sample_weight : array-like of shape (n_samples,), default=None
@@ -549,9 +550,10 @@ class BaseKerasEstimator(BaseEstimator):
             allow_nd=self._allow_nd,
         )
         self._check_sample_shape(X, reset)
-        # a sparse y (multilabel indicator matrix) is made dense: Keras trains on
-        # dense targets
-        return self._rows(X), _sparse.dense(y)
+        # a sparse X stays sparse (CSR): the network takes it a batch at a time
+        # (see skdl._sparse); a sparse y (multilabel indicator matrix) is made
+        # dense: Keras trains on dense targets
+        return _sparse.as_rows(X), _sparse.dense(y)
 
     def _validate_X(self, X, *, reset=False, dtype=np.float32):
         """``X`` alone (to predict or transform), checked."""
@@ -559,12 +561,9 @@ class BaseKerasEstimator(BaseEstimator):
             self, X, reset=reset, accept_sparse=True, dtype=dtype, allow_nd=self._allow_nd
         )
         self._check_sample_shape(X, reset)
-        return self._rows(X)
-
-    def _rows(self, X):
-        """A sparse ``X`` kept sparse (CSR) where the network takes it a batch at a
-        time (see :mod:`skdl._sparse`), else made dense."""
-        return _sparse.as_rows(X) if self._sparse_batches else _sparse.dense(X)
+        # a sparse X stays sparse (CSR): the network takes it a batch at a time
+        # (see skdl._sparse)
+        return _sparse.as_rows(X)
 
     def _check_sample_shape(self, X, reset):
         """The whole shape of a sample, where scikit-learn checks ``X.shape[1]``:
@@ -581,9 +580,6 @@ class BaseKerasEstimator(BaseEstimator):
             )
 
     _y_numeric = False
-    # a sparse X is kept sparse and taken a batch at a time; estimators whose
-    # networks pick columns of X (wide and deep) or reconstruct X take it dense
-    _sparse_batches = False
     # X of more than 2 dimensions (images for a CNN): for a network of the user's
     _allow_nd = False
 

@@ -72,7 +72,6 @@ class KerasClassifier(ClassifierMixin, BaseKerasEstimator):
     }
 
     _allow_nd = True  # X of any shape the network takes (images for a CNN)
-    _sparse_batches = True  # a sparse X is taken a batch at a time
 
     def __init__(
         self,

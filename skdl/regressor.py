@@ -89,7 +89,6 @@ class KerasRegressor(_FloatTargetsMixin, RegressorMixin, BaseKerasEstimator):
     """
 
     _allow_nd = True  # X of any shape the network takes (images for a CNN)
-    _sparse_batches = True  # a sparse X is taken a batch at a time
 
     def _fit_targets(self, y, classes=None):
         self.n_outputs_ = 1 if y.ndim == 1 else y.shape[1]

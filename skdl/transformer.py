@@ -228,6 +228,10 @@ class KerasTransformer(
             self._fitted_on_y = uses_y
         return X, y
 
+    def _encode_targets(self, y):
+        # an autoencoder's targets are X itself, checked as X: a sparse X stays sparse
+        return y if sp.issparse(y) else super()._encode_targets(y)
+
     def _check_numeric_targets(self, y):
         """Class labels (strings) are not targets: say so before validation
         fails to convert them. Missing values are left to the validation."""
@@ -350,15 +354,19 @@ class KerasTransformer(
         # hold nodes of the graphs that Keras built while restoring the model
         keras = _keras.keras()
 
-        def chain(shape, layers):
-            inputs = keras.Input(tuple(shape))
+        def chain(shape, layers, sparse=False):
+            inputs = keras.Input(tuple(shape), sparse=sparse)
             outputs = inputs
             for layer in layers:
                 outputs = layer(outputs)
             return keras.Model(inputs, outputs)
 
         layers = self.model_.layers
-        self.encoder_ = chain(self.model_.inputs[0].shape[1:], layers[: index + 1])
+        self.encoder_ = chain(
+            self.model_.inputs[0].shape[1:],
+            layers[: index + 1],
+            sparse=_keras.sparse_inputs(self.model_)[0],  # as the model's input
+        )
         if self._decoder_error is None:
             self.decoder_ = chain(self.encoder_.outputs[0].shape[1:], layers[index + 1 :])
 
@@ -417,11 +425,11 @@ class KerasTransformer(
         return math.prod(shape)
 
     # ------------------------------------------------------------ transform
+    def _predict_batch_size(self):
+        return route(self.get_params(), "predict").get("batch_size", DEFAULT_PREDICT_BATCH_SIZE)
+
     def _predict_with(self, model, X):
-        batch_size = route(self.get_params(), "predict").get(
-            "batch_size", DEFAULT_PREDICT_BATCH_SIZE
-        )
-        raw = _keras.predict_batched(model, X, batch_size)
+        raw = _keras.predict_batched(model, X, self._predict_batch_size())
         return raw.reshape(len(raw), -1).astype(np.float64)
 
     def transform(self, X):

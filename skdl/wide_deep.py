@@ -123,7 +123,6 @@ class _WideAndDeepMixin:
 
     model = None  # the network is built by the estimator itself
     _allow_nd = False  # the paths pick columns of a table
-    _sparse_batches = False  # the paths pick columns of a dense X
 
     _parameter_constraints = {
         **BaseKerasEstimator._parameter_constraints,

@@ -7,11 +7,13 @@ import keras
 import numpy as np
 import pytest
 import scipy.sparse as sp
+from sklearn.metrics import r2_score
 from test_persistence import dict_inputs_and_outputs, functional_two_inputs_two_outputs
 from test_regressor import auxiliary_network
 
 import skdl
 from skdl import (
+    AutoencoderTransformer,
     KerasClassifier,
     KerasRegressor,
     KerasTransformer,
@@ -268,21 +270,121 @@ def test_several_outputs_train_on_sparse_X(sparse_data):
     assert fits[0].history_ == fits[1].history_
 
 
-@pytest.mark.parametrize(
-    "make",
-    [
-        lambda: KerasTransformer(epochs=1, random_state=0),
-        lambda: WideAndDeepRegressor(wide_features=[0, 1], epochs=1, random_state=0),
-    ],
-    ids=["KerasTransformer", "WideAndDeepRegressor"],
-)
-def test_networks_that_pick_or_rebuild_columns_take_sparse_X_dense(sparse_data, make):
-    """Wide and deep networks pick columns of X, transformers may rebuild X: they
-    make a sparse X dense (and say so in their docs)."""
+# the estimators that made a sparse X dense whole: wide and deep networks (which
+# pick columns of X) and the transformers (whose targets may be X itself)
+REBUILDERS = {
+    "WideAndDeepRegressor": lambda: WideAndDeepRegressor(
+        wide_features=[0, 1], epochs=2, batch_size=32, validation_split=0.2, random_state=0
+    ),
+    "AutoencoderTransformer": lambda: AutoencoderTransformer(
+        max_iter=3, batch_size=32, early_stopping=True, random_state=0
+    ),
+    "KerasTransformer-autoencoder": lambda: KerasTransformer(
+        epochs=2, batch_size=32, validation_split=0.2, random_state=0
+    ),
+    "KerasTransformer-supervised": lambda: KerasTransformer(
+        output_layer=0, epochs=2, batch_size=32, random_state=0
+    ),
+}
+
+
+def _fit_rebuilder(name, X, total):
+    estimator = REBUILDERS[name]()
+    targets = None if name.endswith(("autoencoder", "Transformer")) else total
+    return estimator.fit(X, targets)
+
+
+def _output(estimator, X):
+    return estimator.transform(X) if hasattr(estimator, "transform") else estimator.predict(X)
+
+
+@pytest.mark.parametrize("name", list(REBUILDERS))
+def test_wide_deep_and_transformers_fit_on_sparse_X_as_on_dense_X(sparse_data, name):
+    """An autoencoder's targets (X itself) are made dense a batch at a time for
+    the loss; the fit is the fit on X.toarray(): bit for bit where the network's
+    input is dense, to float rounding where it multiplies sparse tensors (and for
+    the validation score of early stopping, which sums in another order)."""
     X, total, _ = sparse_data
-    fitted = make().fit(X, total)
-    out = fitted.transform(X) if hasattr(fitted, "transform") else fitted.predict(X)
-    assert np.all(np.isfinite(out))
+    on_sparse, on_dense = (_fit_rebuilder(name, X_fit, total) for X_fit in (X, X.toarray()))
+    exact = not takes_sparse(on_sparse.model_)
+    assert on_sparse.history_.keys() == on_dense.history_.keys()
+    for key, values in on_sparse.history_.items():
+        if exact and key != "val_score":
+            assert values == on_dense.history_[key], key
+        else:
+            np.testing.assert_allclose(values, on_dense.history_[key], rtol=1e-5, err_msg=key)
+    outputs = _output(on_sparse, X), _output(on_dense, X.toarray())
+    if exact:
+        np.testing.assert_array_equal(*outputs)
+    else:
+        np.testing.assert_allclose(*outputs, rtol=1e-5, atol=1e-6)
+
+
+@pytest.mark.parametrize("name", list(REBUILDERS))
+def test_wide_deep_and_transformers_make_only_a_batch_dense(sparse_data, densified, name):
+    X, total, _ = sparse_data
+    fitted = _fit_rebuilder(name, X, total)
+    # training batches of 32 rows; the validation score of early stopping
+    # reconstructs chunks of 256 rows
+    assert densified and max(densified) <= 256 < N_ROWS
+    densified.clear()
+    _output(fitted, X)
+    assert max(densified, default=0) <= 256 < N_ROWS
+
+
+def test_keras_transformer_keeps_the_sparse_input_in_its_encoder(sparse_data, densified):
+    """The default network declares a sparse input on TensorFlow; the encoder cut
+    from it too, so that transform multiplies sparse rows."""
+    X, _, _ = sparse_data
+    encoder = KerasTransformer(output_layer=0, epochs=1, random_state=0).fit(X)
+    on_tensorflow = keras.backend.backend() == "tensorflow"
+    assert takes_sparse(encoder.model_) is on_tensorflow
+    assert takes_sparse(encoder.encoder_) is on_tensorflow
+    densified.clear()
+    codes = encoder.transform(X)
+    assert codes.shape == (N_ROWS, 100)
+    assert (not densified) if on_tensorflow else max(densified) <= 256
+
+
+def test_autoencoder_score_of_sparse_X_is_r2_score(sparse_data, densified):
+    """Reconstructed a chunk of rows at a time, with r2_score's rules for constant
+    features (a column of zeros here)."""
+    X, _, _ = sparse_data
+    X = sp.hstack([X, sp.csr_matrix((N_ROWS, 1))], format="csr")
+    autoencoder = AutoencoderTransformer(max_iter=2, random_state=0).fit(X)
+    dense = X.toarray()
+    weights = np.random.RandomState(0).uniform(0, 2, N_ROWS)
+    for sample_weight in (None, weights):
+        densified.clear()
+        score = autoencoder.score(X, sample_weight=sample_weight)
+        assert max(densified) <= 256
+        reconstruction = autoencoder.inverse_transform(autoencoder.transform(dense))
+        expected = r2_score(
+            dense, reconstruction, sample_weight=sample_weight, multioutput="variance_weighted"
+        )
+        np.testing.assert_allclose(score, expected, rtol=1e-10)
+        assert score == pytest.approx(autoencoder.score(dense, sample_weight=sample_weight))
+
+
+@pytest.mark.parametrize("single_pipeline", [True, False])
+def test_sparse_targets_never_reach_the_loss(sparse_data, single_pipeline):
+    """Keras' losses take dense targets. Where skdl's pipeline would leave the
+    data to Keras' array adapter for speed (421 rows in batches of one: a prime
+    number of batches, of which no number of batches per call close to the one
+    wanted is a divisor), it is used all the same; where it is off, the batches
+    are made dense before Keras sees them. Validation data too."""
+    X, _, _ = sparse_data
+    fits = []
+    for X_fit in (X, X.toarray()):
+        autoencoder = KerasTransformer(epochs=1, batch_size=1, random_state=0)
+        with skdl.config_context(single_pipeline=single_pipeline):
+            fits.append(autoencoder.fit(X_fit[:421], validation_data=X_fit[421:]))
+    assert np.all(np.isfinite(fits[0].history_["val_loss"]))
+    assert fits[0].transform(X).shape == (N_ROWS, 40)
+    if single_pipeline:
+        # the pipeline keeps the order of Keras' adapter, which the dense X gets
+        for key in ("loss", "val_loss"):
+            np.testing.assert_allclose(fits[0].history_[key], fits[1].history_[key], rtol=1e-5)
 
 
 # ------------------------------------------------------------ dense batches

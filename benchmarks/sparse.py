@@ -19,9 +19,16 @@ TensorFlow's start-up left out), and the time of ``fit`` and of ``predict``:
 - ``scikit-learn, sparse X``: ``sklearn.neural_network.MLPRegressor``, which
   multiplies the sparse matrix itself.
 
+With ``--estimator autoencoder``, ``skdl.AutoencoderTransformer`` (code of 2
+units, no hidden layer) is fitted to reconstruct X, and the last column times
+``transform``: given the sparse X (its batches made dense one at a time, the
+targets too) and ``X.toarray()`` (as skdl made it dense whole before);
+scikit-learn has no autoencoder.
+
 Usage::
 
     python benchmarks/sparse.py [--rows 100000] [--cols 20000] [--density 0.001]
+                                [--estimator {mlp,autoencoder}]
 
 The default matrix holds 2 million values (24 MB as CSR); dense, it takes
 8 GB. Compare the ratios of one run, not seconds across machines.
@@ -45,6 +52,7 @@ CASES = {
     "scikit-learn, sparse X": ("sklearn", "sparse"),
 }
 WARM_UP_ROWS = 2_000
+AUTOENCODER_CASES = ("skdl, sparse X", "skdl, X.toarray()")
 
 
 def sparse_data(rows, cols, density, seed=0):
@@ -68,10 +76,17 @@ def peak_rss_mb():
     return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024  # KiB on Linux
 
 
-def child(case, rows, cols, density):
+def child(case, rows, cols, density, estimator="mlp"):
     """Run one case in this process; print its figures as JSON."""
     library, given = CASES[case]
-    if library == "skdl":
+    autoencoder = estimator == "autoencoder"
+    if autoencoder:
+        import skdl
+
+        make = functools.partial(
+            skdl.AutoencoderTransformer, max_iter=1, batch_size=200, random_state=0
+        )
+    elif library == "skdl":
         import keras  # noqa: F401  (imported before the memory is read, as by scikit-learn)
 
         import skdl
@@ -86,10 +101,15 @@ def child(case, rows, cols, density):
 
         make = functools.partial(MLPRegressor, max_iter=1, batch_size=200, random_state=0)
     X, y = sparse_data(rows, cols, density)
+    if autoencoder:
+        y = None  # it reconstructs X
     with warnings.catch_warnings():
         warnings.simplefilter("ignore")  # one epoch: ConvergenceWarning
         warm_up = X[:WARM_UP_ROWS]
-        make().fit(warm_up.toarray() if given == "dense" else warm_up, y[:WARM_UP_ROWS])
+        make().fit(
+            warm_up.toarray() if given == "dense" else warm_up,
+            None if y is None else y[:WARM_UP_ROWS],
+        )
         before = peak_rss_mb()
         if given == "dense":
             X = X.toarray()  # counted: skdl made this copy inside fit
@@ -98,7 +118,7 @@ def child(case, rows, cols, density):
         est.fit(X, y)
         fit_s = time.perf_counter() - start
     start = time.perf_counter()
-    est.predict(X)
+    est.transform(X) if autoencoder else est.predict(X)
     predict_s = time.perf_counter() - start
     figures = {"data_mb": before, "extra_mb": peak_rss_mb() - before}
     print(json.dumps({**figures, "fit_s": fit_s, "predict_s": predict_s}))
@@ -109,19 +129,27 @@ def main():
     parser.add_argument("--rows", type=int, default=100_000)
     parser.add_argument("--cols", type=int, default=20_000)
     parser.add_argument("--density", type=float, default=0.001)
-    parser.add_argument("--only", nargs="*", default=list(CASES), choices=list(CASES))
+    parser.add_argument("--estimator", default="mlp", choices=["mlp", "autoencoder"])
+    parser.add_argument("--only", nargs="*", default=None, choices=list(CASES))
     parser.add_argument("--child", help=argparse.SUPPRESS)
     args = parser.parse_args()
     if args.child:
-        child(args.child, args.rows, args.cols, args.density)
+        child(args.child, args.rows, args.cols, args.density, args.estimator)
         return
+    autoencoder = args.estimator == "autoencoder"
+    cases = args.only or list(AUTOENCODER_CASES if autoencoder else CASES)
     print(f"# machine: {platform.platform()}, {os.cpu_count()} CPUs, ", end="")
     print(f"Python {platform.python_version()}")
     print(f"# X: {args.rows} x {args.cols}, density {args.density}; one epoch, batches of 200")
-    print("| case | peak memory beyond the data (MB) | fit (s) | predict (s) |")
+    print(f"# estimator: {'AutoencoderTransformer' if autoencoder else 'MLPRegressor'}")
+    last = "transform" if autoencoder else "predict"
+    print(f"| case | peak memory beyond the data (MB) | fit (s) | {last} (s) |")
     print("|---|---:|---:|---:|")
-    for case in args.only:
-        command = [sys.executable, __file__, "--child", case]
+    for case in cases:
+        if autoencoder and case not in AUTOENCODER_CASES:
+            print(f"| {case} | not measured for the autoencoder | | |")
+            continue
+        command = [sys.executable, __file__, "--child", case, "--estimator", args.estimator]
         command += ["--rows", str(args.rows), "--cols", str(args.cols)]
         command += ["--density", str(args.density)]
         out = subprocess.run(command, capture_output=True, text=True)

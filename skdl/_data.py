@@ -388,13 +388,20 @@ def prefetched(dataset, prefetch=True):
 def _tensors(arrays):
     """The arrays of a structure as a flat list of tensors, floats cast to ``floatx``
     as Keras' array adapter casts them; a SciPy sparse matrix stays one (its
-    rows are made dense a batch at a time, :func:`_gather`)."""
+    rows are made dense a batch at a time, :func:`_gather`). An array given
+    twice (an autoencoder's ``X``, its targets too) is one tensor, one copy."""
     import tensorflow as tf
 
-    return [
-        floatx(a) if sp.issparse(a) else tf.constant(floatx(a))
-        for a in keras().tree.flatten(arrays)
-    ]
+    made = {}
+
+    def tensor(array):
+        if sp.issparse(array):
+            return floatx(array)
+        if id(array) not in made:
+            made[id(array)] = tf.constant(floatx(array))
+        return made[id(array)]
+
+    return [tensor(a) for a in keras().tree.flatten(arrays)]
 
 
 def floatx(array):

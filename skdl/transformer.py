@@ -229,8 +229,9 @@ class KerasTransformer(
         return X, y
 
     def _encode_targets(self, y):
-        # an autoencoder's targets are X itself, checked as X: a sparse X stays sparse
-        return y if sp.issparse(y) else super()._encode_targets(y)
+        # an autoencoder's targets are X itself, already checked as X (float32,
+        # finite): neither copied nor made dense (a sparse X stays sparse)
+        return super()._encode_targets(y) if self._fitted_on_y else y
 
     def _check_numeric_targets(self, y):
         """Class labels (strings) are not targets: say so before validation

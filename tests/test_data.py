@@ -20,7 +20,13 @@ from skdl import (
     _data,
     _keras,
 )
-from skdl._data import aligned_steps_per_execution, epoch_batches, keras_order, keras_orders
+from skdl._data import (
+    _tensors,
+    aligned_steps_per_execution,
+    epoch_batches,
+    keras_order,
+    keras_orders,
+)
 
 pytestmark = [
     pytest.mark.skipif(
@@ -45,6 +51,22 @@ pytestmark = [
 )
 def test_aligned_steps_per_execution(wanted, steps, expected):
     assert aligned_steps_per_execution(wanted, steps) == expected
+
+
+def test_aligned_steps_per_execution_where_the_pipeline_is_required():
+    # sparse targets: any divisor, one batch per call for a prime
+    assert aligned_steps_per_execution(256, 257, required=True) == 1
+    assert aligned_steps_per_execution(10, 83, required=True) == 1
+    assert aligned_steps_per_execution(256, 516, required=True) == 172
+
+
+def test_an_array_given_twice_is_one_tensor():
+    """An autoencoder's X is its targets too: one copy of it in TensorFlow."""
+    X = np.arange(12.0).reshape(6, 2)
+    x, y, weights = _tensors((X, X, np.ones(6)))
+    assert x is y and weights is not x
+    x, y = _tensors((X, X.copy()))
+    assert x is not y
 
 
 def batches_of(dataset, n_batches):

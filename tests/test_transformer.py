@@ -613,3 +613,19 @@ def test_no_keras_on_import_or_clone():
     result = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True)
     assert result.returncode == 0, result.stderr
     assert result.stdout.strip() == "[]"
+
+
+def test_an_autoencoder_does_not_check_its_targets_again(monkeypatch):
+    """X was checked (finite, float32): its targets, X itself, are not copied to
+    float64 to be checked again (n_samples × n_features × 8 bytes); y is."""
+    import skdl.regressor
+
+    checked = []
+    monkeypatch.setattr(
+        skdl.regressor, "assert_all_finite", lambda array, **kwargs: checked.append(array.shape)
+    )
+    X = np.random.RandomState(0).normal(size=(40, 3))
+    KerasTransformer(epochs=1, random_state=0).fit(X)
+    assert checked == []
+    KerasTransformer(epochs=1, random_state=0).fit(X, X[:, :2])
+    assert checked == [(40, 2)]

@@ -104,9 +104,9 @@ def training_data(data, fit_kwargs, wanted, orders, sparse=False):
     # sparse targets (an autoencoder's) keep to the pipeline, which makes them
     # dense in Keras' order: Keras' array adapter would give the loss sparse
     # tensors, and the dense batches made instead (skdl._sparse) another order
-    aligned = aligned_steps_per_execution(
-        wanted, steps, required=any(sp.issparse(a) for a in keras().tree.flatten(arrays[1:]))
-    )
+    from ._sparse import has_sparse
+
+    aligned = aligned_steps_per_execution(wanted, steps, required=has_sparse(arrays[1:]))
     if aligned is None or fit_kwargs.get("steps_per_epoch") not in (None, steps):
         return data, wanted
     order = orders(n, bool(shuffle))

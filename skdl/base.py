@@ -561,9 +561,7 @@ class BaseKerasEstimator(BaseEstimator):
             self, X, reset=reset, accept_sparse=True, dtype=dtype, allow_nd=self._allow_nd
         )
         self._check_sample_shape(X, reset)
-        # a sparse X stays sparse (CSR): the network takes it a batch at a time
-        # (see skdl._sparse)
-        return _sparse.as_rows(X)
+        return _sparse.as_rows(X)  # as in _validate_inputs
 
     def _check_sample_shape(self, X, reset):
         """The whole shape of a sample, where scikit-learn checks ``X.shape[1]``:

@@ -1,10 +1,11 @@
 """AutoencoderTransformer: a ready-made dense autoencoder, no Keras code needed."""
 
 import numbers
+import warnings
 
 import numpy as np
 import scipy.sparse as sp
-from sklearn.metrics import r2_score
+from sklearn.exceptions import UndefinedMetricWarning
 from sklearn.utils._param_validation import Interval
 from sklearn.utils.validation import _check_sample_weight, check_is_fitted
 
@@ -181,31 +182,36 @@ class AutoencoderTransformer(_MLPMixin, KerasTransformer):
         score : float
         """
         check_is_fitted(self)
-        X = self._validate_X(X, dtype=np.float64)
-        if sp.issparse(X):
-            return self._sparse_score(X, sample_weight)
-        reconstruction = self._predict_with(self.model_, X.astype(np.float32))
-        r2 = r2_score(
-            X, reconstruction, sample_weight=sample_weight, multioutput="variance_weighted"
-        )
-        return float(r2)
-
-    def _sparse_score(self, X, sample_weight):
-        """``score`` of a sparse ``X``, a chunk of rows at a time: made dense whole,
-        ``X`` and its reconstruction would take n_samples × n_features × 16 bytes.
-        The sums of ``r2_score``, and its rules for constant features."""
+        # float32 kept as is: each chunk is compared in float64
+        X = self._validate_X(X, dtype=(np.float64, np.float32))
+        if X.shape[0] < 2:  # r2_score's rule
+            warnings.warn(
+                "R^2 score is not well-defined with less than two samples.",
+                UndefinedMetricWarning,
+            )
+            return float("nan")
         weights = _check_sample_weight(sample_weight, X)
-        means = np.asarray(X.T @ weights).ravel() / weights.sum()
-        residual, spread = np.zeros(X.shape[1]), np.zeros(X.shape[1])
         size = self._predict_batch_size()
-        for start in range(0, X.shape[0], size):
-            rows = X[start : start + size]
-            reconstruction = self._predict_with(self.model_, rows.astype(np.float32))
-            dense, w = rows.toarray(), weights[start : start + size]
-            residual += w @ (dense - reconstruction) ** 2
-            spread += w @ (dense - means) ** 2
+        # the sums of r2_score, a chunk of rows at a time: whole, X in float64 (a
+        # sparse X made dense) and its reconstruction would take n_samples x
+        # n_features x 16 bytes
+        chunks = [slice(start, start + size) for start in range(0, X.shape[0], size)]
+        means = sum(weights[rows] @ _float64(X[rows]) for rows in chunks) / weights.sum()
+        residual, spread = np.zeros(X.shape[1]), np.zeros(X.shape[1])
+        for rows in chunks:
+            w, values = weights[rows], X[rows]
+            reconstruction = self._predict_with(self.model_, values.astype(np.float32, copy=False))
+            values = _float64(values)
+            residual += w @ (values - reconstruction) ** 2
+            spread += w @ (values - means) ** 2
+        # and its rules for constant features
         scores = np.ones(X.shape[1])
         explained = (spread != 0) & (residual != 0)
         scores[explained] = 1 - residual[explained] / spread[explained]
         scores[(residual != 0) & (spread == 0)] = 0.0
         return float(np.average(scores, weights=spread if spread.any() else None))
+
+
+def _float64(rows):
+    """A chunk of rows as a dense float64 array."""
+    return (rows.toarray() if sp.issparse(rows) else rows).astype(np.float64, copy=False)

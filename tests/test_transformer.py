@@ -1,6 +1,7 @@
 """KerasTransformer and AutoencoderTransformer: encoders and autoencoders as transformers."""
 
 import pickle
+import tracemalloc
 import warnings
 
 import keras
@@ -12,7 +13,7 @@ from estimator_checks import parametrize_with_checks, sample_weight_equivalence_
 from sklearn.base import clone
 from sklearn.datasets import load_digits
 from sklearn.decomposition import PCA
-from sklearn.exceptions import ConvergenceWarning
+from sklearn.exceptions import ConvergenceWarning, UndefinedMetricWarning
 from sklearn.linear_model import LogisticRegression
 from sklearn.metrics import r2_score
 from sklearn.model_selection import GridSearchCV
@@ -389,6 +390,23 @@ def test_autoencoder_score_is_the_reconstruction_r2(data):
     # a search without a scorer compares reconstructions
     search = GridSearchCV(AutoencoderTransformer(**AE_FAST), {"encoding_dim": [1, 2]}, cv=2)
     assert search.fit(data).best_params_ == {"encoding_dim": 2}
+    with pytest.warns(UndefinedMetricWarning):  # as r2_score: undefined for one sample
+        assert np.isnan(ae.score(data[:1]))
+
+
+def test_autoencoder_score_holds_a_chunk_of_rows_at_a_time():
+    """No float64 copy of ``X``, nor the whole reconstruction, in memory at once."""
+    X = np.random.RandomState(0).normal(size=(4000, 300)).astype(np.float32)
+    ae = AutoencoderTransformer(**AE_QUICK).fit(X)
+    expected = r2_score(X, ae.inverse_transform(ae.transform(X)), multioutput="variance_weighted")
+    tracemalloc.start()
+    try:
+        score = ae.score(X)
+        peak = tracemalloc.get_traced_memory()[1]
+    finally:
+        tracemalloc.stop()
+    assert score == pytest.approx(expected, rel=1e-6)
+    assert peak < X.nbytes / 2  # whole, one float64 copy alone is twice X.nbytes
 
 
 def test_autoencoder_early_stopping_on_the_reconstruction_r2(data):

@@ -8,7 +8,7 @@ import warnings
 import numpy as np
 from sklearn.exceptions import ConvergenceWarning
 from sklearn.model_selection import train_test_split
-from sklearn.utils import check_random_state
+from sklearn.utils import _safe_indexing, check_random_state
 from sklearn.utils._param_validation import Interval, Options, StrOptions
 from sklearn.utils.validation import _num_samples
 
@@ -320,14 +320,20 @@ class _MLPMixin:
     def _prepare_training(self, X, y, sample_weight, fit_kwargs):
         validation = None
         if self.early_stopping:
-            arrays = (X, y) if sample_weight is None else (X, y, sample_weight)
-            split = train_test_split(
-                *arrays,
+            # train_test_split's rows, each array split once
+            rows = train_test_split(
+                np.arange(_num_samples(X)),
                 test_size=float(self.validation_fraction),
                 random_state=check_random_state(self._seed()),
                 stratify=y if self._stratify_early_stopping() else None,
             )
-            X, X_val, y, y_val = split[:4]
+
+            def split(array):
+                return [_safe_indexing(array, part) for part in rows]
+
+            targets_are_X = y is X  # an autoencoder's: they stay one array
+            X, X_val = split(X)
+            y, y_val = (X, X_val) if targets_are_X else split(y)
             if _num_samples(X_val) < 2:  # no score to stop on, as in scikit-learn
                 raise ValueError(
                     "The validation set is too small. Increase 'validation_fraction' "
@@ -336,7 +342,7 @@ class _MLPMixin:
             validation = (X_val, y_val)
             if sample_weight is not None:
                 # the validation score is weighted too, as in scikit-learn
-                sample_weight, weight_val = split[4:]
+                sample_weight, weight_val = split(sample_weight)
                 validation += (weight_val,)
         n_train = _num_samples(X)
         fit_kwargs["batch_size"] = self._batch_size(n_train, fit_kwargs["batch_size"], warn=True)

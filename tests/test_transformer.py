@@ -431,6 +431,21 @@ def test_autoencoder_early_stopping_on_the_reconstruction_r2(data):
         np.testing.assert_array_equal(kept, snapshot)
 
 
+def test_autoencoder_early_stopping_splits_X_once():
+    """Its targets are X itself: the validation split copies X's rows once, not
+    once more for the targets (and the training pipeline then holds them once)."""
+    X = np.random.RandomState(0).normal(size=(4000, 300)).astype(np.float32)
+    params = dict(max_iter=2, early_stopping=True, random_state=0)
+    AutoencoderTransformer(**params).fit(X[:500])  # compiled once, outside the count
+    tracemalloc.start()
+    try:
+        AutoencoderTransformer(**params).fit(X)
+        peak = tracemalloc.get_traced_memory()[1]
+    finally:
+        tracemalloc.stop()
+    assert peak < 3 * X.nbytes  # 2 X.nbytes here; with the targets split too, 3.9
+
+
 def test_autoencoder_solvers_penalty_and_keras_extras(data):
     params = dict(hidden_layer_sizes=(8,), max_iter=20, batch_size=32, random_state=0)
     small = AutoencoderTransformer(alpha=1e-5, learning_rate_init=0.01, **params).fit(data)

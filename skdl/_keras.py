@@ -11,12 +11,25 @@ import numpy as np
 
 from ._threads import limit_worker_threads
 
+_imported = False
+
 
 def keras():
-    """Import Keras on first use and return the module."""
+    """Import Keras on first use and return the module.
+
+    Importing Keras (and TensorFlow or JAX) draws from Python's and NumPy's
+    global random streams: skdl's first import puts them back where they were,
+    so that the user's first fit leaves them as later fits do.
+    """
+    global _imported
+    if not _imported:
+        with _global_random_kept():
+            import keras as _keras_module
+
+            limit_worker_threads()
+        _imported = True
     import keras as _keras_module
 
-    limit_worker_threads()
     return _keras_module
 
 
@@ -54,22 +67,31 @@ def preserved_random_state():
     """Restore Python's, NumPy's, Keras' and the backend's global random state
     (TensorFlow's global seed, PyTorch's generators) after the block, whatever
     it draws or seeds."""
+    keras()  # first, as importing Keras draws from the global streams
     from keras.src.backend.common import global_state
 
-    py_state = random.getstate()
-    np_state = np.random.get_state()
     keras_state = {n: global_state.get_global_attribute(n) for n in _keras_random_globals()}
     tf_state = _tf_random_state()
     torch_state = _torch_random_state()
+    with _global_random_kept():
+        try:
+            yield
+        finally:
+            for name, value in keras_state.items():
+                global_state.set_global_attribute(name, value)
+            _restore_tf_random_state(tf_state)
+            _restore_torch_random_state(torch_state)
+
+
+@contextlib.contextmanager
+def _global_random_kept():
+    """Restore Python's and NumPy's global random streams after the block."""
+    py_state, np_state = random.getstate(), np.random.get_state()
     try:
         yield
     finally:
         random.setstate(py_state)
         np.random.set_state(np_state)
-        for name, value in keras_state.items():
-            global_state.set_global_attribute(name, value)
-        _restore_tf_random_state(tf_state)
-        _restore_torch_random_state(torch_state)
 
 
 def _keras_random_globals():

@@ -76,6 +76,30 @@ def test_global_random_state_is_not_changed(data):
     assert draws == (random.random(), np.random.rand())
 
 
+FIRST_FIT = """
+import random
+import numpy as np
+random.seed(123)
+np.random.seed(123)
+expected = (random.random(), np.random.rand())
+random.seed(123)
+np.random.seed(123)
+from skdl import KerasRegressor
+X = np.arange(40.0).reshape(20, 2)
+KerasRegressor(hidden_layer_sizes=(4,), epochs=1, random_state=0).fit(X, X[:, 0])
+assert (random.random(), np.random.rand()) == expected, "changed"
+"""
+
+
+def test_first_fit_of_a_process_leaves_global_random_state():
+    """Importing Keras draws from Python's and NumPy's global streams: the fit
+    that imports it, the first of a process, leaves them as the others do."""
+    out = subprocess.run(
+        [sys.executable, "-c", FIRST_FIT], capture_output=True, text=True, timeout=300
+    )
+    assert out.returncode == 0, out.stderr[-2000:]
+
+
 def _next_unseeded_draw(draw_before, fit):
     """Keras' next unseeded draw after ``set_random_seed(5)``, a draw or not, and ``fit``."""
     from keras.src.backend.common import global_state

@@ -97,8 +97,9 @@ def unknown_parameters_message(owner, unknown, valid_names):
         guess = suggest(name, valid_names)
         hint = f", did you mean {guess}?" if guess else ""
         parts.append(f"unexpected argument {name}{hint}")
+    listed = "; ".join(parts)
     return (
-        f"{owner}: " + "; ".join(parts) + ". Valid parameters are the estimator's "
-        "own, the model builder's arguments, and routed parameters with a prefix "
-        f"({', '.join(p + '__' for p in ROUTING_PREFIXES)})."
+        f"{owner}: {listed}{'' if listed.endswith('?') else '.'} Valid parameters are the "
+        "estimator's own, the model builder's arguments, and routed parameters with a "
+        f"prefix ({', '.join(p + '__' for p in ROUTING_PREFIXES)})."
     )

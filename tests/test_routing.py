@@ -55,6 +55,9 @@ def test_message_lists_every_unknown_name_with_fix():
     msg = unknown_parameters_message("KerasRegressor", ["optimizer_lr", "n_hiden"], ["n_hidden"])
     assert "unexpected argument optimizer_lr, did you mean optimizer__learning_rate?" in msg
     assert "unexpected argument n_hiden, did you mean n_hidden?" in msg
+    assert "optimizer__learning_rate? Valid parameters are" in msg  # a sentence ends once
+    msg = unknown_parameters_message("KerasRegressor", ["zzz"], ["n_hidden"])
+    assert msg.startswith("KerasRegressor: unexpected argument zzz. Valid parameters are")
 
 
 def test_numpy_scalars_become_python_numbers():

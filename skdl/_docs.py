@@ -61,17 +61,19 @@ model_ : keras.Model
 
 MLP_TRAINING_PARAMETERS = """\
 solver : {'adam', 'sgd'}, default='adam'
-        Keras optimizer. ``'lbfgs'`` raises a ``ValueError`` that names the
-        alternatives (Keras trains with mini-batch gradients).
+        Keras optimizer. ``'lbfgs'`` raises a ``ValueError`` at ``fit`` that
+        names the alternatives (Keras trains with mini-batch gradients), and
+        leaves no ``partial_fit``, as in scikit-learn.
     alpha : float, default=0.0001
         L2 penalty, scaled as in scikit-learn (``0.5 * alpha / batch_size``
         times the squared weights, added to each batch's loss).
     batch_size : int or 'auto', default='auto'
         ``'auto'`` means ``min(200, n_samples)``.
     learning_rate : {'constant', 'invscaling', 'adaptive'}, default='constant'
-        Schedule for ``solver='sgd'``: ``'invscaling'`` decays as
-        ``learning_rate_init / (t + 1) ** power_t`` (t: samples seen);
-        ``'adaptive'`` divides by 5 when training stops improving.
+        Schedule for ``solver='sgd'``: ``'invscaling'`` sets it to
+        ``learning_rate_init / (t + 1) ** power_t`` after each epoch (t:
+        samples seen so far); ``'adaptive'`` divides it by 5 when training
+        stops improving.
     learning_rate_init : float, default=0.001
         Initial learning rate.
     power_t : float, default=0.5
@@ -87,19 +89,23 @@ solver : {'adam', 'sgd'}, default='adam'
     tol : float, default=1e-4
         Improvement of the loss (or validation score) that counts as progress.
     verbose : bool, default=False
-        Print one line per epoch.
+        Print Keras' progress: each epoch's number, then its loss.
     warm_start : bool, default=False
-        Continue training the fitted network on the next ``fit`` (and its
-        optimizer state); a changed ``learning_rate_init`` applies from there,
-        other changes to the network or the optimizer at the next fit without it.
+        Continue training the fitted network on the next ``fit``, with a fresh
+        optimizer as in scikit-learn: its moments and step count start again,
+        its rate at ``learning_rate_init`` (``partial_fit`` goes on with the
+        optimizer's state; an ``optimizer`` of the user's keeps its state). The
+        stopping rule starts again too, where scikit-learn carries its best
+        loss over. Other changes to the network or the optimizer apply at the
+        next fit without it.
     momentum : float, default=0.9
         Momentum of ``solver='sgd'``.
     nesterovs_momentum : bool, default=True
         Nesterov momentum for ``solver='sgd'``.
     early_stopping : bool, default=False
         Hold out ``validation_fraction`` of the data (stratified for
-        classifiers) and stop when ``score`` on it stops improving; the best
-        weights are kept.
+        classifiers where both parts can hold every class) and stop when
+        ``score`` on it stops improving; the best weights are kept.
     validation_fraction : float, default=0.1
         Share of the training data held out for early stopping.
     beta_1, beta_2, epsilon : float, default=0.9, 0.999, 1e-8

@@ -87,17 +87,22 @@ class _Convergence:
 
 
 class _InvScaling:
-    """``learning_rate="invscaling"``: lr = learning_rate_init / (t + 1) ** power_t,
-    with t the number of samples seen (scikit-learn's schedule for SGD)."""
+    """``learning_rate="invscaling"``, scikit-learn's schedule for SGD: after each
+    epoch, lr = learning_rate_init / (t + 1) ** power_t, with t the number of
+    samples seen so far (``seen`` before this fit, ``n_train`` per epoch); a fit
+    starts at the optimizer's rate (learning_rate_init, but for ``partial_fit``)."""
 
     @staticmethod
-    def callback(estimator, batch_size):
+    def callback(estimator, seen, n_train):
         keras = _keras.keras()
 
         class InvScaling(keras.callbacks.Callback):
-            def on_train_batch_begin(self, batch, logs=None):
-                step = int(self.model.optimizer.iterations.numpy())
-                lr = estimator.learning_rate_init / (step * batch_size + 1) ** estimator.power_t
+            def on_train_begin(self, logs=None):
+                self.t = seen
+
+            def on_epoch_end(self, epoch, logs=None):
+                self.t += n_train
+                lr = estimator.learning_rate_init / (self.t + 1) ** estimator.power_t
                 self.model.optimizer.learning_rate.assign(lr)
 
         return InvScaling()
@@ -278,7 +283,7 @@ class _MLPMixin:
         # in Keras' names; the presets compile their own loss, on probabilities
         return "softmax" if target_type == "multiclass" else "sigmoid"
 
-    def _fit(self, X, y, sample_weight, call_kwargs, *, warm, classes=None):
+    def _fit(self, X, y, sample_weight, call_kwargs, *, warm, classes=None, incremental=False):
         self._validate_params()
         if self.solver == "lbfgs" and self.optimizer is None:
             raise ValueError(
@@ -286,17 +291,36 @@ class _MLPMixin:
                 "with mini-batch gradients. Use solver='adam' or solver='sgd', or "
                 "sklearn.neural_network for L-BFGS on small data."
             )
-        return super()._fit(X, y, sample_weight, call_kwargs, warm=warm, classes=classes)
+        return super()._fit(
+            X, y, sample_weight, call_kwargs, warm=warm, classes=classes, incremental=incremental
+        )
 
-    def _fit_keras(self, X, y, sample_weight, fit_kwargs, warm, classes=None):
+    def _fit_keras(self, X, y, sample_weight, fit_kwargs, warm, classes=None, incremental=False):
         rate = self._learning_rate()
-        if warm and rate != self.__dict__.get("_fitted_rate"):
+        if warm and not incremental and self.optimizer is None:
+            # as scikit-learn's: a warm fit starts a fresh optimizer from the
+            # fitted weights (moments, step count and rate, after "adaptive"
+            # lowered it); partial_fit goes on with it. Inside the fit, which
+            # puts the state back if it fails.
+            self._restart_optimizer(rate)
+        elif warm and rate != self.__dict__.get("_fitted_rate"):
             # learning_rate_init changed since the last fit (to fine-tune, say):
             # training goes on at the new rate, as a new fit in scikit-learn would
-            # (inside the fit, which puts the old rate back if it fails)
             self.model_.optimizer.learning_rate.assign(rate)
-        super()._fit_keras(X, y, sample_weight, fit_kwargs, warm, classes)
+        if not warm:
+            self._t = 0  # samples seen: a warm fit and partial_fit count on
+        super()._fit_keras(X, y, sample_weight, fit_kwargs, warm, classes, incremental)
         self._fitted_rate = rate
+
+    def _restart_optimizer(self, rate):
+        """The state of a new Adam or SGD optimizer: its slots (all start at
+        zero), step count and learning rate."""
+        optimizer = self.model_.optimizer
+        for variable in optimizer.variables:
+            if variable is optimizer.learning_rate:
+                variable.assign(rate)
+            else:
+                variable.assign(np.zeros(variable.shape, variable.dtype))
 
     def _learning_rate(self):
         """The rate the optimizer starts from (None for an ``optimizer`` of the user's)."""
@@ -304,6 +328,16 @@ class _MLPMixin:
             return None
         routed = route(self.get_params(), "optimizer")
         return routed.get("learning_rate", self.learning_rate_init)
+
+    def _check_solver(self):
+        """``partial_fit`` is there for the stochastic solvers only, as in
+        scikit-learn (an ``optimizer`` of the user's is one)."""
+        if self.solver == "lbfgs" and self.optimizer is None:
+            raise AttributeError(
+                "partial_fit is only available for stochastic optimizers. lbfgs is not "
+                "stochastic: use solver='adam' or solver='sgd'."
+            )
+        return True
 
     def _partial_fit(self, X, y, sample_weight, classes=None):
         if self.early_stopping:
@@ -325,7 +359,7 @@ class _MLPMixin:
                 np.arange(_num_samples(X)),
                 test_size=float(self.validation_fraction),
                 random_state=check_random_state(self._seed()),
-                stratify=y if self._stratify_early_stopping() else None,
+                stratify=y if self._stratify_early_stopping(y) else None,
             )
 
             def split(array):
@@ -349,12 +383,12 @@ class _MLPMixin:
         fit_kwargs["verbose"] = 2 if fit_kwargs.get("verbose") else 0
         callbacks = [*fit_kwargs["callbacks"], _Convergence.callback(self, validation)]
         if self.solver == "sgd" and self.learning_rate == "invscaling":
-            callbacks.append(_InvScaling.callback(self, fit_kwargs["batch_size"]))
+            callbacks.append(_InvScaling.callback(self, self._t, n_train))
         fit_kwargs["callbacks"] = callbacks
         self._train_size = n_train
         return super()._prepare_training(X, y, sample_weight, fit_kwargs)
 
-    def _stratify_early_stopping(self):
+    def _stratify_early_stopping(self, y):
         return False
 
     def _epoch_orders(self, n_rows, shuffle, warm):
@@ -369,8 +403,9 @@ class _MLPMixin:
         # as scikit-learn's MLPs: the epochs of this fit (or partial_fit call);
         # loss_curve_ and t_ count them all
         self.n_iter_ = len(history.get("loss", []))
-        seen = self._t if warm and hasattr(self, "_t") else 0
-        self._t = seen + len(history.get("loss", [])) * self._train_size
+        self._t += self.n_iter_ * self._train_size
+        # the attributes of early stopping follow the fit, not a later set_params
+        self._fitted_early_stopping = bool(self.early_stopping)
 
     # ------------------------------------------------- scikit-learn attributes
     @property
@@ -386,17 +421,23 @@ class _MLPMixin:
     @property
     def best_loss_(self):
         """Lowest training loss; None with ``early_stopping`` (as in scikit-learn)."""
-        return None if self.early_stopping else min(self.loss_curve_)
+        return None if self._early_stopped() else min(self.loss_curve_)
 
     @property
     def validation_scores_(self):
-        """Validation score (accuracy or R²) after each epoch, with ``early_stopping``."""
-        return list(self._history()["val_score"]) if self.early_stopping else None
+        """Validation score (accuracy or R²) after each epoch, with ``early_stopping``
+        (NaN for the epochs of earlier warm fits without it)."""
+        return list(self._history()["val_score"]) if self._early_stopped() else None
 
     @property
     def best_validation_score_(self):
         """Best validation score, with ``early_stopping``."""
-        return max(self.validation_scores_) if self.early_stopping else None
+        return float(np.nanmax(self.validation_scores_)) if self._early_stopped() else None
+
+    def _early_stopped(self):
+        """Whether the last fit held out a validation set (``early_stopping``)."""
+        self._history()
+        return self._fitted_early_stopping
 
     @property
     def t_(self):
@@ -406,13 +447,35 @@ class _MLPMixin:
 
     @property
     def coefs_(self):
-        """Weight matrices of the Dense layers, input to output."""
+        """Weight matrices of the Dense layers, input to output: copies of the
+        network's; assigning a list of arrays sets them."""
         return [np.asarray(d.kernel.numpy(), dtype=np.float64) for d in self._dense_layers()]
+
+    @coefs_.setter
+    def coefs_(self, coefs):
+        self._set_dense_weights("coefs_", [d.kernel for d in self._dense_layers()], coefs)
 
     @property
     def intercepts_(self):
-        """Bias vectors of the Dense layers, input to output."""
+        """Bias vectors of the Dense layers, input to output: copies of the
+        network's; assigning a list of arrays sets them."""
         return [np.asarray(d.bias.numpy(), dtype=np.float64) for d in self._dense_layers()]
+
+    @intercepts_.setter
+    def intercepts_(self, intercepts):
+        self._set_dense_weights("intercepts_", [d.bias for d in self._dense_layers()], intercepts)
+
+    @staticmethod
+    def _set_dense_weights(name, variables, arrays):
+        shapes = [tuple(v.shape) for v in variables]
+        given = [np.shape(a) for a in arrays]
+        if given != shapes:
+            raise ValueError(
+                f"{name} must be a list of {len(shapes)} arrays of shapes {shapes}, one per "
+                f"Dense layer of the fitted network; got shapes {given}."
+            )
+        for variable, array in zip(variables, arrays):
+            variable.assign(np.asarray(array, dtype=variable.dtype))
 
     @property
     def n_layers_(self):

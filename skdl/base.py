@@ -318,6 +318,10 @@ class BaseKerasEstimator(BaseEstimator):
                 defaults = self._builder_defaults()
                 if name in defaults:
                     return defaults[name]
+        if hasattr(type(self), name):
+            # an attribute of the class that declined (a property of a fitted
+            # estimator, available_if): its own error says why
+            return object.__getattribute__(self, name)
         raise AttributeError(f"{type(self).__name__!r} object has no attribute {name!r}")
 
     def _check_extra_params(self):
@@ -436,9 +440,13 @@ class BaseKerasEstimator(BaseEstimator):
 
     def _partial_fit(self, X, y, sample_weight, classes=None):
         """One more epoch on ``(X, y)``: what every ``partial_fit`` runs."""
-        return self._fit(X, y, sample_weight, {"epochs": 1}, warm=True, classes=classes)
+        return self._fit(
+            X, y, sample_weight, {"epochs": 1}, warm=True, classes=classes, incremental=True
+        )
 
-    def _fit(self, X, y, sample_weight, call_kwargs, *, warm, classes=None):
+    def _fit(self, X, y, sample_weight, call_kwargs, *, warm, classes=None, incremental=False):
+        """``warm``: train the fitted network on (a warm start, or ``partial_fit``);
+        ``incremental``: a ``partial_fit`` call."""
         self._validate_params()
         self._check_extra_params()
         fit_kwargs = self._fit_kwargs(call_kwargs)
@@ -446,7 +454,7 @@ class BaseKerasEstimator(BaseEstimator):
         state = dict(self.__dict__)
         trained = _keras.training_state(self.model_) if warm else None
         try:
-            self._fit_keras(X, y, sample_weight, fit_kwargs, warm, classes)
+            self._fit_keras(X, y, sample_weight, fit_kwargs, warm, classes, incremental)
         except BaseException:
             # never leave a half-updated estimator behind: a warm fit that
             # diverged would leave NaN in the optimizer and fail every later one
@@ -457,7 +465,7 @@ class BaseKerasEstimator(BaseEstimator):
             raise
         return self
 
-    def _fit_keras(self, X, y, sample_weight, fit_kwargs, warm, classes=None):
+    def _fit_keras(self, X, y, sample_weight, fit_kwargs, warm, classes=None, incremental=False):
         X, y = self._validate_inputs(X, y, reset=not warm)
         if warm:
             self._check_warm_targets(y)

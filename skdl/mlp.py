@@ -1,6 +1,9 @@
 """MLPClassifier and MLPRegressor: scikit-learn's MLP parameters, trained by Keras."""
 
+import math
+
 import numpy as np
+from sklearn.utils._available_if import available_if
 from sklearn.utils._param_validation import StrOptions
 from sklearn.utils.validation import column_or_1d
 
@@ -47,6 +50,39 @@ class MLPClassifier(_MLPMixin, KerasClassifier):
 
     class_weight = None
 
+    @available_if(_MLPMixin._check_solver)
+    def partial_fit(self, X, y, sample_weight=None, classes=None):
+        """Train for one epoch on ``(X, y)``, continuing from the current weights.
+
+        scikit-learn's ``MLPClassifier.partial_fit``: its argument order, and
+        only for the stochastic solvers.
+
+        Parameters
+        ----------
+        X : {array-like, sparse matrix} of shape (n_samples, n_features)
+        y : array-like of shape (n_samples,) or (n_samples, n_labels)
+        sample_weight : array-like of shape (n_samples,), default=None
+        classes : array-like of shape (n_classes,), default=None
+            Every class label, required on the first call because a batch may
+            hold only some of them; later calls may omit it, or must pass the
+            same labels.
+
+        Returns
+        -------
+        self : object
+
+        Examples
+        --------
+        >>> import numpy as np
+        >>> from skdl import MLPClassifier
+        >>> X = np.random.RandomState(0).normal(size=(40, 3))
+        >>> clf = MLPClassifier(random_state=0)
+        >>> clf = clf.partial_fit(X[:20], np.zeros(20), classes=[0, 1, 2])
+        >>> clf.partial_fit(X[20:], np.full(20, 2), np.ones(20)).t_
+        40
+        """
+        return super().partial_fit(X, y, classes=classes, sample_weight=sample_weight)
+
     def __init__(
         self,
         hidden_layer_sizes=(100,),
@@ -80,8 +116,15 @@ class MLPClassifier(_MLPMixin, KerasClassifier):
     ):
         self._store_init_params(locals())
 
-    def _stratify_early_stopping(self):
-        return self.target_type_ != "multilabel-indicator"
+    def _stratify_early_stopping(self, y):
+        """Whether the early-stopping split is stratified: where every class can
+        be in both parts (scikit-learn's stratifies binary targets only, and
+        fails where a class has a single sample)."""
+        if self.target_type_ == "multilabel-indicator":
+            return False
+        counts = np.unique(y, return_counts=True)[1]
+        n_val = math.ceil(float(self.validation_fraction) * len(y))
+        return counts.min() >= 2 and min(n_val, len(y) - n_val) >= len(counts)
 
     def _loss_weight(self):
         # scikit-learn sums the log-loss of a multilabel target over its labels;
@@ -177,6 +220,34 @@ class MLPRegressor(_MLPMixin, KerasRegressor):
 
     def _out_activation(self, target_type):
         return "exponential" if self.loss == "poisson" else "linear"
+
+    @available_if(_MLPMixin._check_solver)
+    def partial_fit(self, X, y, sample_weight=None):
+        """Train for one epoch on ``(X, y)``, continuing from the current weights.
+
+        scikit-learn's ``MLPRegressor.partial_fit``: only for the stochastic
+        solvers.
+
+        Parameters
+        ----------
+        X : {array-like, sparse matrix} of shape (n_samples, n_features)
+        y : array-like of shape (n_samples,) or (n_samples, n_outputs)
+        sample_weight : array-like of shape (n_samples,), default=None
+
+        Returns
+        -------
+        self : object
+
+        Examples
+        --------
+        >>> import numpy as np
+        >>> from skdl import MLPRegressor
+        >>> X = np.random.RandomState(0).normal(size=(40, 3))
+        >>> reg = MLPRegressor(random_state=0).partial_fit(X[:20], X[:20, 0])
+        >>> reg.partial_fit(X[20:], X[20:, 0]).t_
+        40
+        """
+        return super().partial_fit(X, y, sample_weight)
 
     def _validate_inputs(self, X, y, reset):
         X, y = super()._validate_inputs(X, y, reset)

@@ -174,7 +174,7 @@ class KerasTransformer(
         """
         return self._partial_fit(X, y, sample_weight)
 
-    def _fit(self, X, y, sample_weight, call_kwargs, *, warm, classes=None):
+    def _fit(self, X, y, sample_weight, call_kwargs, *, warm, classes=None, incremental=False):
         continues_autoencoder = (
             warm and self.__sklearn_is_fitted__() and not self.__dict__.get("_fitted_on_y")
         )
@@ -184,7 +184,9 @@ class KerasTransformer(
                 "warm start keeps reconstructing X: refit without warm_start to train "
                 "on y, or set supervised=False to ignore y."
             )
-        return super()._fit(X, y, sample_weight, call_kwargs, warm=warm, classes=classes)
+        return super()._fit(
+            X, y, sample_weight, call_kwargs, warm=warm, classes=classes, incremental=incremental
+        )
 
     def fit_transform(self, X, y=None, **kwargs):
         """Fit to ``X`` (and ``y``), then return ``transform(X)``.

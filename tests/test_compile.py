@@ -83,16 +83,17 @@ def test_epoch_callbacks_keep_several_batches_per_step(data):
     assert reg.fit(X, y).model_.steps_per_execution == several_per_call(10)
 
 
-def test_mlp_invscaling_updates_the_learning_rate_every_batch(data):
+def test_mlp_invscaling_keeps_several_batches_per_step(data):
+    """scikit-learn's schedule changes the rate after each epoch, not each batch."""
     X, y = data
     mlp = MLPRegressor(
         solver="sgd", learning_rate="invscaling", max_iter=1, batch_size=50, random_state=0
     )
     with pytest.warns(UserWarning):  # not converged after one epoch
         mlp.fit(X, y)
-    assert mlp.model_.steps_per_execution == 1
-    # 6 batches seen before the last one: lr = lr0 / (5 * 50 + 1) ** power_t
-    expected = mlp.learning_rate_init / (5 * 50 + 1) ** mlp.power_t
+    assert mlp.model_.steps_per_execution == several_per_call(6)
+    # 300 samples seen: lr = lr0 / (300 + 1) ** power_t
+    expected = mlp.learning_rate_init / (300 + 1) ** mlp.power_t
     assert float(mlp.model_.optimizer.learning_rate.numpy()) == pytest.approx(expected)
 
 

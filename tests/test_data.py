@@ -229,9 +229,12 @@ def test_without_a_divisor_keras_data_path_is_used(iterators):
 
 def test_warm_fits_go_on_with_the_next_epochs_orders(data):
     """Fits that continue training take the orders of the epochs after those run
-    so far: 3 + 3 warm epochs, or 6 partial fits, train as one fit of 6 epochs."""
+    so far: 3 + 3 warm epochs, or 6 partial fits, train as one fit of 6 epochs
+    (with plain SGD, which a warm fit's fresh optimizer does not change)."""
     X, y = data
-    params = dict(hidden_layer_sizes=(8,), batch_size=50, random_state=0)
+    params = dict(
+        hidden_layer_sizes=(8,), batch_size=50, solver="sgd", momentum=0.0, random_state=0
+    )
     whole = MLPRegressor(max_iter=6, **params).fit(X, y)
     warm = MLPRegressor(max_iter=3, warm_start=True, **params).fit(X, y).fit(X, y)
     np.testing.assert_allclose(warm.loss_curve_, whole.loss_curve_, rtol=1e-5)

@@ -1,5 +1,6 @@
 """MLPClassifier / MLPRegressor: scikit-learn's MLP parameters and attributes, in Keras."""
 
+import inspect
 import warnings
 
 import keras
@@ -14,6 +15,7 @@ from sklearn.datasets import (
     load_breast_cancer,
     load_digits,
     load_iris,
+    make_regression,
 )
 from sklearn.exceptions import ConvergenceWarning, DataConversionWarning
 from sklearn.model_selection import GridSearchCV, train_test_split
@@ -80,6 +82,50 @@ def test_fitted_attributes_like_scikit_learn(iris):
     np.testing.assert_allclose(ours.predict_proba(X), proba, rtol=1e-4, atol=1e-5)
 
 
+def test_coefs_and_intercepts_can_be_set(iris):
+    """As scikit-learn's attributes, assigning them sets the network's weights
+    (for a warm start from weights of one's own, say); the lists read are copies."""
+    X, y = iris
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", ConvergenceWarning)
+        clf = MLPClassifier(hidden_layer_sizes=(4,), max_iter=2, random_state=0).fit(X, y)
+    coefs = [np.full_like(c, 0.1) for c in clf.coefs_]
+    clf.coefs_ = coefs
+    clf.intercepts_ = [np.zeros_like(b) for b in clf.intercepts_]
+    for read, given in zip(clf.coefs_, coefs):
+        np.testing.assert_allclose(read, given, rtol=1e-7)
+    logits = np.maximum(X @ coefs[0], 0) @ coefs[1]
+    proba = np.exp(logits - logits.max(axis=1, keepdims=True))
+    proba /= proba.sum(axis=1, keepdims=True)
+    np.testing.assert_allclose(clf.predict_proba(X), proba, rtol=1e-4, atol=1e-6)
+    clf.coefs_[0][:] = 5.0  # a copy: the network is unchanged
+    np.testing.assert_allclose(clf.coefs_[0], coefs[0], rtol=1e-7)
+    with pytest.raises(
+        ValueError, match=r"coefs_ must be a list of 2 arrays of shapes \[\(4, 4\)"
+    ):
+        clf.coefs_ = coefs[:1]
+    with pytest.raises(ValueError, match=r"intercepts_ must be .* got shapes \[\(3,\), \(3,\)\]"):
+        clf.intercepts_ = [np.zeros(3), np.zeros(3)]
+
+
+def test_early_stopping_attributes_follow_the_fit(iris):
+    """Not a later set_params; a warm fit with early stopping after one without
+    has no validation score for that one's epochs (NaN), and its best is the
+    best score."""
+    X, y = iris
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", ConvergenceWarning)
+        clf = MLPClassifier(early_stopping=True, max_iter=3, random_state=0).fit(X, y)
+        clf.set_params(early_stopping=False)
+        assert len(clf.validation_scores_) == 3 and clf.best_loss_ is None
+        clf.set_params(warm_start=True).fit(X, y)
+        assert clf.validation_scores_ is None and clf.best_loss_ == min(clf.loss_curve_)
+        clf.set_params(early_stopping=True).fit(X, y)
+    scores = np.array(clf.validation_scores_)  # 3 epochs with, 3 without, 3 with
+    assert np.isnan(scores[3:6]).all() and not np.isnan(np.r_[scores[:3], scores[6:]]).any()
+    assert clf.best_validation_score_ == np.nanmax(scores)
+
+
 def test_stopping_rule_stops_before_max_iter(iris):
     X, y = iris
     with warnings.catch_warnings():
@@ -119,6 +165,79 @@ def test_early_stopping_scores_the_validation_split_with_its_weights(monkeypatch
     assert seen == [None]
 
 
+def scikit_learn_twin(params, X, y):
+    """scikit-learn's MLPRegressor of ``params``, set to the initial weights of
+    skdl's (those of a first epoch at a vanishing rate)."""
+    still = dict(solver="sgd", momentum=0.0, learning_rate="constant", learning_rate_init=1e-12)
+    start = MLPRegressor(**{**params, **still}, max_iter=1)
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", ConvergenceWarning)
+        start.fit(X, y)
+        twin = neural_network.MLPRegressor(**params, max_iter=1).fit(X, y)
+    twin.coefs_, twin.intercepts_ = start.coefs_, start.intercepts_
+    twin.loss_curve_, twin.best_loss_, twin._no_improvement_count, twin.t_ = [], np.inf, 0, 0
+    del twin._optimizer  # a partial_fit starts a new one
+    return twin
+
+
+@pytest.mark.parametrize(
+    "solver",
+    [
+        dict(solver="adam", learning_rate_init=0.01),
+        dict(solver="sgd", momentum=0.9, learning_rate_init=0.01),
+        dict(solver="sgd", learning_rate="invscaling", learning_rate_init=0.1),
+    ],
+    ids=["adam", "momentum", "invscaling"],
+)
+@pytest.mark.parametrize("call", ["warm_start", "partial_fit"])
+def test_training_steps_are_scikit_learns(solver, call):
+    """From the same weights, in the same order, the optimizers step as
+    scikit-learn's: invscaling's rate set after each epoch; a warm fit with a
+    fresh optimizer, partial_fit going on with its state."""
+    X, y = make_regression(n_samples=200, n_features=5, noise=1, random_state=0)
+    y = y / 100
+    params = dict(hidden_layer_sizes=(6,), batch_size=50, shuffle=False, random_state=0)
+    params.update(solver, tol=0.0, n_iter_no_change=100)
+    theirs = scikit_learn_twin(params, X, y)
+    ours = MLPRegressor(**params, warm_start=True, max_iter=3)
+    theirs.set_params(warm_start=True, max_iter=3)
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", ConvergenceWarning)
+        for _ in range(2 if call == "warm_start" else 6):
+            for est in (ours, theirs):
+                est.fit(X, y) if call == "warm_start" else est.partial_fit(X, y)
+    assert ours.t_ == theirs.t_ == 1200
+    np.testing.assert_allclose(ours.loss_curve_, theirs.loss_curve_, rtol=1e-4)  # float32
+    for mine, sklearns in zip(ours.coefs_ + ours.intercepts_, theirs.coefs_ + theirs.intercepts_):
+        np.testing.assert_allclose(mine, sklearns, atol=1e-5)
+
+
+def test_early_stopping_stratifies_where_every_class_fits_both_parts(iris, monkeypatch):
+    """Stratified by class, unless a class has one sample or a part is smaller
+    than the number of classes: then split as scikit-learn's multiclass MLP does,
+    where a stratified split would fail."""
+    import skdl._mlp
+
+    stratified = []
+    split = skdl._mlp.train_test_split
+    monkeypatch.setattr(
+        skdl._mlp,
+        "train_test_split",
+        lambda *a, stratify, **k: (
+            stratified.append(stratify is not None) or split(*a, stratify=stratify, **k)
+        ),
+    )
+    X, y = iris
+    params = dict(early_stopping=True, max_iter=2, random_state=0)
+    single = np.where(np.arange(150) == 0, 3, y)  # a class of one sample
+    many = np.arange(150) % 30  # 30 classes, 15 validation samples
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", ConvergenceWarning)
+        for labels in (y, single, many, np.column_stack([y == 0, y == 1])):
+            MLPClassifier(**params).fit(X, labels)
+    assert stratified == [True, False, False, False]
+
+
 @pytest.mark.parametrize("schedule", ["constant", "invscaling", "adaptive"])
 def test_sgd_learning_rate_schedules(iris, schedule):
     X, y = iris
@@ -132,10 +251,8 @@ def test_sgd_learning_rate_schedules(iris, schedule):
             random_state=0,
         ).fit(X, y)
     lr = float(clf.model_.optimizer.learning_rate.numpy())
-    if schedule == "invscaling":
-        assert lr == pytest.approx(
-            0.1 / (clf.model_.optimizer.iterations.numpy() * 150 - 149) ** 0.5, rel=0.05
-        )
+    if schedule == "invscaling":  # set after each epoch, from the samples seen
+        assert lr == pytest.approx(0.1 / (clf.t_ + 1) ** 0.5, rel=1e-6)
     elif schedule == "constant":
         assert lr == pytest.approx(0.1)
     assert clf.score(X, y) > 0.8
@@ -145,6 +262,14 @@ def test_lbfgs_is_explained(iris):
     X, y = iris
     with pytest.raises(ValueError, match="solver='lbfgs' is not available.*solver='adam'"):
         MLPClassifier(solver="lbfgs").fit(X, y)
+    # as scikit-learn's: no partial_fit for L-BFGS
+    for estimator in (MLPClassifier, MLPRegressor):
+        assert not hasattr(estimator(solver="lbfgs"), "partial_fit")
+        assert hasattr(estimator(solver="lbfgs", optimizer="adam"), "partial_fit")
+        assert hasattr(estimator(), "partial_fit")
+    with pytest.raises(AttributeError, match="partial_fit") as info:
+        MLPClassifier(solver="lbfgs").partial_fit(X, y, classes=[0, 1, 2])
+    assert "solver='adam'" in str(info.value.__cause__)
 
 
 @pytest.mark.parametrize("sizes", [(8, 0), (8, -1), (8, 2.5), ("8",)])
@@ -214,6 +339,22 @@ def test_partial_fit_and_clone(iris):
     # as scikit-learn's: n_iter_ counts this call's epochs, loss_curve_ and t_ all
     assert clf.n_iter_ == 1 and len(clf.loss_curve_) == 2 and clf.t_ == 300
     assert clone(clf).get_params() == clf.get_params()
+
+
+def test_partial_fit_takes_scikit_learns_argument_order(iris):
+    """MLPClassifier.partial_fit(X, y, sample_weight, classes), as scikit-learn's
+    (KerasClassifier's follows SGDClassifier's: classes, then sample_weight)."""
+    X, y = iris
+    weights = np.where(y == 0, 0.0, 1.0)
+    positional = MLPClassifier(random_state=0).partial_fit(X, y, weights, [0, 1, 2])
+    named = MLPClassifier(random_state=0).partial_fit(
+        X, y, classes=[0, 1, 2], sample_weight=weights
+    )
+    assert positional.loss_ == named.loss_
+    unweighted = MLPClassifier(random_state=0).partial_fit(X, y, classes=[0, 1, 2])
+    assert positional.loss_ != unweighted.loss_
+    params = list(inspect.signature(MLPClassifier.partial_fit).parameters)
+    assert params == list(inspect.signature(neural_network.MLPClassifier.partial_fit).parameters)
 
 
 @pytest.mark.parametrize(

@@ -455,9 +455,8 @@ def test_autoencoder_solvers_penalty_and_keras_extras(data):
         solver="sgd", learning_rate="invscaling", learning_rate_init=0.1, **params
     ).fit(data)
     lr = float(sgd.model_.optimizer.learning_rate.numpy())
-    steps = sgd.model_.optimizer.iterations.numpy()
     assert type(sgd.model_.optimizer).__name__ == "SGD"
-    assert lr == pytest.approx(0.1 / ((steps - 1) * 32 + 1) ** 0.5, rel=1e-5)
+    assert lr == pytest.approx(0.1 / (sgd.t_ + 1) ** 0.5, rel=1e-5)  # set after each epoch
     extras = AutoencoderTransformer(dropout=0.2, batch_normalization=True, **params).fit(data)
     names = [type(layer).__name__ for layer in extras.model_.layers]
     assert names == ["Dense", "BatchNormalization", "Activation", "Dropout", "Dense"] + [

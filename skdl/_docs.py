@@ -66,7 +66,9 @@ solver : {'adam', 'sgd'}, default='adam'
         leaves no ``partial_fit``, as in scikit-learn.
     alpha : float, default=0.0001
         L2 penalty, scaled as in scikit-learn (``0.5 * alpha / batch_size``
-        times the squared weights, added to each batch's loss).
+        times the squared weights, added to each batch's loss), with the
+        batch size of each ``fit`` or ``partial_fit`` call (and a changed
+        ``alpha``) applied to a warm start too.
     batch_size : int or 'auto', default='auto'
         ``'auto'`` means ``min(200, n_samples)``.
     learning_rate : {'constant', 'invscaling', 'adaptive'}, default='constant'

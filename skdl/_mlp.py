@@ -178,9 +178,27 @@ class _MLPMixin:
     def _regularizer(self, meta):
         """scikit-learn's L2 penalty as a Keras regularizer: ``0.5 * alpha /
         batch_size`` times the squared weights, added to each batch's mean loss."""
+        return self._l2_regularizer(self._batch_size(meta["n_train_samples_"]))
+
+    def _l2_regularizer(self, batch_size):
+        l2 = 0.5 * float(self.alpha) / batch_size
+        return _keras.keras().regularizers.L2(l2) if l2 > 0 else None
+
+    def _set_penalty(self, batch_size):
+        """The penalty for this fit's batches: scikit-learn divides it by the
+        size of the batches it trains on, and a warm fit, ``partial_fit`` or
+        ``fit(batch_size=...)`` may train on other batches than the network was
+        built for (``'auto'`` is ``min(200, n_samples)``)."""
         keras = _keras.keras()
-        l2 = 0.5 * float(self.alpha) / self._batch_size(meta["n_train_samples_"])
-        return keras.regularizers.L2(l2) if l2 > 0 else None
+        regularizer = self._l2_regularizer(batch_size)
+        wanted = None if regularizer is None else regularizer.get_config()
+        dense = [layer for layer in self.model_.layers if isinstance(layer, keras.layers.Dense)]
+        if all(_config_of(layer.kernel_regularizer) == wanted for layer in dense):
+            return
+        for layer in dense:
+            layer.kernel_regularizer = regularizer
+            layer.kernel.regularizer = regularizer
+        self.model_.train_function = None  # traced anew, with the new factor
 
     def _hidden_layers(self, sizes, regularizer, name=None):
         """A ``Dense`` layer per size with the hidden activation (after batch
@@ -380,6 +398,7 @@ class _MLPMixin:
                 validation += (weight_val,)
         n_train = _num_samples(X)
         fit_kwargs["batch_size"] = self._batch_size(n_train, fit_kwargs["batch_size"], warn=True)
+        self._set_penalty(fit_kwargs["batch_size"])
         fit_kwargs["verbose"] = 2 if fit_kwargs.get("verbose") else 0
         callbacks = [*fit_kwargs["callbacks"], _Convergence.callback(self, validation)]
         if self.solver == "sgd" and self.learning_rate == "invscaling":
@@ -491,3 +510,7 @@ class _MLPMixin:
         self._history()
         keras = _keras.keras()
         return [layer for layer in self.model_.layers if isinstance(layer, keras.layers.Dense)]
+
+
+def _config_of(regularizer):
+    return None if regularizer is None else regularizer.get_config()

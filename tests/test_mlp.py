@@ -22,6 +22,7 @@ from sklearn.model_selection import GridSearchCV, train_test_split
 from sklearn.pipeline import make_pipeline
 from sklearn.preprocessing import StandardScaler
 
+import skdl
 from skdl import AutoencoderTransformer, KerasRegressor, MLPClassifier, MLPRegressor
 
 CHECKED = dict(hidden_layer_sizes=(16,), max_iter=30, learning_rate_init=0.02, random_state=0)
@@ -210,6 +211,27 @@ def test_training_steps_are_scikit_learns(solver, call):
     np.testing.assert_allclose(ours.loss_curve_, theirs.loss_curve_, rtol=1e-4)  # float32
     for mine, sklearns in zip(ours.coefs_ + ours.intercepts_, theirs.coefs_ + theirs.intercepts_):
         np.testing.assert_allclose(mine, sklearns, atol=1e-5)
+
+
+@pytest.mark.parametrize("share_compiled", [True, False])
+def test_l2_penalty_follows_the_batches_of_each_call(share_compiled):
+    """As scikit-learn's: alpha / 2 times the squared weights, divided by the size
+    of the batches this call trains on (the network was built for others)."""
+    X, y = make_regression(n_samples=300, n_features=5, random_state=0)
+    y = y / 100
+    still = dict(alpha=100.0, learning_rate_init=1e-12, random_state=0)  # the weights stay
+
+    def expected_loss(reg, batch_size):
+        squares = sum(np.sum(c**2) for c in reg.coefs_)
+        return 0.5 * np.mean((reg.predict(X) - y) ** 2) + 0.5 * 100.0 * squares / batch_size
+
+    with skdl.config_context(share_compiled=share_compiled):
+        reg = MLPRegressor(**still).partial_fit(X[:10], y[:10])  # batches of 10
+        reg.partial_fit(X, y)  # of 200 ('auto')
+        assert reg.loss_ == pytest.approx(expected_loss(reg, 200), rel=1e-5)
+        with pytest.warns(ConvergenceWarning):
+            reg = MLPRegressor(max_iter=1, **still).fit(X, y, batch_size=50)
+        assert reg.loss_ == pytest.approx(expected_loss(reg, 50), rel=1e-5)
 
 
 def test_early_stopping_stratifies_where_every_class_fits_both_parts(iris, monkeypatch):

@@ -7,6 +7,7 @@ from sklearn.utils._available_if import available_if
 from sklearn.utils._param_validation import StrOptions
 from sklearn.utils.validation import column_or_1d
 
+from . import _keras
 from ._docs import MLP_ATTRIBUTES, MLP_PARAMETERS
 from ._mlp import _MLPMixin
 from .classifier import KerasClassifier
@@ -145,8 +146,8 @@ class MLPRegressor(_MLPMixin, KerasRegressor):
     ----------
     loss : {{'squared_error', 'poisson'}}, default='squared_error'
         The loss, as scikit-learn's: half the mean squared error, or the half
-        Poisson deviance with an exponential output (log link) for counts and
-        other non-negative targets.
+        Poisson deviance (summed over the targets) with an exponential output
+        (log link) for counts and other non-negative targets.
     {MLP_PARAMETERS}
 
     Attributes
@@ -213,7 +214,7 @@ class MLPRegressor(_MLPMixin, KerasRegressor):
     # scikit-learn's "squared_error" is half the mean squared error, and
     # "poisson" the half Poisson deviance with an exponential output (log link)
     def _default_loss(self):
-        return "poisson" if self.loss == "poisson" else "mse"
+        return half_poisson_deviance() if self.loss == "poisson" else "mse"
 
     def _loss_weight(self):
         return None if self.loss == "poisson" else 0.5
@@ -279,3 +280,29 @@ class MLPRegressor(_MLPMixin, KerasRegressor):
         """
         pred = super().predict(X)
         return pred.ravel() if pred.ndim == 2 and pred.shape[1] == 1 else pred
+
+    def __setstate__(self, state):
+        if "model_" in state and state.get("loss") == "poisson":
+            half_poisson_deviance()  # the saved network's loss, registered
+        super().__setstate__(state)
+
+
+@_keras.per_keras
+def half_poisson_deviance():
+    """scikit-learn's Poisson loss as a Keras loss (registered on first use, so
+    that importing skdl does not import Keras)."""
+    keras = _keras.keras()
+    ops = keras.ops
+
+    @keras.saving.register_keras_serializable(package="skdl")
+    def half_poisson_deviance(y_true, y_pred):
+        """``xlogy(y, y / y_pred) - y + y_pred``, summed over the outputs as in
+        scikit-learn (Keras' ``poisson`` leaves out ``y log y - y`` and averages
+        the outputs)."""
+        y_true = ops.cast(y_true, y_pred.dtype)
+        eps = keras.config.epsilon()
+        y_log_y = ops.where(y_true > 0, y_true * ops.log(ops.maximum(y_true, eps)), 0.0)
+        deviance = y_log_y - y_true * ops.log(y_pred + eps) - y_true + y_pred
+        return ops.sum(deviance, axis=-1)
+
+    return half_poisson_deviance

@@ -11,8 +11,9 @@ import keras
 import numpy as np
 import pytest
 from sklearn.base import clone
+from sklearn.exceptions import ConvergenceWarning
 
-from skdl import AutoencoderTransformer, KerasClassifier, KerasRegressor
+from skdl import AutoencoderTransformer, KerasClassifier, KerasRegressor, MLPRegressor
 
 
 @keras.saving.register_keras_serializable(package="skdl_tests")
@@ -179,17 +180,24 @@ def test_model_instance_parameter_round_trip(data):
 def test_load_in_a_fresh_process(data, tmp_path):
     X, y = data
     clf = KerasClassifier(epochs=2, random_state=0).fit(X, np.where(y > 0, "up", "down"))
-    path = tmp_path / "clf.joblib"
-    joblib.dump(clf, path)
+    # a preset whose loss is skdl's own: registered with Keras where it loads
+    with pytest.warns(ConvergenceWarning):
+        reg = MLPRegressor(loss="poisson", max_iter=2, random_state=0).fit(X, np.abs(y))
+    path = tmp_path / "fitted.joblib"
+    joblib.dump((clf, reg), path)
     np.save(tmp_path / "X.npy", X)
+    np.save(tmp_path / "y.npy", np.abs(y))
     np.save(tmp_path / "proba.npy", clf.predict_proba(X))
+    np.save(tmp_path / "counts.npy", reg.predict(X))
     code = textwrap.dedent(
         f"""
         import joblib, numpy as np, sys
-        clf = joblib.load({str(path)!r})
+        clf, reg = joblib.load({str(path)!r})
         X = np.load({str(tmp_path / "X.npy")!r})
         expected = np.load({str(tmp_path / "proba.npy")!r})
         assert np.array_equal(clf.predict_proba(X), expected)
+        assert np.array_equal(reg.predict(X), np.load({str(tmp_path / "counts.npy")!r}))
+        reg.partial_fit(X, np.load({str(tmp_path / "y.npy")!r}))  # and trains on
         print(sorted(str(label) for label in set(clf.predict(X))))
         """
     )

@@ -330,6 +330,11 @@ class _MLPMixin:
         super()._fit_keras(X, y, sample_weight, fit_kwargs, warm, classes, incremental)
         self._fitted_rate = rate
 
+    def _lower_rate_hint(self):
+        if self.optimizer is not None:
+            return super()._lower_rate_hint()
+        return f"learning_rate_init={self._learning_rate() / 10:g}"
+
     def _restart_optimizer(self, rate):
         """The state of a new Adam or SGD optimizer: its slots (all start at
         zero), step count and learning rate."""

@@ -721,9 +721,12 @@ class BaseKerasEstimator(BaseEstimator):
             raise ValueError(
                 f"{type(self).__name__}: training diverged, the loss became {losses[-1]} "
                 f"at epoch {len(losses)} and training stopped. Lower the learning rate "
-                "(e.g. optimizer__learning_rate=1e-3) or scale the inputs (e.g. "
+                f"(e.g. {self._lower_rate_hint()}) or scale the inputs (e.g. "
                 "StandardScaler in a Pipeline)."
             )
+
+    def _lower_rate_hint(self):
+        return "optimizer__learning_rate=1e-3"
 
     def _record_history(self, history, warm):
         new = {k: [_history_value(v) for v in values] for k, values in history.items()}

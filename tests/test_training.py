@@ -32,6 +32,10 @@ def test_divergence_stops_with_a_clear_error(data):
     with pytest.raises(ValueError, match=r"training diverged.*learning rate.*StandardScaler"):
         reg.fit(X, y)
     assert not hasattr(reg, "model_")
+    # the presets name their own parameter
+    mlp = MLPRegressor(solver="sgd", learning_rate_init=10.0, max_iter=50)
+    with pytest.raises(ValueError, match=r"learning rate \(e\.g\. learning_rate_init=1\)"):
+        mlp.fit(X, y)
 
 
 def test_divergence_stops_at_the_first_nan_epoch(data):
@@ -173,6 +177,11 @@ def test_a_diverged_warm_fit_leaves_the_optimizer_as_it_was(data, Estimator):
     after = [np.array(v.numpy()) for v in est.model_.optimizer.variables]
     for a, b in zip(before, after):
         np.testing.assert_array_equal(a, b)
+    if Estimator is MLPRegressor:  # a warm fit restarts the optimizer: undone too
+        with pytest.raises(ValueError, match="training diverged"):
+            est.set_params(warm_start=True).fit(X_bad, y)
+        for a, b in zip(before, [np.array(v.numpy()) for v in est.model_.optimizer.variables]):
+            np.testing.assert_array_equal(a, b)
     est.partial_fit(X, y)  # and training goes on
     assert np.isfinite(est.predict(X)).all()
 

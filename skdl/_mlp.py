@@ -89,8 +89,9 @@ class _Convergence:
 class _InvScaling:
     """``learning_rate="invscaling"``, scikit-learn's schedule for SGD: after each
     epoch, lr = learning_rate_init / (t + 1) ** power_t, with t the number of
-    samples seen so far (``seen`` before this fit, ``n_train`` per epoch); a fit
-    starts at the optimizer's rate (learning_rate_init, but for ``partial_fit``)."""
+    samples seen so far (``seen`` before this fit, ``n_train`` per epoch). A fit
+    starts at learning_rate_init, a ``partial_fit`` at the rate the last call
+    left."""
 
     @staticmethod
     def callback(estimator, seen, n_train):

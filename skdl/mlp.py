@@ -3,8 +3,8 @@
 import math
 
 import numpy as np
-from sklearn.utils._available_if import available_if
 from sklearn.utils._param_validation import StrOptions
+from sklearn.utils.metaestimators import available_if
 from sklearn.utils.validation import column_or_1d
 
 from . import _keras

@@ -222,33 +222,8 @@ class MLPRegressor(_MLPMixin, KerasRegressor):
     def _out_activation(self, target_type):
         return "exponential" if self.loss == "poisson" else "linear"
 
-    @available_if(_MLPMixin._check_solver)
-    def partial_fit(self, X, y, sample_weight=None):
-        """Train for one epoch on ``(X, y)``, continuing from the current weights.
-
-        scikit-learn's ``MLPRegressor.partial_fit``: only for the stochastic
-        solvers.
-
-        Parameters
-        ----------
-        X : {array-like, sparse matrix} of shape (n_samples, n_features)
-        y : array-like of shape (n_samples,) or (n_samples, n_outputs)
-        sample_weight : array-like of shape (n_samples,), default=None
-
-        Returns
-        -------
-        self : object
-
-        Examples
-        --------
-        >>> import numpy as np
-        >>> from skdl import MLPRegressor
-        >>> X = np.random.RandomState(0).normal(size=(40, 3))
-        >>> reg = MLPRegressor(random_state=0).partial_fit(X[:20], X[:20, 0])
-        >>> reg.partial_fit(X[20:], X[20:, 0]).t_
-        40
-        """
-        return super().partial_fit(X, y, sample_weight)
+    # scikit-learn's: for the stochastic solvers only
+    partial_fit = available_if(_MLPMixin._check_solver)(KerasRegressor.partial_fit)
 
     def _validate_inputs(self, X, y, reset):
         X, y = super()._validate_inputs(X, y, reset)

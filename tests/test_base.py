@@ -471,6 +471,11 @@ def test_history_records_a_metric_of_several_values():
     clf = KerasClassifier(epochs=2, metrics=[f1], random_state=0).fit(X, Y)
     assert np.shape(clf.history_["f1_score"]) == (2, 3)
     assert all(isinstance(v, float) for v in clf.history_["loss"])
+    # callbacks.rst: on a multiclass target, with one-hot targets
+    f1 = keras.metrics.F1Score(average=None)
+    params = dict(epochs=2, metrics=[f1], loss="categorical_crossentropy", random_state=0)
+    clf = KerasClassifier(**params).fit(X, np.arange(60) % 3)
+    assert np.shape(clf.history_["f1_score"]) == (2, 3)
 
 
 @pytest.mark.parametrize(

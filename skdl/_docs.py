@@ -63,7 +63,7 @@ MLP_TRAINING_PARAMETERS = """\
 solver : {'adam', 'sgd'}, default='adam'
         Keras optimizer. ``'lbfgs'`` raises a ``ValueError`` at ``fit`` that
         names the alternatives (Keras trains with mini-batch gradients), and
-        leaves no ``partial_fit``, as in scikit-learn.
+        leaves no ``partial_fit``, as in scikit-learn's ``MLPClassifier``.
     alpha : float, default=0.0001
         L2 penalty, scaled as in scikit-learn (``0.5 * alpha / batch_size``
         times the squared weights, added to each batch's loss), with the

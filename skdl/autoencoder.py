@@ -7,6 +7,7 @@ import numpy as np
 import scipy.sparse as sp
 from sklearn.exceptions import UndefinedMetricWarning
 from sklearn.utils._param_validation import Interval
+from sklearn.utils.metaestimators import available_if
 from sklearn.utils.validation import _check_sample_weight, check_is_fitted
 
 from . import _keras
@@ -127,6 +128,9 @@ class AutoencoderTransformer(_MLPMixin, KerasTransformer):
         callbacks=None,
     ):
         self._store_init_params(locals())
+
+    # as the MLP presets': for the stochastic solvers only
+    partial_fit = available_if(_MLPMixin._check_solver)(KerasTransformer.partial_fit)
 
     def _validate_params(self):
         super()._validate_params()

@@ -222,7 +222,7 @@ class MLPRegressor(_MLPMixin, KerasRegressor):
     def _out_activation(self, target_type):
         return "exponential" if self.loss == "poisson" else "linear"
 
-    # scikit-learn's: for the stochastic solvers only
+    # as scikit-learn's MLPClassifier: for the stochastic solvers only
     partial_fit = available_if(_MLPMixin._check_solver)(KerasRegressor.partial_fit)
 
     def _validate_inputs(self, X, y, reset):

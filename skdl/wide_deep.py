@@ -245,7 +245,9 @@ wide_features : list of int or str, boolean mask, slice or None, default=None
     random_state : int, RandomState instance or None, default=None
         Seeds a reproducible fit without changing the global random state.
     warm_start : bool, default=False
-        Continue training the fitted network on the next ``fit``."""
+        Continue training the fitted network on the next ``fit``: changed
+        features, layers and compile parameters take effect at the next fit
+        without it."""
 
 _WIDE_DEEP_ATTRIBUTES = f"""\
 wide_features_idx_ : ndarray of int

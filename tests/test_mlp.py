@@ -310,8 +310,8 @@ def test_lbfgs_is_explained(iris):
     X, y = iris
     with pytest.raises(ValueError, match="solver='lbfgs' is not available.*solver='adam'"):
         MLPClassifier(solver="lbfgs").fit(X, y)
-    # as scikit-learn's: no partial_fit for L-BFGS
-    for estimator in (MLPClassifier, MLPRegressor):
+    # as scikit-learn's MLPClassifier: no partial_fit for L-BFGS
+    for estimator in (MLPClassifier, MLPRegressor, AutoencoderTransformer):
         assert not hasattr(estimator(solver="lbfgs"), "partial_fit")
         assert hasattr(estimator(solver="lbfgs", optimizer="adam"), "partial_fit")
         assert hasattr(estimator(), "partial_fit")

@@ -37,12 +37,6 @@ from . import _data, _keras
 from ._compile import KERAS_BATCH_SIZE
 
 
-def as_rows(X):
-    """``X`` as the estimators keep it: CSR for a sparse matrix (its rows slice
-    cheaply), unchanged otherwise."""
-    return X.tocsr() if sp.issparse(X) else X
-
-
 def dense(X):
     """``X`` made dense if it is a sparse matrix: for a batch or a few rows."""
     return X.toarray() if sp.issparse(X) else X

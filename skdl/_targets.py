@@ -80,11 +80,12 @@ def class_targets(y, owner, classes=None):
     if target_type == "multiclass-multioutput":
         raise ValueError(
             f"{owner} does not support multiclass-multioutput targets (y of shape "
-            f"{y.shape} with more than two classes in a column); wrap it in "
+            f"{y.shape} with labels other than 0 and 1 in its columns); wrap it in "
             "sklearn.multioutput.MultiOutputClassifier to train one classifier per "
             "column, or pass a 0/1 indicator matrix for multilabel targets."
         )
-    if classes is not None:
+    given = classes is not None
+    if given:
         classes = np.unique(classes)
         unknown = np.setdiff1d(np.unique(y), classes)
         if len(unknown):
@@ -96,9 +97,10 @@ def class_targets(y, owner, classes=None):
     else:
         classes = np.unique(y)
     if len(classes) < 2:
+        where = "classes" if given else "y"
         raise ValueError(
-            f"{owner} needs samples of at least 2 classes in y, but y has only one "
-            f"class: {classes.tolist()}."
+            f"{owner} needs at least 2 classes, but {where} has only one class: "
+            f"{classes.tolist()}."
         )
     return y, target_type, classes
 

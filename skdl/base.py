@@ -405,8 +405,8 @@ class BaseKerasEstimator(BaseEstimator):
         y : array-like of shape (n_samples,) or (n_samples, n_outputs)
             Target values.
         sample_weight : array-like of shape (n_samples,), default=None
-            Per-sample weights, rescaled to average 1 (so the loss is a weighted
-            mean, as in scikit-learn).
+            Per-sample weights, none negative, rescaled to average 1 (so the loss
+            is a weighted mean, as in scikit-learn).
         **kwargs
             Keras ``fit`` arguments for this call only: ``epochs``,
             ``batch_size``, ``validation_data``, ``callbacks`` (added to the
@@ -551,25 +551,26 @@ class BaseKerasEstimator(BaseEstimator):
             X,
             y,
             reset=reset,
-            accept_sparse=True,
+            accept_sparse="csr",
             dtype=np.float32,
             multi_output=True,
             y_numeric=self._y_numeric,
             allow_nd=self._allow_nd,
         )
         self._check_sample_shape(X, reset)
-        # a sparse X stays sparse (CSR): the network takes it a batch at a time
-        # (see skdl._sparse); a sparse y (multilabel indicator matrix) is made
-        # dense: Keras trains on dense targets
-        return _sparse.as_rows(X), _sparse.dense(y)
+        # a sparse X stays sparse, as CSR (its rows slice cheaply): the network
+        # takes it a batch at a time (see skdl._sparse). Made CSR before the
+        # check of its values, which cannot look into LIL or DOK. A sparse y
+        # (multilabel indicator matrix) is made dense: Keras trains on dense targets
+        return X, _sparse.dense(y)
 
     def _validate_X(self, X, *, reset=False, dtype=np.float32):
         """``X`` alone (to predict or transform), checked."""
         X = validate_data(
-            self, X, reset=reset, accept_sparse=True, dtype=dtype, allow_nd=self._allow_nd
+            self, X, reset=reset, accept_sparse="csr", dtype=dtype, allow_nd=self._allow_nd
         )
         self._check_sample_shape(X, reset)
-        return _sparse.as_rows(X)  # as in _validate_inputs
+        return X  # as in _validate_inputs
 
     def _check_sample_shape(self, X, reset):
         """The whole shape of a sample, where scikit-learn checks ``X.shape[1]``:

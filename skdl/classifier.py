@@ -209,6 +209,12 @@ class KerasClassifier(ClassifierMixin, BaseKerasEstimator):
 
     def _sample_weight(self, X, y, sample_weight, class_weight):
         class_weight = class_weight if class_weight is not None else self.class_weight
+        # where the weights come from, for the errors
+        given = " times ".join(
+            name
+            for name, value in [("sample_weight", sample_weight), ("class_weight", class_weight)]
+            if value is not None
+        )
         if class_weight is not None:
             if self.target_type_ == "multilabel-indicator":
                 raise ValueError(
@@ -217,6 +223,12 @@ class KerasClassifier(ClassifierMixin, BaseKerasEstimator):
                 )
             y1d = _column_to_1d(y)
             weights = compute_sample_weight(class_weight, y1d)
+            negative = np.unique(y1d[weights < 0])
+            if len(negative):
+                raise ValueError(
+                    f"class_weight gives class {negative.tolist()} a negative weight; "
+                    "class weights must be positive or 0."
+                )
             if sample_weight is not None:
                 # checked before it is combined (a wrong length would broadcast)
                 sample_weight = weights * _check_sample_weight(
@@ -231,7 +243,7 @@ class KerasClassifier(ClassifierMixin, BaseKerasEstimator):
             if len(weighted) < 2 <= len(np.unique(y1d)):
                 raise ValueError(
                     f"{type(self).__name__} needs at least 2 classes with a positive "
-                    f"sample_weight; only class {weighted.tolist()} has one."
+                    f"weight ({given}); only class {weighted.tolist()} has one."
                 )
         return sample_weight
 

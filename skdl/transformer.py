@@ -144,7 +144,7 @@ class KerasTransformer(
             Targets of supervised training (see ``supervised``); None trains an
             autoencoder, whose targets are ``X``.
         sample_weight : array-like of shape (n_samples,), default=None
-            Per-sample weights, rescaled to average 1.
+            Per-sample weights, none negative, rescaled to average 1.
         **kwargs
             Keras ``fit`` arguments for this call only (``epochs``,
             ``validation_data``, ``callbacks``, ...). An autoencoder takes

@@ -1,9 +1,12 @@
 """Every common mistake gets an error that names the problem and the fix."""
 
+import warnings
+
 import keras
 import numpy as np
 import pandas as pd
 import pytest
+import scipy.sparse as sp
 from sklearn.exceptions import NotFittedError
 
 from skdl import KerasClassifier, KerasRegressor
@@ -39,6 +42,20 @@ FIT_CASES = {
         lambda: (np.where(X > 1, np.inf, X), y_reg),
         ValueError,
         "Input X contains infinity",
+    ),
+    # LIL and DOK keep their values where scikit-learn's check cannot look:
+    # they are made CSR before it
+    "nan_in_lil_X": (
+        KerasRegressor(),
+        lambda: (sp.lil_matrix(_nan(X)), y_reg),
+        ValueError,
+        "Input X contains NaN",
+    ),
+    "nan_in_dok_X": (
+        KerasClassifier(),
+        lambda: (sp.dok_matrix(_nan(X)), y_clf),
+        ValueError,
+        "Input X contains NaN",
     ),
     "nan_in_y": (
         KerasRegressor(),
@@ -151,8 +168,17 @@ FIT_CASES = {
         "'class_weight' parameter",
     ),
     "fit_epochs_zero": (KerasRegressor(), lambda: (X, y_reg), ValueError, "'epochs' parameter"),
+    "negative_sample_weight": (
+        KerasRegressor(),
+        lambda: (X, y_reg),
+        ValueError,
+        "Negative values in data passed to `sample_weight`",
+    ),
 }
-FIT_KWARGS = {"fit_epochs_zero": {"epochs": 0}}
+FIT_KWARGS = {
+    "fit_epochs_zero": {"epochs": 0},
+    "negative_sample_weight": {"sample_weight": np.r_[-1.0, np.ones(19)]},
+}
 
 
 @pytest.mark.parametrize("case", sorted(FIT_CASES))
@@ -191,6 +217,21 @@ def test_other_column_names_at_predict(fitted):
 def test_nan_at_predict(fitted):
     with pytest.raises(ValueError, match="Input X contains NaN"):
         fitted.predict(pd.DataFrame(_nan(X), columns=["a", "b", "c"]))
+
+
+@pytest.fixture(scope="module")
+def fitted_on_sparse():
+    return KerasRegressor(epochs=1, random_state=0).fit(sp.csr_matrix(X), y_reg)
+
+
+@pytest.mark.parametrize("sparse", [sp.lil_matrix, sp.dok_matrix, sp.dia_matrix])
+def test_nan_in_any_sparse_format_at_predict(fitted_on_sparse, sparse):
+    with pytest.raises(ValueError, match="Input X contains NaN"):
+        fitted_on_sparse.predict(sparse(_nan(X)))
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")  # not "Can't check dok sparse matrix for nan"
+        predictions = fitted_on_sparse.predict(sparse(X))
+    assert predictions == pytest.approx(fitted_on_sparse.predict(X), abs=1e-6)
 
 
 def test_one_sample_regressor_fits():

@@ -64,12 +64,18 @@ def test_multiclass_multioutput_targets_are_refused_clearly():
         KerasClassifier(epochs=1).fit(X, y)
     with pytest.raises(ValueError, match="MultiOutputClassifier"):
         MLPClassifier(max_iter=1).fit(X, y)
+    # columns of two string labels each are no 0/1 indicator matrix either
+    strings = np.where(y[:, 1:] == 1, "yes", "no")
+    with pytest.raises(ValueError, match=r"shape \(30, 2\) with labels other than 0 and 1"):
+        KerasClassifier(epochs=1).fit(X, np.hstack([strings, strings[::-1]]))
 
 
-def test_one_class_error_names_the_estimator():
+def test_one_class_error_names_the_estimator_and_the_input():
     X = np.random.RandomState(0).normal(size=(10, 3))
-    with pytest.raises(ValueError, match="^MLPClassifier needs samples of at least 2 classes"):
+    with pytest.raises(ValueError, match=r"^MLPClassifier needs at least 2 classes, but y has"):
         MLPClassifier(max_iter=1).fit(X, np.zeros(10))
+    with pytest.raises(ValueError, match=r"but classes has only one class: \[0.0\]"):
+        MLPClassifier(max_iter=1).partial_fit(X, np.zeros(10), classes=[0.0])
 
 
 @pytest.mark.parametrize(
@@ -242,3 +248,18 @@ def test_sample_weight_of_another_length_is_refused_with_class_weight(class_weig
     clf = KerasClassifier(class_weight=class_weight, epochs=1)
     with pytest.raises(ValueError, match=r"sample_weight.shape == \(1,\), expected \(40,\)"):
         clf.fit(X, y, sample_weight=[2.0])  # it broadcast over the class weights
+
+
+def test_weight_errors_name_the_weights_given():
+    X, y = make_classification(n_samples=40, n_features=4, random_state=1)
+    labels = np.where(y == 1, "b", "a")
+    one_class_left = r"2 classes with a positive weight \({}\); only class \['b'\] has one"
+    with pytest.raises(ValueError, match=one_class_left.format("class_weight")):
+        KerasClassifier(class_weight={"a": 0, "b": 1}, epochs=1).fit(X, labels)
+    with pytest.raises(ValueError, match=one_class_left.format("sample_weight")):
+        KerasClassifier(epochs=1).fit(X, labels, sample_weight=y)
+    both = one_class_left.format("sample_weight times class_weight")
+    with pytest.raises(ValueError, match=both):
+        KerasClassifier(class_weight="balanced", epochs=1).fit(X, labels, sample_weight=y)
+    with pytest.raises(ValueError, match=r"class_weight gives class \['a'\] a negative weight"):
+        KerasClassifier(class_weight={"a": -1, "b": 1}, epochs=1).fit(X, labels)

@@ -123,7 +123,12 @@ dropout : float, default=0.0
     optimizer : keras.optimizers.Optimizer or str, default=None
         Keras extra: replaces the optimizer chosen by ``solver``.
     callbacks : list of keras.callbacks.Callback, default=None
-        Keras extra: callbacks for training."""
+        Keras extra: callbacks for training.
+    **kwargs
+        Keras extra: routed parameters, as ``set_params`` takes them
+        (``predict__batch_size``, ``fit__`` for Keras ``fit`` arguments,
+        ``optimizer__``, ``callbacks__``, ...); any other name raises a
+        ``ValueError`` at ``fit`` that suggests the parameter meant."""
 
 MLP_PARAMETERS = f"""\
 hidden_layer_sizes : array-like of shape (n_layers - 2,), default=(100,)

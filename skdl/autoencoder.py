@@ -126,6 +126,7 @@ class AutoencoderTransformer(_MLPMixin, KerasTransformer):
         batch_normalization=False,
         optimizer=None,
         callbacks=None,
+        **kwargs,
     ):
         self._store_init_params(locals())
 

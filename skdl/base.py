@@ -353,7 +353,7 @@ class BaseKerasEstimator(BaseEstimator):
         own = {n: _clone_param(v) for n, v in super().get_params(deep=False).items()}
         extra = {n: _clone_param(v) for n, v in self.__dict__.get("_extra_params", {}).items()}
         # builder and routed parameters go through set_params: the presets'
-        # __init__, like scikit-learn's MLPs', takes no **kwargs
+        # __init__, like scikit-learn's MLPs', takes no builder arguments
         estimator = type(self)(**own).set_params(**extra)
         # what scikit-learn's clone carries over besides the parameters:
         # set_output's container and the metadata requests (set_fit_request, ...)

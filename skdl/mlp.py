@@ -114,6 +114,7 @@ class MLPClassifier(_MLPMixin, KerasClassifier):
         batch_normalization=False,
         optimizer=None,
         callbacks=None,
+        **kwargs,
     ):
         self._store_init_params(locals())
 
@@ -208,6 +209,7 @@ class MLPRegressor(_MLPMixin, KerasRegressor):
         batch_normalization=False,
         optimizer=None,
         callbacks=None,
+        **kwargs,
     ):
         self._store_init_params(locals())
 

@@ -55,6 +55,18 @@ def test_same_parameters_and_defaults_as_scikit_learn():
         assert ours.get_params()["dropout"] == 0.0 and ours.get_params()["optimizer"] is None
 
 
+@pytest.mark.parametrize("estimator", [MLPClassifier, MLPRegressor, AutoencoderTransformer])
+def test_the_repr_reads_back_with_routed_parameters(estimator):
+    """The constructor takes the routed parameters that the repr lists."""
+    est = estimator(max_iter=5).set_params(predict__batch_size=64, fit__verbose=0)
+    again = eval(repr(est), vars(skdl))
+    assert type(again) is estimator and again.get_params() == est.get_params()
+    # other names are no parameters of a preset: fit says which was meant
+    X, y = np.ones((4, 2)), np.arange(4) % 2
+    with pytest.raises(ValueError, match="argument max_iters, did you mean max_iter?"):
+        estimator(max_iters=5).fit(X, y)
+
+
 @pytest.fixture(scope="module")
 def iris():
     X, y = load_iris(return_X_y=True)

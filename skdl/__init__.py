@@ -7,6 +7,7 @@ TensorFlow; they are imported when a model is built, fitted or loaded.
 import importlib
 
 from ._config import config_context, get_config, set_config
+from ._show_versions import show_versions
 
 __version__ = "0.1.0"
 
@@ -21,7 +22,7 @@ _PUBLIC = {
     "WideAndDeepRegressor": "skdl.wide_deep",
 }
 
-__all__ = sorted(_PUBLIC) + ["config_context", "get_config", "set_config"]
+__all__ = sorted(_PUBLIC) + ["config_context", "get_config", "set_config", "show_versions"]
 
 
 def __getattr__(name):

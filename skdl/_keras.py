@@ -351,6 +351,12 @@ def clone_model(model):
     clone = clone_network(model)
     if model.built and clone.built:
         clone.set_weights(model.get_weights())
+        for layer in clone._flatten_layers(include_self=False):
+            if isinstance(layer, keras().layers.Normalization):
+                # it computes with constants that adapt() and loading derive from
+                # its variables; set_weights left those of a fresh layer (mean 0,
+                # variance 1)
+                layer.finalize_state()
     if getattr(model, "compiled", False) and model.optimizer is not None:
         config = dict(model._compile_config.config) if model._compile_config else {}
         from ._compile import from_config
@@ -369,6 +375,14 @@ def clone_network(model):
     if sparse_inputs(clone) != sparse_inputs(model):
         clone = type(model).from_config(model.get_config())
     return clone
+
+
+def state_outside_variables(layer):
+    """Whether ``layer`` computes with state that its variables do not hold:
+    Keras' adaptable preprocessing layers (``Normalization``, ``Discretization``,
+    the lookups), whose ``finalize_state()`` derives it from what ``adapt()``
+    saw. A compiled function captures that state as constants."""
+    return callable(getattr(layer, "finalize_state", None))
 
 
 def sparse_inputs(model):

@@ -46,13 +46,14 @@ class SerializedModel:
 
 
 def parameter_functions(params):
-    """``{name: function}`` of the plain functions among an estimator's parameters
-    (``activation``, ``loss``, ``metrics``, builder arguments and their defaults):
-    Keras saves them by name only, and a pickled estimator brings them along for
-    its model to load."""
+    """``{name: object}`` of the plain functions and classes among an estimator's
+    parameters (``activation``, ``loss``, ``metrics``, a ``keras.Model`` subclass
+    given as ``model``, builder arguments and their defaults): Keras saves them
+    by name only, and a pickled estimator brings them along for its model to
+    load."""
     found = {}
     for value in params.values():
         for item in value if isinstance(value, (list, tuple)) else [value]:
-            if isinstance(item, types.FunctionType):
+            if isinstance(item, (types.FunctionType, type)):
                 found[item.__name__] = item
     return found

@@ -16,8 +16,10 @@ shared, already compiled copies:
 
 Only ``keras.Sequential`` and functional models made of Keras' own layers,
 whose configuration is made of plain values, are shared: the configuration then
-describes the computation. Subclassed models and networks with a layer class of
-the user's are trained and predicted as they are.
+describes the computation. Subclassed models, networks with a layer class of
+the user's, and networks with an adaptable preprocessing layer
+(``Normalization``, whose adapted state lives outside its variables) are
+trained and predicted as they are.
 ``skdl.set_config(share_compiled=False)`` turns sharing off.
 """
 
@@ -30,7 +32,7 @@ import weakref
 import numpy as np
 
 from . import _config
-from ._keras import keras, preserved_random_state
+from ._keras import keras, preserved_random_state, state_outside_variables
 
 
 class _Unshareable(Exception):
@@ -99,6 +101,10 @@ def architecture_key(model):
         layers = list(model._flatten_layers(include_self=False))
         if any(isinstance(layer, keras().layers.Lambda) for layer in layers):
             return None  # its configuration holds code, not the function itself
+        if any(state_outside_variables(layer) for layer in layers):
+            # an adapted Normalization's mean, say: neither its configuration nor
+            # the variables copied into a shared clone carry it
+            return None
         if not all(_is_keras_object(layer) for layer in layers):
             # a user's layer class: what it computes may hold more than its
             # get_config() says (an argument left out, an attribute set later),

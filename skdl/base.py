@@ -694,6 +694,8 @@ class BaseKerasEstimator(BaseEstimator):
                 )
         _check_input_shape(model, X)
         units = _keras.output_units(model, _sparse.dense(X[:1]))
+        # a subclassed model declares no outputs: the call above counted them
+        self._n_network_outputs = len(units)
         self._check_output(units, model)
         if not getattr(model, "compiled", False) or model.optimizer is None:
             self._compile(model, units)
@@ -713,7 +715,9 @@ class BaseKerasEstimator(BaseEstimator):
 
     def _keras_targets(self, y):
         """Same targets for every output of a multi-output (e.g. auxiliary) model."""
-        n_outputs = len(getattr(self.model_, "outputs", None) or [None])
+        n_outputs = self.__dict__.get("_n_network_outputs") or len(
+            getattr(self.model_, "outputs", None) or [None]
+        )
         return tuple([y] * n_outputs) if n_outputs > 1 else y
 
     def _check_finite(self, history):

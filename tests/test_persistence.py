@@ -258,3 +258,28 @@ def test_a_function_as_a_builder_default_survives_pickling(data):
     assert fitted.get_params()["activation"] is scaled_tanh
     loaded = pickle.loads(pickle.dumps(fitted))
     np.testing.assert_array_equal(loaded.predict(X), fitted.predict(X))
+
+
+class UnregisteredModel(keras.Model):
+    """A subclassed model that was not registered with Keras."""
+
+    def __init__(self, units=4, **kwargs):
+        super().__init__(**kwargs)
+        self.units = units
+        self.hidden = keras.layers.Dense(units, activation="relu")
+        self.out = keras.layers.Dense(1)
+
+    def call(self, x):
+        return self.out(self.hidden(x))
+
+    def get_config(self):
+        return {**super().get_config(), "units": self.units}
+
+
+def test_a_model_class_given_as_model_survives_pickling(data):
+    # Keras saves the class by its name only: the pickled estimator brings it along
+    X, y = data
+    fitted = KerasRegressor(UnregisteredModel, units=3, epochs=1, random_state=0).fit(X, y)
+    loaded = pickle.loads(pickle.dumps(fitted))
+    assert loaded.model_.units == 3
+    np.testing.assert_array_equal(loaded.predict(X), fitted.predict(X))

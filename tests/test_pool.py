@@ -228,6 +228,45 @@ def test_subclassed_models_train_and_predict_on_their_own(data):
     )
 
 
+def normalized_net(meta, shift=0.0):
+    """Hands-On ML's first layer: a Normalization adapted to the data (here
+    shifted), whose mean and variance live outside its variables."""
+    rng = np.random.RandomState(1)
+    norm = keras.layers.Normalization()
+    norm.adapt(rng.normal(size=(200, meta["n_features_in_"])).astype(np.float32) + shift)
+    return keras.Sequential([keras.Input((meta["n_features_in_"],)), norm, keras.layers.Dense(1)])
+
+
+def test_adapted_normalization_layers_train_and_predict_on_their_own(data):
+    X, y = data
+    # the second network would reuse the first one's compiled functions, which
+    # hold the first adaptation as constants
+    for shift in (0.0, 50.0):
+        results = {}
+        for share in (True, False):
+            with skdl.config_context(share_compiled=share):
+                reg = KerasRegressor(normalized_net, shift=shift, epochs=2, random_state=0)
+                reg.fit(X, y)
+                results[share] = reg.history_["loss"], reg.predict(X)
+        assert results[True][0] == results[False][0]
+        np.testing.assert_allclose(
+            results[True][1], reg.model_.predict(X, verbose=0).ravel(), rtol=1e-6, atol=1e-6
+        )
+    assert _pool.architecture_key(reg.model_) is None and n_shared_trainers() == 0
+
+
+def test_a_model_instance_keeps_the_adaptation_of_its_normalization(data):
+    X, y = data
+    norm = keras.layers.Normalization()
+    norm.adapt(X * 10 + 50)
+    model = keras.Sequential([keras.Input((X.shape[1],)), norm, keras.layers.Dense(1)])
+    with skdl.config_context(share_compiled=False):  # the copy made for the fit only
+        reg = KerasRegressor(model, epochs=1, random_state=0).fit(X, y)
+    normalized = keras.ops.convert_to_numpy(reg.model_.layers[0](X * 10 + 50))
+    np.testing.assert_allclose(normalized.mean(axis=0), 0, atol=1e-4)
+    np.testing.assert_allclose(normalized.std(axis=0), 1, atol=1e-3)
+
+
 class Scale(keras.layers.Layer):
     """A user's layer whose get_config() leaves out its argument."""
 

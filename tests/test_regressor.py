@@ -80,6 +80,32 @@ def test_auxiliary_output_trains_on_the_same_target(data):
     np.testing.assert_allclose(reg.predict(X), main, rtol=1e-5, atol=1e-6)
 
 
+class MainAndAux(keras.Model):
+    """Hands-On ML's subclassed model with an auxiliary output: it declares no
+    outputs, its call() returns two."""
+
+    def __init__(self, **kwargs):
+        super().__init__(**kwargs)
+        self.hidden = keras.layers.Dense(16, activation="relu")
+        self.main = keras.layers.Dense(1)
+        self.aux = keras.layers.Dense(1)
+
+    def call(self, inputs):
+        hidden = self.hidden(inputs)
+        return self.main(hidden), self.aux(hidden)
+
+
+@pytest.mark.parametrize(
+    "compile_params", [{}, {"loss": ["mse", "mae"], "compile__loss_weights": [0.9, 0.1]}]
+)
+def test_a_subclassed_model_with_an_auxiliary_output(data, compile_params):
+    X, Y = data
+    reg = KerasRegressor(MainAndAux, epochs=2, random_state=0, **compile_params).fit(X, Y[:, 0])
+    main = keras.ops.convert_to_numpy(reg.model_(X.astype("float32"))[0]).ravel()
+    np.testing.assert_allclose(reg.predict(X), main, rtol=1e-5, atol=1e-6)
+    assert len(reg.history_["loss"]) == 2
+
+
 def test_class_weight_is_refused(data):
     X, Y = data
     with pytest.raises(ValueError, match="class_weight applies to classifiers"):

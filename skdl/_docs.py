@@ -11,13 +11,15 @@ model : callable or keras.Model, default=None
         ``n_outputs_``, ``out_activation_``, ...), if it asks for it. ``None``
         uses a ReLU network with ``hidden_layer_sizes=(100,)``.
     optimizer : str, keras.optimizers.Optimizer class or instance, default="adam"
-        Used when the builder returns an uncompiled model. Its arguments are
-        routed parameters: ``optimizer__learning_rate=1e-2``.
+        Used when the builder returns an uncompiled model (a compiled one keeps
+        its own, and ``fit`` warns of the settings left unused). Its arguments
+        are routed parameters: ``optimizer__learning_rate=1e-2``.
     loss : str, keras.losses.Loss or callable, default=None
         Used when the builder returns an uncompiled model; ``None`` chooses
         one from the targets.
     metrics : list, default=None
-        Keras metrics, reported in ``history_``.
+        Keras metrics, reported in ``history_``; used when the builder returns
+        an uncompiled model.
     batch_size : int, default=32
         Mini-batch size of training.
     epochs : int, default=1

@@ -4,6 +4,7 @@ import copy
 import functools
 import inspect
 import numbers
+import warnings
 
 import numpy as np
 from sklearn.base import BaseEstimator, clone
@@ -169,6 +170,11 @@ def _check_input_shape(model, X):
         f"The network's input takes samples of shape {takes}, but X has samples of "
         f"shape {given}.{hint}"
     )
+
+
+def _same(value, default):
+    """Whether a parameter is left at its default (strings compare by value)."""
+    return value is default or (isinstance(value, str) and value == default)
 
 
 def _clone_param(value):
@@ -700,8 +706,44 @@ class BaseKerasEstimator(BaseEstimator):
         if not getattr(model, "compiled", False) or model.optimizer is None:
             self._compile(model, units)
         else:
+            self._warn_unused_compile_settings()
             builder_steps(model, route(self.get_params(), "compile"))
         return model
+
+    def _warn_unused_compile_settings(self):
+        """A network that its builder compiled (or a compiled instance) keeps its
+        own optimizer, loss and metrics: a search over ``optimizer__learning_rate``
+        would change nothing, so the settings left unused are named."""
+        if _keras.is_keras_model(self.model):
+            taken, any_keyword = set(), False
+            how, fix = "before it was given", "Give it uncompiled"
+        else:
+            taken, any_keyword = builder_argument_names(self._builder())
+            how = "by its builder"
+            fix = "Take them as builder arguments, or return the model uncompiled"
+        defaults = {
+            name: p.default for name, p in inspect.signature(type(self)).parameters.items()
+        }
+        unused = [
+            name
+            for name in ("optimizer", "loss", "metrics")
+            if name in defaults
+            and not (any_keyword or name in taken)
+            and not _same(getattr(self, name), defaults[name])
+        ]
+        unused += [
+            name
+            for name in sorted(self._extra_params)
+            if routing_prefix(name) in ("optimizer", "loss", "metrics")
+            or (routing_prefix(name) == "compile" and name != "compile__steps_per_execution")
+        ]
+        if unused:
+            warnings.warn(
+                f"{type(self).__name__}: the model was compiled {how}, so "
+                f"{', '.join(unused)} {'is' if len(unused) == 1 else 'are'} not used. "
+                f"{fix} for the estimator to compile it with them.",
+                UserWarning,
+            )
 
     def _compile(self, model, units):
         params = self.get_params()

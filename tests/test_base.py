@@ -2,6 +2,7 @@
 
 import pickle
 import random
+import warnings
 
 import keras
 import numpy as np
@@ -558,3 +559,38 @@ def test_images_need_a_network_that_takes_them():
     with pytest.raises(ValueError, match=r"takes samples of shape \(6,\), but X has samples of "
                        r"shape \(5,\)\.$"):  # fmt: skip
         KerasClassifier(table, epochs=1).fit(X[:, :5, 0, 0], y)
+
+
+def compiled_network(meta, units=4, optimizer="adam"):
+    model = keras.Sequential(
+        [keras.Input((meta["n_features_in_"],)), keras.layers.Dense(units), keras.layers.Dense(1)]
+    )
+    model.compile(optimizer=optimizer, loss="mse")
+    return model
+
+
+def _unused_settings_warnings(estimator, X, y):
+    with warnings.catch_warnings(record=True) as caught:
+        warnings.simplefilter("always")
+        estimator.fit(X, y)
+    return [str(w.message) for w in caught if "not used" in str(w.message)]
+
+
+def test_settings_that_a_compiled_model_leaves_unused_are_named(data):
+    X, y = data
+    fit = dict(epochs=1, random_state=0)
+    unused = _unused_settings_warnings(
+        KerasRegressor(compiled_network, loss="mae", optimizer__learning_rate=1.0, **fit), X, y
+    )
+    assert len(unused) == 1
+    assert "compiled by its builder, so loss, optimizer__learning_rate are not used" in unused[0]
+    instance = compiled_network({"n_features_in_": X.shape[1]})
+    unused = _unused_settings_warnings(KerasRegressor(instance, metrics=["mae"], **fit), X, y)
+    assert unused and "compiled before it was given, so metrics is not used" in unused[0]
+    # what the builder takes, or what still applies, goes unnamed
+    for used in [
+        KerasRegressor(compiled_network, optimizer="sgd", compile__steps_per_execution=2, **fit),
+        KerasRegressor(compiled_network, units=2, **fit),
+        KerasRegressor(loss="mae", optimizer__learning_rate=0.1, **fit),
+    ]:
+        assert _unused_settings_warnings(used, X, y) == []

@@ -250,6 +250,23 @@ def output_units(model, X_sample):
     return [s[-1] if len(s) > 1 else 1 for s in shapes]
 
 
+def main_output_activation(model):
+    """The name of the activation that ends the main output of ``model``
+    (``"softmax"``), or None where it is unknown (a subclassed model)."""
+    # a Sequential model knows its ``outputs`` before it is called, not its ``output``
+    outputs = _declared_attribute(model, "output")
+    if outputs is None:
+        outputs = _declared_attribute(model, "outputs")
+    try:
+        layer = _declared(outputs)[0]._keras_history[0]
+    except (AttributeError, IndexError, TypeError):
+        return None
+    if isinstance(layer, keras().layers.Softmax):
+        return "softmax"
+    activation = getattr(layer, "activation", None)
+    return getattr(activation, "__name__", None)
+
+
 def first_output(raw, model=None):
     """The main (first declared) output of ``model``'s outputs ``raw``: a
     compiled function may return a dict in another (sorted) order."""

@@ -22,15 +22,21 @@ def loss_name(loss):
     return (name or type(loss).__name__).lower()
 
 
-def choose_encoding(target_type, n_classes, units, loss):
+def choose_encoding(target_type, n_classes, units, loss, one_hot_rows=False, softmax=False):
     """How to encode class labels for a model output with ``units`` units.
 
     Returns ``'binary'`` (one 0/1 column), ``'sparse'`` (integer class indices),
-    ``'onehot'`` or ``'multilabel'`` (the 0/1 indicator matrix as given). Raises
-    a ``ValueError`` naming the output layer to use when they do not match.
+    ``'onehot'``, ``'multilabel'`` (the 0/1 indicator matrix as given) or
+    ``'onehot_y'`` (an indicator matrix of one 1 per row, as
+    ``keras.utils.to_categorical`` makes, for a softmax output or a categorical
+    loss: one class per row). Raises a ``ValueError`` naming the output layer
+    to use when they do not match.
     """
     name = loss_name(loss)
     if target_type == "multilabel-indicator":
+        categorical = "categorical" in name and "sparse" not in name
+        if one_hot_rows and units == n_classes and (softmax or categorical):
+            return "onehot_y"
         if units != n_classes:
             raise ValueError(
                 f"The model's output layer has {units} unit(s), but y is multilabel "
@@ -61,6 +67,7 @@ def default_loss(encoding):
         "multilabel": "binary_crossentropy",
         "sparse": "sparse_categorical_crossentropy",
         "onehot": "categorical_crossentropy",
+        "onehot_y": "categorical_crossentropy",
     }[encoding]
 
 
@@ -110,7 +117,7 @@ class ClassifierTargetEncoder(TransformerMixin, BaseEstimator):
 
     Parameters
     ----------
-    encoding : {'sparse', 'onehot', 'binary', 'multilabel'}, default='sparse'
+    encoding : {'sparse', 'onehot', 'binary', 'multilabel', 'onehot_y'}, default='sparse'
         Form of the encoded targets; see :func:`choose_encoding`.
     from_logits : bool, default=False
         Whether the model outputs logits (a loss with ``from_logits=True``):
@@ -122,6 +129,8 @@ class ClassifierTargetEncoder(TransformerMixin, BaseEstimator):
         The class labels (column indices for multilabel targets).
     target_type_ : str
         As given by :func:`sklearn.utils.multiclass.type_of_target`.
+    one_hot_rows_ : bool
+        Whether ``y`` is an indicator matrix with one 1 in every row.
 
     Examples
     --------
@@ -141,13 +150,16 @@ class ClassifierTargetEncoder(TransformerMixin, BaseEstimator):
         """Learn the classes from ``y`` (or from ``classes`` when given); errors
         name ``owner``, the estimator being fitted (default: this encoder)."""
         owner = owner or type(self).__name__
-        _, self.target_type_, self.classes_ = class_targets(y, owner, classes)
+        y, self.target_type_, self.classes_ = class_targets(y, owner, classes)
+        self.one_hot_rows_ = self.target_type_ == "multilabel-indicator" and bool(
+            np.all(np.asarray(y.sum(axis=1)).ravel() == 1)
+        )
         return self
 
     def transform(self, y):
         check_is_fitted(self)
         y = np.asarray(y)
-        if self.encoding == "multilabel":
+        if self.encoding in ("multilabel", "onehot_y"):
             return y.astype(np.float32)
         if y.ndim == 2 and y.shape[1] == 1:
             y = y.ravel()
@@ -170,7 +182,8 @@ class ClassifierTargetEncoder(TransformerMixin, BaseEstimator):
         """Model outputs -> probabilities of shape (n_samples, n_classes)."""
         raw = np.asarray(raw, dtype=np.float64)
         if self.from_logits:
-            raw = _softmax(raw) if self.encoding in ("sparse", "onehot") else _sigmoid(raw)
+            exclusive = self.encoding in ("sparse", "onehot", "onehot_y")
+            raw = _softmax(raw) if exclusive else _sigmoid(raw)
         if self.encoding == "multilabel":
             return raw
         if self.encoding == "binary":
@@ -185,6 +198,8 @@ class ClassifierTargetEncoder(TransformerMixin, BaseEstimator):
         proba = self.predict_proba(raw)
         if self.encoding == "multilabel":
             return (proba > 0.5).astype(int)
+        if self.encoding == "onehot_y":  # y's form: a 1 for the likeliest class
+            return np.eye(len(self.classes_), dtype=int)[np.argmax(proba, axis=1)]
         return self.classes_[np.argmax(proba, axis=1)]
 
 

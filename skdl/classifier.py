@@ -8,6 +8,7 @@ from sklearn.utils.class_weight import compute_sample_weight
 from sklearn.utils.multiclass import type_of_target
 from sklearn.utils.validation import _check_sample_weight
 
+from . import _keras
 from ._docs import COMMON_ATTRIBUTES, COMMON_PARAMETERS, ROUTED_PARAMETERS
 from ._routing import route
 from ._targets import ClassifierTargetEncoder, choose_encoding, default_loss, uses_logits
@@ -193,7 +194,14 @@ class KerasClassifier(ClassifierMixin, BaseKerasEstimator):
 
     def _check_output(self, units, model):
         loss = self.loss if self.loss is not None else getattr(model, "loss", None)
-        encoding = choose_encoding(self.target_type_, self.n_classes_, units[0], loss)
+        encoding = choose_encoding(
+            self.target_type_,
+            self.n_classes_,
+            units[0],
+            loss,
+            one_hot_rows=self.target_encoder_.one_hot_rows_,
+            softmax=_keras.main_output_activation(model) == "softmax",
+        )
         self.target_encoder_.set_params(encoding=encoding)
 
     def _build_model(self, X):
@@ -309,7 +317,8 @@ class KerasClassifier(ClassifierMixin, BaseKerasEstimator):
         -------
         y : ndarray of shape (n_samples,) or (n_samples, n_labels)
             Labels of the type seen in ``fit``; a 0/1 matrix for multilabel
-            targets, a sparse CSR matrix when ``fit`` was given a sparse one.
+            targets (one 1 per row for a one-hot ``y`` and a softmax network),
+            a sparse CSR matrix when ``fit`` was given a sparse one.
 
         Examples
         --------

@@ -263,3 +263,37 @@ def test_weight_errors_name_the_weights_given():
         KerasClassifier(class_weight="balanced", epochs=1).fit(X, labels, sample_weight=y)
     with pytest.raises(ValueError, match=r"class_weight gives class \['a'\] a negative weight"):
         KerasClassifier(class_weight={"a": -1, "b": 1}, epochs=1).fit(X, labels)
+
+
+def softmax_network(meta, compiled=True):
+    model = keras.Sequential(
+        [
+            keras.Input((meta["n_features_in_"],)),
+            keras.layers.Dense(8, activation="relu"),
+            keras.layers.Dense(3, activation="softmax"),
+        ]
+    )
+    if compiled:
+        model.compile(loss="categorical_crossentropy", optimizer="adam")
+    return model
+
+
+def test_one_hot_y_of_a_softmax_network_is_one_class_per_row():
+    """The Keras tutorials' ``to_categorical(y)`` with a softmax output: each row
+    has one class, as the labels it encodes, not several labels."""
+    X, labels = make_classification(
+        n_samples=120, n_features=5, n_informative=3, n_classes=3, random_state=0
+    )
+    y = keras.utils.to_categorical(labels, 3)
+    on_labels = KerasClassifier(softmax_network, epochs=3, random_state=0).fit(X, labels)
+    on_one_hot = KerasClassifier(softmax_network, epochs=3, random_state=0).fit(X, y)
+    np.testing.assert_allclose(on_one_hot.predict_proba(X), on_labels.predict_proba(X), atol=1e-6)
+    predicted = on_one_hot.predict(X)
+    assert predicted.shape == y.shape and np.all(predicted.sum(axis=1) == 1)
+    np.testing.assert_array_equal(predicted.argmax(axis=1), on_labels.predict(X))
+    assert on_one_hot.score(X, y) == on_labels.score(X, labels)
+    # uncompiled, the network gets the categorical loss
+    uncompiled = KerasClassifier(softmax_network, compiled=False, epochs=1).fit(X, y)
+    assert uncompiled.model_.loss == "categorical_crossentropy"
+    # sigmoid outputs (the default network) keep scikit-learn's multilabel meaning
+    assert KerasClassifier(epochs=1).fit(X, y).target_encoder_.encoding == "multilabel"

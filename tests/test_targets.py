@@ -22,6 +22,32 @@ def test_choose_encoding(target_type, n_classes, units, loss, expected):
 
 
 @pytest.mark.parametrize(
+    "one_hot_rows, softmax, loss, expected",
+    [
+        (True, True, None, "onehot_y"),
+        (True, False, "categorical_crossentropy", "onehot_y"),
+        (True, False, "categorical_focal_crossentropy", "onehot_y"),
+        (True, False, None, "multilabel"),  # sigmoid outputs: labels, as scikit-learn's
+        (True, False, "binary_crossentropy", "multilabel"),
+        (False, True, "categorical_crossentropy", "multilabel"),  # rows of several labels
+    ],
+)
+def test_one_hot_y_for_a_softmax_or_categorical_loss(one_hot_rows, softmax, loss, expected):
+    encoding = choose_encoding("multilabel-indicator", 3, 3, loss, one_hot_rows, softmax)
+    assert encoding == expected
+
+
+def test_one_hot_y_round_trip():
+    y = np.eye(3, dtype=int)[[0, 2, 1, 2]]
+    enc = ClassifierTargetEncoder(encoding="onehot_y").fit(y)
+    assert enc.one_hot_rows_ and not ClassifierTargetEncoder().fit(y[:, :2]).one_hot_rows_
+    np.testing.assert_array_equal(enc.transform(y), y.astype(np.float32))
+    raw = np.array([[0.2, 0.5, 0.3], [0.6, 0.3, 0.1]])
+    np.testing.assert_array_equal(enc.inverse_transform(raw), [[0, 1, 0], [1, 0, 0]])
+    np.testing.assert_allclose(enc.predict_proba(raw), raw)
+
+
+@pytest.mark.parametrize(
     "target_type, n_classes, units, fix",
     [
         ("multiclass", 3, 1, r"Dense\(3, activation='softmax'\)"),

@@ -260,20 +260,8 @@ def test_a_function_as_a_builder_default_survives_pickling(data):
     np.testing.assert_array_equal(loaded.predict(X), fitted.predict(X))
 
 
-class UnregisteredModel(keras.Model):
-    """A subclassed model that was not registered with Keras."""
-
-    def __init__(self, units=4, **kwargs):
-        super().__init__(**kwargs)
-        self.units = units
-        self.hidden = keras.layers.Dense(units, activation="relu")
-        self.out = keras.layers.Dense(1)
-
-    def call(self, x):
-        return self.out(self.hidden(x))
-
-    def get_config(self):
-        return {**super().get_config(), "units": self.units}
+class UnregisteredModel(TwoLayer):
+    """``TwoLayer`` under another name, which is not registered with Keras."""
 
 
 def test_a_model_class_given_as_model_survives_pickling(data):

@@ -90,16 +90,23 @@ def suggest(name, valid_names):
     return close[0] if close else None
 
 
-def unknown_parameters_message(owner, unknown, valid_names):
-    """One message for every unknown parameter, each with a suggested fix."""
+def unknown_parameters_message(owner, unknown, valid_names, *, builder=True):
+    """One message for every unknown parameter, each with a suggested fix.
+
+    ``builder`` says whether the estimator takes a model builder (the
+    ready-made networks take none), whose arguments are then parameters too.
+    """
     parts = []
     for name in sorted(unknown):
         guess = suggest(name, valid_names)
         hint = f", did you mean {guess}?" if guess else ""
         parts.append(f"unexpected argument {name}{hint}")
     listed = "; ".join(parts)
+    kinds = "the estimator's own"
+    if builder:
+        kinds += ", the model builder's arguments,"
     return (
-        f"{owner}: {listed}{'' if listed.endswith('?') else '.'} Valid parameters are the "
-        "estimator's own, the model builder's arguments, and routed parameters with a "
-        f"prefix ({', '.join(p + '__' for p in ROUTING_PREFIXES)})."
+        f"{owner}: {listed}{'' if listed.endswith('?') else '.'} Valid parameters are "
+        f"{kinds} and routed parameters with a prefix "
+        f"({', '.join(p + '__' for p in ROUTING_PREFIXES)})."
     )

@@ -348,7 +348,9 @@ class BaseKerasEstimator(BaseEstimator):
             valid |= {f"{prefix}__{n}" for n in names}
             messages.append(f"{prefix}__ takes: {', '.join(names) or 'nothing here'}.")
         if others:
-            messages[0] = unknown_parameters_message(owner, others, valid)
+            messages[0] = unknown_parameters_message(
+                owner, others, valid, builder="model" in self._get_param_names()
+            )
         messages += [f"{n} is passed by {owner} itself: use {use}." for n, use in instead.items()]
         raise ValueError(" ".join(messages))
 

@@ -58,6 +58,9 @@ def test_message_lists_every_unknown_name_with_fix():
     assert "optimizer__learning_rate? Valid parameters are" in msg  # a sentence ends once
     msg = unknown_parameters_message("KerasRegressor", ["zzz"], ["n_hidden"])
     assert msg.startswith("KerasRegressor: unexpected argument zzz. Valid parameters are")
+    assert "the model builder's arguments, and routed parameters" in msg
+    msg = unknown_parameters_message("MLPRegressor", ["zzz"], ["alpha"], builder=False)
+    assert "Valid parameters are the estimator's own and routed parameters" in msg
 
 
 def test_numpy_scalars_become_python_numbers():

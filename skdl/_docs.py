@@ -99,8 +99,9 @@ solver : {'adam', 'sgd'}, default='adam'
         optimizer as in scikit-learn: its moments and step count start again,
         its rate at ``learning_rate_init`` (``partial_fit`` goes on with the
         optimizer's state; an ``optimizer`` of the user's keeps its state). The
-        stopping rule starts again too, where scikit-learn carries its best
-        loss over. Other changes to the network or the optimizer apply at the
+        stopping rule goes on with its record, as in scikit-learn: a network
+        that converged stops after one epoch that does not improve by ``tol``.
+        Other changes to the network or the optimizer apply at the
         next fit without it.
     momentum : float, default=0.9
         Momentum of ``solver='sgd'``.

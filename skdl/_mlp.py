@@ -28,7 +28,9 @@ class _Convergence:
     ``tol`` at least once in ``n_iter_no_change`` epochs; with early stopping,
     the validation score must. ``learning_rate="adaptive"`` (SGD) divides the
     learning rate by 5 instead of stopping, until it falls below 1e-6. With
-    early stopping the best weights are restored at the end.
+    early stopping the best weights are restored at the end. A warm fit and
+    ``partial_fit`` go on with the rule's record (best loss or score, epochs
+    without improvement), as scikit-learn's do.
     """
 
     @staticmethod
@@ -39,6 +41,16 @@ class _Convergence:
             def on_train_begin(self, logs=None):
                 self.best, self.count, self.best_weights = None, 0, None
                 self.stopped, self.epochs_run = False, 0
+                self.rule = "validation" if validation is not None else "loss"
+                carried = estimator.__dict__.get("_stopping_state")
+                if carried is not None and carried[0] == self.rule:
+                    # a warm fit or partial_fit goes on with the rule's record,
+                    # as scikit-learn's MLPs do: a converged network stops after
+                    # one epoch that does not improve. The last fit ended on its
+                    # best weights, which are those of the network now.
+                    _, self.best, self.count = carried
+                    if validation is not None:
+                        self.best_weights = self.model.get_weights()
 
             def on_epoch_end(self, epoch, logs=None):
                 self.epochs_run += 1
@@ -74,6 +86,7 @@ class _Convergence:
             def on_train_end(self, logs=None):
                 if self.best_weights is not None:
                     self.model.set_weights(self.best_weights)
+                estimator._stopping_state = (self.rule, self.best, self.count)
                 # not when this rule or another callback (EarlyStopping) ended it
                 ran_out = self.epochs_run == self.params.get("epochs") == estimator.max_iter
                 if ran_out and not self.stopped:
@@ -328,6 +341,7 @@ class _MLPMixin:
             self.model_.optimizer.learning_rate.assign(rate)
         if not warm:
             self._t = 0  # samples seen: a warm fit and partial_fit count on
+            self._stopping_state = None  # and the stopping rule's record
         super()._fit_keras(X, y, sample_weight, fit_kwargs, warm, classes, incremental)
         self._fitted_rate = rate
 

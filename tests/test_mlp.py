@@ -63,8 +63,10 @@ def test_the_repr_reads_back_with_routed_parameters(estimator):
     assert type(again) is estimator and again.get_params() == est.get_params()
     # other names are no parameters of a preset: fit says which was meant
     X, y = np.ones((4, 2)), np.arange(4) % 2
-    with pytest.raises(ValueError, match="argument max_iters, did you mean max_iter?"):
+    with pytest.raises(ValueError, match="argument max_iters, did you mean max_iter?") as err:
         estimator(max_iters=5).fit(X, y)
+    # a preset takes no model builder, whose arguments the message would offer
+    assert "builder" not in str(err.value)
 
 
 @pytest.fixture(scope="module")
@@ -157,6 +159,32 @@ def test_early_stopping_keeps_the_best_weights(iris):
     assert len(clf.validation_scores_) == clf.n_iter_
     assert clf.best_validation_score_ == max(clf.validation_scores_)
     assert clf.best_loss_ is None
+
+
+@pytest.mark.parametrize("early_stopping", [False, True])
+def test_a_warm_fit_goes_on_with_the_stopping_rule(iris, early_stopping):
+    """As scikit-learn's MLPs: a network that converged stops after one epoch
+    that does not improve by tol (it trained n_iter_no_change + 1 again), and
+    with early stopping keeps the best weights of the fits before."""
+    X, y = iris
+    params = dict(tol=1e3, n_iter_no_change=3, early_stopping=early_stopping, warm_start=True)
+    ours = MLPClassifier(**params, max_iter=50, random_state=0)
+    theirs = neural_network.MLPClassifier(**params, max_iter=50, random_state=0)
+    ours.fit(X, y), theirs.fit(X, y)
+    assert ours.n_iter_ == theirs.n_iter_ == 5  # only the first epoch improves
+    before = ours.predict_proba(X)
+    # a vanishing rate: no epoch beats the best validation score (accuracy)
+    ours.set_params(learning_rate_init=1e-9).fit(X, y)
+    theirs.set_params(learning_rate_init=1e-9).fit(X, y)
+    assert ours.n_iter_ == theirs.n_iter_ == 1 and len(ours.loss_curve_) == 6
+    if early_stopping:  # the best weights are still those of the first fit
+        np.testing.assert_array_equal(ours.predict_proba(X), before)
+    # a new fit starts the record again; partial_fit goes on with it
+    ours.set_params(warm_start=False, early_stopping=False).fit(X, y)
+    assert ours.n_iter_ == 5
+    ours.partial_fit(X, y)
+    ours.set_params(warm_start=True).fit(X, y)
+    assert ours.n_iter_ == 1
 
 
 def test_early_stopping_scores_the_validation_split_with_its_weights(monkeypatch):

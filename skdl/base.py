@@ -78,6 +78,17 @@ _ROUTED_BY_ESTIMATOR = {
 }
 
 
+def output_dtype(X):
+    """The dtype of predictions and transforms for ``X``: float32 where ``X``
+    is float32 (an array, a sparse matrix, a DataFrame of float32 columns), as
+    scikit-learn's MLPs keep it, float64 otherwise. Networks compute in float32
+    either way."""
+    dtype = getattr(X, "dtype", None)
+    dtypes = [dtype] if dtype is not None else list(getattr(X, "dtypes", []))
+    float32 = bool(dtypes) and all(str(d).lower() == "float32" for d in dtypes)
+    return np.float32 if float32 else np.float64
+
+
 def _history_value(value):
     """A logged value as a float, or a list of floats for a metric of several
     values (``F1Score(average=None)`` logs one per class)."""
@@ -789,12 +800,14 @@ class BaseKerasEstimator(BaseEstimator):
 
     # ---------------------------------------------------------------- predict
     def _predict_raw(self, X):
+        """The network's outputs for ``X``, in the dtype of :func:`output_dtype`."""
         check_is_fitted(self)
+        dtype = output_dtype(X)
         X = self._validate_X(X)
         batch_size = route(self.get_params(), "predict").get(
             "batch_size", DEFAULT_PREDICT_BATCH_SIZE
         )
-        return _keras.predict_batched(self.model_, X, batch_size)
+        return _keras.predict_batched(self.model_, X, batch_size).astype(dtype, copy=False)
 
     # ------------------------------------------------------------------- tags
     def __sklearn_tags__(self):

@@ -268,6 +268,7 @@ class KerasClassifier(ClassifierMixin, BaseKerasEstimator):
         proba : ndarray of shape (n_samples, n_classes)
             Columns follow ``classes_``; rows sum to 1 except for multilabel
             targets, where each column is the probability of that label.
+            float32 for a float32 ``X``, float64 otherwise.
 
         Examples
         --------
@@ -279,7 +280,7 @@ class KerasClassifier(ClassifierMixin, BaseKerasEstimator):
         (3, 2)
         """
         raw = self._predict_raw(X)
-        return self.target_encoder_.predict_proba(raw)
+        return self.target_encoder_.predict_proba(raw).astype(raw.dtype, copy=False)
 
     def predict_log_proba(self, X):
         """Natural logarithm of :meth:`predict_proba`, as scikit-learn's classifiers give.

@@ -114,7 +114,8 @@ class KerasRegressor(_FloatTargetsMixin, RegressorMixin, BaseKerasEstimator):
         -------
         y : ndarray of shape (n_samples,) or (n_samples, n_outputs)
             Predictions (computed in float32), in the shape of the ``y`` used
-            in ``fit``.
+            in ``fit``: float32 for a float32 ``X``, float64 otherwise, as
+            scikit-learn's MLPs give.
 
         Examples
         --------
@@ -125,7 +126,7 @@ class KerasRegressor(_FloatTargetsMixin, RegressorMixin, BaseKerasEstimator):
         >>> reg.predict(X[:4]).shape
         (4,)
         """
-        raw = self._predict_raw(X).astype(np.float64)
+        raw = self._predict_raw(X)
         return raw.reshape(-1) if self.target_type_ == "continuous" else raw
 
     def __sklearn_tags__(self):

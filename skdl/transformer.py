@@ -13,7 +13,7 @@ from sklearn.utils.validation import check_array, check_is_fitted
 from . import _keras
 from ._docs import COMMON_ATTRIBUTES, COMMON_PARAMETERS, ROUTED_PARAMETERS
 from ._routing import route
-from .base import DEFAULT_PREDICT_BATCH_SIZE, BaseKerasEstimator
+from .base import DEFAULT_PREDICT_BATCH_SIZE, BaseKerasEstimator, output_dtype
 from .regressor import _FloatTargetsMixin
 
 TRANSFORMER_PARAMETERS = """\
@@ -50,7 +50,8 @@ class KerasTransformer(
     the mean squared error by default); ``fit(X, y)`` trains it to predict
     ``y``, as :class:`KerasRegressor` does. ``transform`` returns the output of
     ``output_layer`` (the code of an autoencoder, learned features of a
-    supervised network) as a float64 array, one column per unit, and
+    supervised network) as an array of floats (float32 for a float32 ``X``,
+    float64 otherwise, as scikit-learn's transformers), one column per unit, and
     ``inverse_transform`` feeds codes through the layers after it.
 
     Parameters
@@ -431,9 +432,9 @@ class KerasTransformer(
     def _predict_batch_size(self):
         return route(self.get_params(), "predict").get("batch_size", DEFAULT_PREDICT_BATCH_SIZE)
 
-    def _predict_with(self, model, X):
+    def _predict_with(self, model, X, dtype=np.float64):
         raw = _keras.predict_batched(model, X, self._predict_batch_size())
-        return raw.reshape(len(raw), -1).astype(np.float64)
+        return raw.reshape(len(raw), -1).astype(dtype)
 
     def transform(self, X):
         """Output of ``output_layer`` for ``X``.
@@ -446,10 +447,11 @@ class KerasTransformer(
         -------
         X_new : ndarray of shape (n_samples, n_features_out)
             The layer's output (computed in float32), one column per unit;
-            outputs of more than one dimension are flattened.
+            outputs of more than one dimension are flattened. float32 for a
+            float32 ``X``, float64 otherwise.
         """
         check_is_fitted(self)
-        return self._predict_with(self.encoder_, self._validate_X(X))
+        return self._predict_with(self.encoder_, self._validate_X(X), output_dtype(X))
 
     def inverse_transform(self, X):
         """Feed codes through the layers after ``output_layer``: the reconstruction.
@@ -467,13 +469,15 @@ class KerasTransformer(
         Returns
         -------
         X_original : ndarray of shape (n_samples, n_features)
-            The decoder's output (computed in float32).
+            The decoder's output (computed in float32), float32 for float32
+            codes, float64 otherwise.
         """
         check_is_fitted(self)
         if self.decoder_ is None:
             raise ValueError(
                 f"{type(self).__name__}.inverse_transform needs a decoder: {self._decoder_error}"
             )
+        dtype = output_dtype(X)
         X = check_array(X, dtype=np.float32, input_name="X")
         if X.shape[1] != self._n_features_out:
             raise ValueError(
@@ -481,7 +485,7 @@ class KerasTransformer(
                 f"expects codes of {self._n_features_out} features, as transform returns."
             )
         code_shape = tuple(self.decoder_.inputs[0].shape[1:])
-        return self._predict_with(self.decoder_, X.reshape((len(X),) + code_shape))
+        return self._predict_with(self.decoder_, X.reshape((len(X),) + code_shape), dtype)
 
     # ----------------------------------------------------------------- pickle
     def __getstate__(self):
@@ -498,4 +502,5 @@ class KerasTransformer(
         tags = super().__sklearn_tags__()
         tags.target_tags.required = False
         tags.target_tags.multi_output = True
+        tags.transformer_tags.preserves_dtype = ["float64", "float32"]
         return tags

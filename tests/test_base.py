@@ -594,3 +594,41 @@ def test_settings_that_a_compiled_model_leaves_unused_are_named(data):
         KerasRegressor(loss="mae", optimizer__learning_rate=0.1, **fit),
     ]:
         assert _unused_settings_warnings(used, X, y) == []
+
+
+@pytest.mark.parametrize(
+    "estimator, methods",
+    [
+        (KerasRegressor(epochs=1), ["predict"]),
+        (MLPRegressor(max_iter=1), ["predict"]),
+        (KerasClassifier(epochs=1), ["predict_proba", "predict_log_proba"]),
+        (MLPClassifier(max_iter=1), ["predict_proba"]),
+        (WideAndDeepRegressor(epochs=1), ["predict"]),
+        (AutoencoderTransformer(encoding_dim=2, max_iter=1), ["transform"]),
+    ],
+    ids=lambda value: type(value).__name__ if not isinstance(value, list) else "",
+)
+def test_outputs_are_float32_for_float32_X(data, estimator, methods):
+    """As scikit-learn's MLPs: float32 in (array, sparse, DataFrame), float32
+    out, the same values; float64 for other X."""
+    X, y = data
+    if hasattr(estimator, "predict_proba"):
+        y = y > 0
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")  # max_iter=1
+        estimator.set_params(random_state=0).fit(X, y)
+    as_float32 = {
+        "array": X.astype(np.float32),
+        "sparse": sp.csr_matrix(X.astype(np.float32)),
+        "frame": pd.DataFrame(X.astype(np.float32)),
+    }
+    others = {"float64": X, "list": X.tolist(), "int": X.astype(np.int64)}
+    for method in methods:
+        expected = getattr(estimator, method)(X)
+        for kind, values in {**as_float32, **others}.items():
+            with warnings.catch_warnings():
+                warnings.simplefilter("ignore", UserWarning)  # feature names
+                out = getattr(estimator, method)(values)
+            assert out.dtype == (np.float32 if kind in as_float32 else np.float64), kind
+            if kind != "int":
+                np.testing.assert_allclose(out, expected, rtol=1e-6)

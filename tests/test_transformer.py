@@ -114,6 +114,9 @@ def test_unsupervised_fit_reconstructs_X(data):
     assert codes.shape == (200, 2) and codes.dtype == np.float64
     reconstruction = ae.inverse_transform(codes)
     assert reconstruction.shape == data.shape and reconstruction.dtype == np.float64
+    # float32 codes (float32 X) decode to float32, as scikit-learn's transformers
+    codes32 = ae.transform(data.astype(np.float32))
+    assert codes32.dtype == ae.inverse_transform(codes32).dtype == np.float32
     # the whole network maps X to its reconstruction
     np.testing.assert_allclose(
         reconstruction, ae.model_.predict(data, verbose=0), rtol=1e-4, atol=1e-5
@@ -398,7 +401,8 @@ def test_autoencoder_score_holds_a_chunk_of_rows_at_a_time():
     """No float64 copy of ``X``, nor the whole reconstruction, in memory at once."""
     X = np.random.RandomState(0).normal(size=(4000, 300)).astype(np.float32)
     ae = AutoencoderTransformer(**AE_QUICK).fit(X)
-    expected = r2_score(X, ae.inverse_transform(ae.transform(X)), multioutput="variance_weighted")
+    reconstruction = ae.inverse_transform(ae.transform(X)).astype(np.float64)  # float32 for X's
+    expected = r2_score(X.astype(np.float64), reconstruction, multioutput="variance_weighted")
     tracemalloc.start()
     try:
         score = ae.score(X)

@@ -236,18 +236,27 @@ def _declared_attribute(model, name):
         return None
 
 
-def output_units(model, X_sample):
-    """Number of units of each model output, in declared order, the main
-    output first (builds the model if needed)."""
+def output_shapes(model, X_sample):
+    """Shape of each model output (the batch axis first), in declared order,
+    the main output first (calls the model on ``X_sample`` where it declares
+    none)."""
     outputs = _declared_attribute(model, "output")
     try:
         shapes = [tuple(o.shape) for o in _declared(outputs)] if outputs is not None else None
     except (AttributeError, ValueError, TypeError):
         shapes = None
     if shapes is None:
-        result = model(X_sample, training=False)
+        try:
+            result = model(X_sample, training=False)
+        except (TypeError, ValueError) as exc:
+            raise type(exc)(
+                f"The model failed on one row of X, of shape {tuple(X_sample.shape)}, "
+                "which skdl passes as one array: a subclassed model whose call() takes "
+                "several inputs splits X's columns itself (inputs[:, :5], inputs[:, 2:]). "
+                f"The error: {exc}"
+            ) from exc
         shapes = [tuple(r.shape) for r in _declared(result)]
-    return [s[-1] if len(s) > 1 else 1 for s in shapes]
+    return shapes
 
 
 def main_output_activation(model):

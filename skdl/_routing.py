@@ -22,6 +22,18 @@ ROUTING_PREFIXES = (
 # Common spellings from other libraries and older Keras releases.
 _ALIASES = {"lr": "learning_rate", "nb_epoch": "epochs", "decay": "weight_decay"}
 
+# Names meant for another place: the first of their candidates that the
+# estimator takes (scikeras' build_fn, Keras' epochs for an MLP preset's
+# max_iter, a fit argument given to the constructor).
+_MEANT = {
+    "build_fn": ["model"],
+    "lr": ["learning_rate_init", "optimizer__learning_rate"],
+    "learning_rate": ["optimizer__learning_rate"],
+    "epochs": ["max_iter"],
+    "nb_epoch": ["epochs", "max_iter"],
+    "validation_data": ["fit(X, y, validation_data=(X_val, y_val))"],
+}
+
 
 def routing_prefix(name):
     """Return the routing prefix of ``name`` or None if it is not routed."""
@@ -84,8 +96,11 @@ def suggest(name, valid_names):
                 return f"{prefix}__{_ALIASES.get(rest, rest)}"
     if sep and rest in _ALIASES:
         return f"{head}__{_ALIASES[rest]}"
-    if name in _ALIASES and _ALIASES[name] in valid_names:
-        return _ALIASES[name]
+    for meant in _MEANT.get(name, []):
+        prefix = routing_prefix(meant)
+        takes = meant in valid_names or (prefix and prefix in valid_names) or "(" in meant
+        if takes:
+            return meant
     close = difflib.get_close_matches(name, valid_names, n=1, cutoff=0.75)
     return close[0] if close else None
 

@@ -34,17 +34,21 @@ def choose_encoding(target_type, n_classes, units, loss, one_hot_rows=False, sof
     """
     name = loss_name(loss)
     if target_type == "multilabel-indicator":
-        categorical = "categorical" in name and "sparse" not in name
-        if one_hot_rows and units == n_classes and (softmax or categorical):
-            return "onehot_y"
-        if units != n_classes:
-            raise ValueError(
-                f"The model's output layer has {units} unit(s), but y is multilabel "
-                f"with {n_classes} labels: end the model with "
-                f"Dense({n_classes}, activation='sigmoid') and loss='binary_crossentropy'."
-            )
-        return "multilabel"
+        return _indicator_encoding(n_classes, units, name, one_hot_rows, softmax)
     if units == 1 and target_type == "binary":
+        if softmax:
+            raise ValueError(
+                "The model's output layer is a softmax over 1 unit, which is 1 whatever "
+                "the input: end the model with Dense(1, activation='sigmoid'), or "
+                "Dense(2, activation='softmax')."
+            )
+        if "categorical" in name:
+            raise ValueError(
+                f"The model's output layer has 1 unit, but the loss {name} needs one "
+                "unit per class (on 1 unit it is 0 whatever the weights): use "
+                "loss='binary_crossentropy', or end the model with "
+                "Dense(2, activation='softmax')."
+            )
         return "binary"
     if units == n_classes:
         return "sparse" if (not name or "sparse" in name) else "onehot"
@@ -59,6 +63,55 @@ def choose_encoding(target_type, n_classes, units, loss, one_hot_rows=False, sof
         f"The model's output layer has {units} unit(s), but y has {n_classes} classes "
         f"({target_type}): end the model with {fix}."
     )
+
+
+def _indicator_encoding(n_classes, units, name, one_hot_rows, softmax):
+    """The encoding of a 0/1 indicator matrix ``y``: one-hot rows of one class
+    each (``onehot_y``), or labels of their own (``multilabel``)."""
+    categorical = "categorical" in name and "sparse" not in name
+    if one_hot_rows and units == n_classes and (softmax or categorical):
+        if "sparse" in name:
+            raise ValueError(
+                f"y is one-hot (one 1 per row, as keras.utils.to_categorical makes), "
+                f"but the loss {name} takes class indices: use "
+                "loss='categorical_crossentropy', or pass the labels, y.argmax(axis=1)."
+            )
+        return "onehot_y"
+    if units != n_classes:
+        raise ValueError(
+            f"The model's output layer has {units} unit(s), but y is multilabel "
+            f"with {n_classes} labels: end the model with "
+            f"Dense({n_classes}, activation='sigmoid') and loss='binary_crossentropy'."
+        )
+    if softmax:
+        raise ValueError(
+            "y is multilabel (rows with no label or several), but the model's output "
+            "layer is a softmax, which gives one class per row: end the model with "
+            f"Dense({n_classes}, activation='sigmoid') and loss='binary_crossentropy'."
+        )
+    return "multilabel"
+
+
+def check_loss_fits_output(activation, loss, encoding):
+    """Refuse a compiled loss that reads the main output otherwise than the
+    output layer makes it: probabilities taken as logits (``from_logits=True``
+    after a sigmoid or softmax), or logits (a linear layer) taken as
+    probabilities by a cross-entropy. ``activation`` is None where unknown."""
+    name, logits = loss_name(loss), uses_logits(loss)
+    if activation in ("sigmoid", "softmax") and logits:
+        raise ValueError(
+            f"The model's output layer applies a {activation}, but the loss {name} "
+            "takes logits (from_logits=True) and applies another: drop from_logits "
+            "from the loss (loss__from_logits=False), or end the model with a Dense "
+            "layer without activation."
+        )
+    if activation == "linear" and "crossentropy" in name and not logits:
+        squash = "sigmoid" if encoding in ("binary", "multilabel") else "softmax"
+        raise ValueError(
+            f"The model's output layer is linear (it outputs logits), but the loss "
+            f"{name} takes probabilities: make the loss with from_logits=True "
+            f"(loss__from_logits=True), or end the model with activation='{squash}'."
+        )
 
 
 def default_loss(encoding):
@@ -168,7 +221,7 @@ class ClassifierTargetEncoder(TransformerMixin, BaseEstimator):
         unknown = self.classes_[index] != y
         if np.any(unknown):
             raise ValueError(
-                f"y contains labels not seen during the first fit: "
+                f"y contains labels that the network was not fitted on: "
                 f"{np.unique(y[unknown]).tolist()}; known classes are "
                 f"{self.classes_.tolist()}."
             )

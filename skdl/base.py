@@ -40,6 +40,7 @@ from ._routing import (
     routing_prefix,
     unknown_parameters_message,
 )
+from ._targets import loss_name
 
 # Arguments of ``keras.Model.fit`` that ``fit(X, y, **kwargs)`` accepts for one call.
 FIT_CALL_ARGS = frozenset(
@@ -188,6 +189,14 @@ def _same(value, default):
     return value is default or (isinstance(value, str) and value == default)
 
 
+def _equal(a, b):
+    """``a == b`` for plain values (numbers, strings, None), identity otherwise."""
+    try:
+        return bool(a == b)
+    except (TypeError, ValueError):  # arrays, objects that refuse to compare
+        return a is b
+
+
 def _clone_param(value):
     """A parameter's value for a clone: a Keras model is cloned (fresh weights,
     same architecture), anything else goes through scikit-learn's ``clone``."""
@@ -205,6 +214,13 @@ class BaseKerasEstimator(BaseEstimator):
     """
 
     _routing_prefixes = ROUTING_PREFIXES
+
+    # With metadata routing on, the Keras arguments of ``fit`` (``epochs``,
+    # ``validation_data``, ``callbacks``, ...) reach the estimator from a
+    # search, ``cross_validate(params=...)``, a Pipeline or an ensemble without
+    # set_fit_request: only a Keras estimator takes them. ``sample_weight``
+    # waits for a request, as for scikit-learn's estimators.
+    __metadata_request__fit = {name: True for name in sorted(FIT_CALL_ARGS)}
 
     def __init_subclass__(cls, **kwargs):
         # repr shows the builder's arguments only where they differ from their
@@ -556,13 +572,22 @@ class BaseKerasEstimator(BaseEstimator):
     def _check_warm_targets(self, y):
         """A warm fit or ``partial_fit`` trains the fitted network on: ``y`` must
         have the columns it was built for."""
-        n_outputs = 1 if y.ndim == 1 else y.shape[1]
-        if n_outputs != self.n_outputs_:
+        mismatch = self._targets_mismatch(y)
+        if mismatch:
             raise ValueError(
-                f"y has {n_outputs} column(s), but {type(self).__name__} was fitted on "
-                f"{self.n_outputs_}: a warm start or partial_fit goes on training that "
+                f"{mismatch}: a warm start or partial_fit goes on training that "
                 "network. Fit it anew (warm_start=False) for other targets."
             )
+
+    def _targets_mismatch(self, y):
+        """How ``y`` differs from the targets the network was built for, or None."""
+        n_outputs = 1 if y.ndim == 1 else y.shape[1]
+        if n_outputs != self.n_outputs_:
+            return (
+                f"y has {n_outputs} column(s), but {type(self).__name__} was fitted on "
+                f"{self.n_outputs_}"
+            )
+        return None
 
     def _validate_inputs(self, X, y, reset):
         X, y = validate_data(
@@ -630,6 +655,7 @@ class BaseKerasEstimator(BaseEstimator):
             call_kwargs,
             caller_name=f"{type(self).__name__}.fit",
         )
+        self._warn_overridden_parameters(call_kwargs)
         routed = self.get_params()
         kwargs = {
             "batch_size": self.batch_size,
@@ -647,14 +673,38 @@ class BaseKerasEstimator(BaseEstimator):
         kwargs["callbacks"] = callbacks
         return kwargs
 
+    def _warn_overridden_parameters(self, call_kwargs):
+        """A fit argument overrides, for this call, the estimator parameter of
+        the same name: said where that parameter was set to another value, as
+        a search over ``epochs`` does (every candidate would train alike)."""
+        defaults = inspect.signature(type(self)).parameters
+        for name, value in call_kwargs.items():
+            if name not in defaults or name in ("callbacks", "verbose"):
+                continue
+            own = getattr(self, name)
+            if not _equal(own, defaults[name].default) and not _equal(own, value):
+                warnings.warn(
+                    f"{type(self).__name__}: fit({name}={value!r}) overrides {name}={own!r} "
+                    f"set on the estimator, for this call only (clones and searches "
+                    f"do not see it). Set it on the estimator instead: "
+                    f"set_params({name}={value!r}).",
+                    UserWarning,
+                )
+
     def _validation_data(self, data):
         if not isinstance(data, (tuple, list)) or len(data) not in (2, 3):
             raise ValueError(
                 "validation_data must be a tuple (X_val, y_val) or (X_val, y_val, "
                 f"sample_weight_val); got {type(data).__name__}."
             )
-        X_val, y_val = self._validate_inputs(data[0], data[1], reset=False)
-        y_keras = self._keras_targets(self._encode_targets(y_val))
+        try:
+            X_val, y_val = self._validate_inputs(data[0], data[1], reset=False)
+            mismatch = self._targets_mismatch(y_val)
+            if mismatch:
+                raise ValueError(f"{mismatch}; give y_val in the form of fit's y")
+            y_keras = self._keras_targets(self._encode_targets(y_val))
+        except (TypeError, ValueError) as exc:
+            raise type(exc)(f"validation_data: {exc}{self._validation_X_hint(data[0])}") from exc
         out = (_keras.split_inputs(self.model_, X_val), y_keras)
         if len(data) == 3 and data[2] is not None:
             try:
@@ -662,6 +712,20 @@ class BaseKerasEstimator(BaseEstimator):
             except ValueError as exc:
                 raise ValueError(f"validation_data's sample weights: {exc}") from exc
         return out
+
+    def _validation_X_hint(self, X_val):
+        """Where ``X_val`` itself is refused: the usual cause, a Pipeline."""
+        try:
+            with warnings.catch_warnings():
+                warnings.simplefilter("ignore")
+                self._validate_X(X_val)
+        except (TypeError, ValueError):
+            return (
+                " In a Pipeline, validation_data reaches the last step as given, not "
+                "transformed by the steps before it: pass "
+                "(pipeline[:-1].transform(X_val), y_val)."
+            )
+        return ""
 
     def _sample_weight(self, X, y, sample_weight, class_weight):
         if sample_weight is None:
@@ -712,9 +776,11 @@ class BaseKerasEstimator(BaseEstimator):
                     f"{type(model).__name__}. End the builder with `return model`."
                 )
         _check_input_shape(model, X)
-        units = _keras.output_units(model, _sparse.dense(X[:1]))
+        shapes = _keras.output_shapes(model, _sparse.dense(X[:1]))
         # a subclassed model declares no outputs: the call above counted them
-        self._n_network_outputs = len(units)
+        self._n_network_outputs = len(shapes)
+        self._check_output_shapes(shapes)
+        units = [s[-1] if len(s) > 1 else 1 for s in shapes]
         self._check_output(units, model)
         if not getattr(model, "compiled", False) or model.optimizer is None:
             self._compile(model, units)
@@ -722,6 +788,20 @@ class BaseKerasEstimator(BaseEstimator):
             self._warn_unused_compile_settings()
             builder_steps(model, route(self.get_params(), "compile"))
         return model
+
+    def _check_output_shapes(self, shapes):
+        """Each output gives a row per sample, as ``y`` has (1-D or 2-D): an
+        output of one more axis (a CNN without ``Flatten``, an LSTM returning
+        sequences) would train on broadcast targets and predict too many rows."""
+        for shape in shapes:
+            if len(shape) > 2:
+                raise ValueError(
+                    f"The model outputs samples of shape {shape[1:]}, but "
+                    f"{type(self).__name__} trains on and predicts one row of targets "
+                    "per sample: flatten the network before its output layer "
+                    "(keras.layers.Flatten() or GlobalAveragePooling2D() after "
+                    "convolutions, return_sequences=False in the last recurrent layer)."
+                )
 
     def _warn_unused_compile_settings(self):
         """A network that its builder compiled (or a compiled instance) keeps its
@@ -760,13 +840,25 @@ class BaseKerasEstimator(BaseEstimator):
 
     def _compile(self, model, units):
         params = self.get_params()
-        loss = self.loss if self.loss is not None else self._default_loss()
+        loss, loss_options = self.loss, route(params, "loss")
+        if loss is None:
+            loss, loss_options = (
+                self._default_loss(),
+                {
+                    **self._default_loss_options(model),
+                    **loss_options,
+                },
+            )
         model.compile(
             optimizer=make_optimizer(self.optimizer, route(params, "optimizer")),
-            loss=make_loss(loss, route(params, "loss")),
+            loss=make_loss(loss, loss_options),
             metrics=make_metrics(self.metrics, route(params, "metrics")),
             **compile_options(route(params, "compile")),
         )
+
+    def _default_loss_options(self, model):
+        """Arguments of the loss chosen for ``model`` where none is given."""
+        return {}
 
     def _keras_targets(self, y):
         """Same targets for every output of a multi-output (e.g. auxiliary) model."""
@@ -780,13 +872,29 @@ class BaseKerasEstimator(BaseEstimator):
         if not np.isfinite(losses[-1]):
             raise ValueError(
                 f"{type(self).__name__}: training diverged, the loss became {losses[-1]} "
-                f"at epoch {len(losses)} and training stopped. Lower the learning rate "
-                f"(e.g. {self._lower_rate_hint()}) or scale the inputs (e.g. "
-                "StandardScaler in a Pipeline)."
+                f"at epoch {len(losses)} and training stopped. {self._divergence_fix()}"
             )
 
+    def _divergence_fix(self):
+        name = loss_name(getattr(self.model_, "loss", None))
+        if "poisson" in name and _keras.main_output_activation(self.model_) == "linear":
+            return (
+                f"The loss {name} takes the logarithm of the predictions, which a linear "
+                "output layer makes negative: end the model with "
+                "activation='exponential' (or 'softplus')."
+            )
+        return (
+            f"Lower the learning rate (e.g. {self._lower_rate_hint()}) or scale the "
+            "inputs (e.g. StandardScaler in a Pipeline)."
+        )
+
     def _lower_rate_hint(self):
-        return "optimizer__learning_rate=1e-3"
+        """A tenth of the rate the optimizer trained at (1e-3 where unknown)."""
+        try:
+            rate = float(_keras.keras().ops.convert_to_numpy(self.model_.optimizer.learning_rate))
+        except (AttributeError, TypeError, ValueError):
+            return "optimizer__learning_rate=1e-3"
+        return f"optimizer__learning_rate={rate / 10:g}"
 
     def _record_history(self, history, warm):
         new = {k: [_history_value(v) for v in values] for k, values in history.items()}

@@ -1,5 +1,8 @@
 """KerasClassifier: a scikit-learn classifier backed by a Keras model."""
 
+import math
+import warnings
+
 import numpy as np
 import scipy.sparse as sp
 from sklearn.base import ClassifierMixin
@@ -11,7 +14,13 @@ from sklearn.utils.validation import _check_sample_weight
 from . import _keras
 from ._docs import COMMON_ATTRIBUTES, COMMON_PARAMETERS, ROUTED_PARAMETERS
 from ._routing import route
-from ._targets import ClassifierTargetEncoder, choose_encoding, default_loss, uses_logits
+from ._targets import (
+    ClassifierTargetEncoder,
+    check_loss_fits_output,
+    choose_encoding,
+    default_loss,
+    uses_logits,
+)
 from .base import BaseKerasEstimator
 
 
@@ -167,19 +176,17 @@ class KerasClassifier(ClassifierMixin, BaseKerasEstimator):
         self.n_outputs_ = 1 if self.target_type_ == "binary" else self.n_classes_
         self.out_activation_ = self._out_activation(self.target_type_)
 
-    def _check_warm_targets(self, y):
+    def _targets_mismatch(self, y):
         columns = 1 if y.ndim == 1 else y.shape[1]
         multilabel = type_of_target(y) == "multilabel-indicator"
         fitted = self.target_type_ == "multilabel-indicator"
         if multilabel == fitted and columns == (self.n_classes_ if fitted else 1):
-            return
+            return None
         kind = f"{columns} label column(s)" + (" (multilabel)" if multilabel else "")
         was = f"{self.n_classes_} label columns (multilabel)" if fitted else "one label column"
-        raise ValueError(
-            f"y has {kind}, but {type(self).__name__} was fitted on {was}: a warm start "
-            "or partial_fit goes on training that network. Fit it anew "
-            "(warm_start=False) for other targets."
-        )
+        if self.target_encoder_.encoding == "onehot_y":
+            was = f"{self.n_classes_} one-hot label columns"
+        return f"y has {kind}, but {type(self).__name__} was fitted on {was}"
 
     def _out_activation(self, target_type):
         """The output activation for the targets, in Keras' names: none (linear)
@@ -206,11 +213,23 @@ class KerasClassifier(ClassifierMixin, BaseKerasEstimator):
 
     def _build_model(self, X):
         model = super()._build_model(X)
+        encoding = self.target_encoder_.encoding
+        check_loss_fits_output(_keras.main_output_activation(model), model.loss, encoding)
         self.target_encoder_.set_params(from_logits=uses_logits(model.loss))
         return model
 
     def _default_loss(self):
         return default_loss(self.target_encoder_.encoding)
+
+    def _prepare_training(self, X, y, sample_weight, fit_kwargs):
+        split = fit_kwargs.get("validation_split")
+        if split and fit_kwargs.get("validation_data") is None and y.ndim == 1:
+            _warn_if_sorted(y, split)
+        return super()._prepare_training(X, y, sample_weight, fit_kwargs)
+
+    def _default_loss_options(self, model):
+        # a linear output layer gives logits: the loss chosen takes them so
+        return {"from_logits": True} if _keras.main_output_activation(model) == "linear" else {}
 
     def _encode_targets(self, y):
         return self.target_encoder_.transform(y)
@@ -337,6 +356,22 @@ class KerasClassifier(ClassifierMixin, BaseKerasEstimator):
         tags = super().__sklearn_tags__()
         tags.classifier_tags.multi_label = True
         return tags
+
+
+def _warn_if_sorted(labels, split):
+    """``validation_split`` holds out the last rows, unshuffled (Keras' rule):
+    on labels sorted by class they are all of one class, and the validation
+    scores measure that class alone."""
+    start = int(math.ceil(len(labels) * (1.0 - split)))
+    held_out = np.unique(labels[start:])
+    if len(held_out) == 1 and len(np.unique(labels[:start])) > 1:
+        warnings.warn(
+            f"validation_split={split} holds out the last {len(labels) - start} rows "
+            "(Keras takes them as they come, unshuffled), and all of them have the "
+            f"label {held_out.tolist()[0]!r}: y looks sorted. Shuffle the rows first "
+            "(sklearn.utils.shuffle), or pass validation_data.",
+            UserWarning,
+        )
 
 
 def _column_to_1d(y):

@@ -11,6 +11,9 @@ import pytest
 import scipy.sparse as sp
 import sklearn
 from sklearn.base import clone
+from sklearn.compose import make_column_transformer
+from sklearn.pipeline import make_pipeline
+from sklearn.preprocessing import OneHotEncoder
 
 from skdl import (
     AutoencoderTransformer,
@@ -269,6 +272,39 @@ def test_validation_data_labels_are_encoded():
     clf = KerasClassifier(epochs=2, metrics=["accuracy"])
     clf.fit(X, y, validation_data=(X[:10], y[:10]))
     assert len(clf.history_["val_accuracy"]) == 2
+
+
+def test_a_fit_argument_that_overrides_a_parameter_set_otherwise_warns(data):
+    """A search over epochs, fitted with fit(epochs=...), trained every
+    candidate alike, silently; the book's fit(X, y, epochs=...) says nothing."""
+    X, y = data
+    reg = KerasRegressor(epochs=3)
+    with pytest.warns(UserWarning, match=r"fit\(epochs=2\) overrides epochs=3 .*set_params"):
+        reg.fit(X, y, epochs=2)
+    assert reg.n_iter_ == 2
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")
+        KerasRegressor().fit(X, y, epochs=2)  # the parameter at its default
+        KerasRegressor(epochs=2).fit(X, y, epochs=2, verbose=0)  # the same value
+
+
+def test_validation_data_errors_name_it():
+    """And, where X_val itself is refused, say what a Pipeline does to it."""
+    X = pd.DataFrame({"size": np.arange(40.0), "colour": ["red", "blue"] * 20})
+    y = np.arange(40) % 2
+    pipeline = make_pipeline(
+        make_column_transformer((OneHotEncoder(), ["colour"]), remainder="passthrough"),
+        KerasClassifier(epochs=1),
+    )
+    with pytest.raises(ValueError, match=r"^validation_data: .*pipeline\[:-1\]\.transform"):
+        pipeline.fit(X, y, kerasclassifier__validation_data=(X, y))
+    clf = KerasClassifier(epochs=1)
+    with pytest.raises(ValueError, match=r"^validation_data: y contains labels .*\[7\]") as err:
+        clf.fit(X[["size"]], y, validation_data=(X[["size"]], np.full(40, 7)))
+    assert "Pipeline" not in str(err.value)  # X_val is fine
+    one_hot = np.eye(2)[y]  # for labels 0 and 1
+    with pytest.raises(ValueError, match=r"^validation_data: y has 2 label column"):
+        clf.fit(X[["size"]], y, validation_data=(X[["size"]], one_hot))
 
 
 def test_warm_start_continues_training(data):

@@ -1,5 +1,7 @@
 """KerasClassifier: targets, losses, output layers, class weights."""
 
+import warnings
+
 import keras
 import numpy as np
 import pandas as pd
@@ -297,3 +299,65 @@ def test_one_hot_y_of_a_softmax_network_is_one_class_per_row():
     assert uncompiled.model_.loss == "categorical_crossentropy"
     # sigmoid outputs (the default network) keep scikit-learn's multilabel meaning
     assert KerasClassifier(epochs=1).fit(X, y).target_encoder_.encoding == "multilabel"
+
+
+def _linear_model(meta):
+    return keras.Sequential(
+        [keras.Input((meta["n_features_in_"],)), keras.layers.Dense(meta["n_outputs_"])]
+    )
+
+
+@pytest.mark.parametrize("n_classes", [2, 3])
+def test_a_linear_output_gets_a_loss_on_logits(n_classes):
+    """The loss chosen for a network that ends without activation (the logits
+    layer of the Keras tutorials) takes logits, and predict_proba gives the
+    probabilities: they were the raw outputs, outside [0, 1]."""
+    X, y = make_classification(
+        n_samples=120, n_features=5, n_informative=3, n_classes=n_classes, random_state=0
+    )
+    clf = KerasClassifier(_linear_model, epochs=5, random_state=0).fit(X, y)
+    assert clf.model_.loss.from_logits
+    proba = clf.predict_proba(X)
+    assert ((proba >= 0) & (proba <= 1)).all()
+    np.testing.assert_allclose(proba.sum(axis=1), 1, rtol=1e-6)
+    # a loss on probabilities, given for that layer, is refused by name
+    with pytest.raises(ValueError, match="linear .* takes probabilities"):
+        KerasClassifier(_linear_model, loss="binary_crossentropy", epochs=1).fit(X, y)
+
+
+def test_probabilities_taken_as_logits_are_refused(binary_data):
+    """A sigmoid output and a loss with from_logits=True: predict_proba applied
+    a second sigmoid, and every row was predicted the positive class."""
+    X, y = binary_data
+    clf = KerasClassifier(_softmax_model(2), loss="categorical_crossentropy", epochs=1)
+    with pytest.raises(ValueError, match="applies a softmax, but the loss"):
+        clf.set_params(loss__from_logits=True).fit(X, y)
+
+    def compiled(meta):
+        model = keras.Sequential(
+            [keras.Input((meta["n_features_in_"],)), keras.layers.Dense(1, "sigmoid")]
+        )
+        model.compile(loss=keras.losses.BinaryCrossentropy(from_logits=True))
+        return model
+
+    with pytest.raises(ValueError, match="applies a sigmoid, but the loss"):
+        KerasClassifier(compiled, epochs=1).fit(X, y)
+
+
+def test_multilabel_y_and_a_softmax_output_are_refused():
+    X, Y = make_multilabel_classification(n_samples=60, n_features=5, n_classes=3, random_state=0)
+    with pytest.raises(ValueError, match="multilabel .* softmax, which gives one class per row"):
+        KerasClassifier(_softmax_model(3), epochs=1).fit(X, Y)
+
+
+def test_validation_split_of_sorted_labels_warns():
+    """Keras holds out the last rows: on iris, sorted by class, only class 2."""
+    X, y = make_classification(
+        n_samples=90, n_features=5, n_informative=3, n_classes=3, random_state=0
+    )
+    order = np.argsort(y, kind="stable")
+    with pytest.warns(UserWarning, match=r"last 18 rows .* all of them have the label 2"):
+        KerasClassifier(epochs=1).fit(X[order], y[order], validation_split=0.2)
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")
+        KerasClassifier(epochs=1).fit(X, y, validation_split=0.2)  # in their order

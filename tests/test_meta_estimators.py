@@ -227,7 +227,8 @@ def test_sample_weight_routed_through_a_pipeline_in_cross_validation(clf_data):
         clf = KerasClassifier(**FAST).set_fit_request(sample_weight=True)
         clf.set_score_request(sample_weight=True)
         routing = clone(clf).get_metadata_routing()
-        assert routing.fit.requests == routing.score.requests == {"sample_weight": True}
+        assert routing.fit.requests["sample_weight"] is True
+        assert routing.score.requests == {"sample_weight": True}
         pipe = make_pipeline(StandardScaler().set_fit_request(sample_weight=False), clf)
         # a scorer that asks for the weights: scikit-learn 1.6 cannot route them to
         # a pipeline's default scorer (LogisticRegression fails there alike)
@@ -237,3 +238,22 @@ def test_sample_weight_routed_through_a_pipeline_in_cross_validation(clf_data):
             error_score="raise",
         )  # fmt: skip
     assert np.isfinite(scores["test_score"]).all()
+
+
+def test_keras_fit_arguments_are_routed_without_a_request(clf_data):
+    """With metadata routing on, the book's search.fit(X, y, epochs=...) and
+    the ensembles that pass fit arguments on only then reach the network."""
+    X, y = clf_data
+    clf = KerasClassifier(hidden_layer_sizes=(4,), random_state=0)
+    with sklearn.config_context(enable_metadata_routing=True):
+        search = GridSearchCV(clf, {"random_state": [0, 1]}, cv=2).fit(X, y, epochs=2)
+        assert search.best_estimator_.n_iter_ == 2
+        folds = cross_validate(clf, X, y, cv=2, params={"epochs": 3}, return_estimator=True)
+        assert [est.n_iter_ for est in folds["estimator"]] == [3, 3]
+        ovr = OneVsRestClassifier(clf).fit(X, y, epochs=2, validation_split=0.25)
+        assert all(len(est.history_["val_loss"]) == 2 for est in ovr.estimators_)
+        pipe = make_pipeline(StandardScaler(), clf).fit(X, y, epochs=2)
+        assert pipe[-1].n_iter_ == 2
+        # sample_weight still waits for a request, as in scikit-learn
+        with pytest.raises(ValueError, match="sample_weight"):
+            cross_validate(clf, X, y, cv=2, params={"sample_weight": np.ones(len(y))})

@@ -60,6 +60,47 @@ def test_output_layer_mismatch_is_explained(data):
         KerasRegressor(build).fit(X, Y)
 
 
+@pytest.mark.parametrize(
+    "layers",
+    [
+        [keras.layers.LSTM(4, return_sequences=True), keras.layers.Dense(1)],
+        [keras.layers.Dense(4), keras.layers.Dense(1)],  # Dense on each time step
+    ],
+    ids=["lstm-sequences", "dense-on-3d"],
+)
+def test_an_output_of_more_than_one_row_per_sample_is_refused(layers):
+    """It trained on targets broadcast over the time steps, and predicted 10
+    rows per sample."""
+    X = np.random.RandomState(0).normal(size=(30, 10, 3))
+    y = X[:, :, 0].sum(axis=1)
+
+    def build():
+        return keras.Sequential([keras.Input((10, 3)), *layers])
+
+    with pytest.raises(ValueError, match=r"outputs samples of shape \(10, 1\).*flatten"):
+        KerasRegressor(build, epochs=1).fit(X, y)
+
+
+class _TwoInputs(keras.Model):
+    """The book's subclassed model, written for model.fit((X_A, X_B), y)."""
+
+    def __init__(self, **kwargs):
+        super().__init__(**kwargs)
+        self.out = keras.layers.Dense(1)
+
+    def call(self, inputs):
+        input_a, input_b = inputs
+        return self.out(keras.layers.concatenate([input_a, input_b]))
+
+
+def test_a_subclassed_model_that_unpacks_its_inputs_is_told_how_to_split_X(data):
+    X, Y = data
+    with pytest.raises(
+        ValueError, match=r"(?s)one row of X, of shape \(1, 5\).*inputs\[:, :5\].*unpack"
+    ):
+        KerasRegressor(_TwoInputs, epochs=1).fit(X, Y[:, 0])
+
+
 def auxiliary_network(meta):
     """A regressor with a second, auxiliary output (weighted 0.1 in the loss)."""
     inputs = keras.Input((meta["n_features_in_"],))

@@ -45,10 +45,24 @@ def test_split_indexed():
         ("callbacks_patience", "callbacks__patience"),
         ("n_hiden", "n_hidden"),
         ("completely_different", None),
+        ("build_fn", "model"),  # scikeras' name
+        ("learning_rate", "optimizer__learning_rate"),
+        ("lr", "optimizer__learning_rate"),
+        ("nb_epoch", "epochs"),
+        ("validation_data", "fit(X, y, validation_data=(X_val, y_val))"),
     ],
 )
 def test_suggest(name, expected):
-    assert suggest(name, ["n_hidden", "epochs", "optimizer"]) == expected
+    assert suggest(name, ["n_hidden", "epochs", "optimizer", "model"]) == expected
+
+
+@pytest.mark.parametrize(
+    "name, expected",
+    [("epochs", "max_iter"), ("nb_epoch", "max_iter"), ("lr", "learning_rate_init")],
+)
+def test_suggest_the_names_of_scikit_learns_mlps(name, expected):
+    valid = ["max_iter", "learning_rate_init", "learning_rate", "optimizer", "alpha"]
+    assert suggest(name, valid) == expected
 
 
 def test_message_lists_every_unknown_name_with_fix():

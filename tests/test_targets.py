@@ -1,7 +1,12 @@
 import numpy as np
 import pytest
 
-from skdl._targets import ClassifierTargetEncoder, choose_encoding, loss_name
+from skdl._targets import (
+    ClassifierTargetEncoder,
+    check_loss_fits_output,
+    choose_encoding,
+    loss_name,
+)
 
 
 @pytest.mark.parametrize(
@@ -29,7 +34,7 @@ def test_choose_encoding(target_type, n_classes, units, loss, expected):
         (True, False, "categorical_focal_crossentropy", "onehot_y"),
         (True, False, None, "multilabel"),  # sigmoid outputs: labels, as scikit-learn's
         (True, False, "binary_crossentropy", "multilabel"),
-        (False, True, "categorical_crossentropy", "multilabel"),  # rows of several labels
+        (False, False, "categorical_crossentropy", "multilabel"),  # rows of several labels
     ],
 )
 def test_one_hot_y_for_a_softmax_or_categorical_loss(one_hot_rows, softmax, loss, expected):
@@ -88,7 +93,7 @@ def test_round_trip_multiclass(encoding):
 
 def test_unknown_label_is_an_error():
     enc = ClassifierTargetEncoder().fit(np.array([0, 1, 2]))
-    with pytest.raises(ValueError, match=r"labels not seen during the first fit: \[7\]"):
+    with pytest.raises(ValueError, match=r"labels that the network was not fitted on: \[7\]"):
         enc.transform(np.array([0, 7]))
 
 
@@ -97,3 +102,62 @@ def test_single_class_and_continuous_targets_are_rejected():
         ClassifierTargetEncoder().fit(np.array([1, 1, 1]))
     with pytest.raises(ValueError, match="Unknown label type"):
         ClassifierTargetEncoder().fit(np.array([0.5, 1.2, 3.3]))
+
+
+@pytest.mark.parametrize(
+    "target_type, units, loss, softmax, one_hot_rows, message",
+    [
+        ("binary", 1, None, True, False, r"softmax over 1 unit, which is 1 whatever"),
+        ("binary", 1, "categorical_crossentropy", False, False, r"needs one unit per class"),
+        ("binary", 1, "sparse_categorical_crossentropy", False, False, r"one unit per class"),
+        ("multilabel-indicator", 3, None, True, False, r"multilabel .* is a softmax"),
+        (
+            "multilabel-indicator",
+            3,
+            "sparse_categorical_crossentropy",
+            True,
+            True,
+            r"y is one-hot .* takes class indices: use loss='categorical_crossentropy'",
+        ),
+    ],
+    ids=["softmax-1-unit", "categorical-1-unit", "sparse-1-unit", "multilabel-softmax", "one-hot"],
+)
+def test_losses_and_outputs_that_cannot_learn_y_are_refused(
+    target_type, units, loss, softmax, one_hot_rows, message
+):
+    with pytest.raises(ValueError, match=message):
+        choose_encoding(target_type, 3 if units == 3 else 2, units, loss, one_hot_rows, softmax)
+
+
+@pytest.mark.parametrize(
+    "activation, loss, message",
+    [
+        ("sigmoid", "logits", r"applies a sigmoid, but the loss binary_crossentropy takes logits"),
+        ("softmax", "logits", r"applies a softmax, .* drop from_logits"),
+        ("linear", "binary_crossentropy", r"linear .* takes probabilities: .*from_logits=True"),
+    ],
+)
+def test_a_loss_that_misreads_the_output_is_refused(activation, loss, message):
+    import keras
+
+    if loss == "logits":
+        loss = keras.losses.BinaryCrossentropy(from_logits=True)
+    with pytest.raises(ValueError, match=message):
+        check_loss_fits_output(activation, loss, "binary")
+
+
+@pytest.mark.parametrize(
+    "activation, loss",
+    [
+        ("sigmoid", "binary_crossentropy"),
+        ("linear", "logits"),
+        (None, "logits"),
+        ("linear", "mse"),
+    ],
+)
+def test_a_loss_that_reads_the_output_right_passes(activation, loss):
+    import keras
+
+    if loss == "logits":
+        loss = keras.losses.BinaryCrossentropy(from_logits=True)
+    check_loss_fits_output(activation, loss, "binary")  # no error

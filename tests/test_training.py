@@ -29,7 +29,11 @@ def data():
 def test_divergence_stops_with_a_clear_error(data):
     X, y = data
     reg = KerasRegressor(optimizer="sgd", optimizer__learning_rate=1e3, epochs=50)
-    with pytest.raises(ValueError, match=r"training diverged.*learning rate.*StandardScaler"):
+    # a tenth of the rate it trained at: a hint of 1e-3 was already below some
+    with pytest.raises(
+        ValueError,
+        match=r"training diverged.*\(e\.g\. optimizer__learning_rate=100\).*StandardScaler",
+    ):
         reg.fit(X, y)
     assert not hasattr(reg, "model_")
     # the presets name their own parameter
@@ -87,7 +91,7 @@ def test_classifier_partial_fit_with_classes(data):
     for start in range(20, 80, 20):
         clf.partial_fit(X[start : start + 20], y[start : start + 20])
     assert clf.predict_proba(X).shape == (80, 4)
-    with pytest.raises(ValueError, match=r"labels not seen during the first fit: \['z'\]"):
+    with pytest.raises(ValueError, match=r"labels that the network was not fitted on: \['z'\]"):
         clf.partial_fit(X[:2], ["a", "z"])
     assert clf.n_iter_ == 4  # the failed call changed nothing
 
@@ -160,6 +164,15 @@ def test_fitting_another_estimator_leaves_the_first_unchanged(data):
     KerasRegressor(epochs=2, random_state=1).fit(X, -y)
     KerasClassifier(epochs=1).fit(X, y > 0)
     np.testing.assert_array_equal(a.predict(X), before)
+
+
+def test_a_poisson_loss_on_a_linear_output_is_the_divergence_named():
+    """Not the learning rate: the log of negative predictions."""
+    rng = np.random.RandomState(0)
+    X = rng.normal(size=(60, 3))
+    y = rng.poisson(np.exp(X[:, 0]))
+    with pytest.raises(ValueError, match=r"poisson takes the logarithm .*'exponential'"):
+        KerasRegressor(loss="poisson", epochs=3, random_state=0).fit(X, y)
 
 
 @pytest.mark.parametrize("Estimator", [KerasRegressor, MLPRegressor])

@@ -114,6 +114,41 @@ def check_loss_fits_output(activation, loss, encoding):
         )
 
 
+# Keras metrics that compare the probabilities with one-hot targets (their
+# shapes must match): class indices make them fail deep inside Keras.
+_ONE_HOT_METRICS = frozenset(
+    {
+        "f1score",
+        "fbetascore",
+        "auc",
+        "precision",
+        "recall",
+        "precisionatrecall",
+        "recallatprecision",
+        "sensitivityatspecificity",
+        "specificityatsensitivity",
+        "truepositives",
+        "truenegatives",
+        "falsepositives",
+        "falsenegatives",
+    }
+)
+
+
+def needs_one_hot(metrics):
+    """Whether any of ``metrics`` (names, classes or instances) needs one-hot targets."""
+    if metrics is None or isinstance(metrics, dict):
+        return False
+    for metric in metrics if isinstance(metrics, (list, tuple)) else [metrics]:
+        if isinstance(metric, str):
+            name = metric
+        else:
+            name = getattr(metric, "__name__", None) or type(metric).__name__
+        if name.replace("_", "").lower() in _ONE_HOT_METRICS:
+            return True
+    return False
+
+
 def default_loss(encoding):
     return {
         "binary": "binary_crossentropy",

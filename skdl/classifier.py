@@ -19,6 +19,7 @@ from ._targets import (
     check_loss_fits_output,
     choose_encoding,
     default_loss,
+    needs_one_hot,
     uses_logits,
 )
 from .base import BaseKerasEstimator
@@ -209,6 +210,10 @@ class KerasClassifier(ClassifierMixin, BaseKerasEstimator):
             one_hot_rows=self.target_encoder_.one_hot_rows_,
             softmax=_keras.main_output_activation(model) == "softmax",
         )
+        if encoding == "sparse" and loss is None and needs_one_hot(self.metrics):
+            # the loss is skdl's to choose: categorical_crossentropy, on the
+            # one-hot rows that such metrics compare with the probabilities
+            encoding = "onehot"
         self.target_encoder_.set_params(encoding=encoding)
 
     def _build_model(self, X):

@@ -361,3 +361,18 @@ def test_validation_split_of_sorted_labels_warns():
     with warnings.catch_warnings():
         warnings.simplefilter("error")
         KerasClassifier(epochs=1).fit(X, y, validation_split=0.2)  # in their order
+
+
+@pytest.mark.parametrize(
+    "metric", [keras.metrics.F1Score(average="macro"), "AUC", keras.metrics.Precision]
+)
+def test_metrics_that_compare_one_hot_targets_get_them(metric):
+    """On multiclass labels they failed in Keras (shapes of class indices and
+    probabilities differ) unless loss='categorical_crossentropy' was given."""
+    X, y = make_classification(
+        n_samples=90, n_features=5, n_informative=3, n_classes=3, random_state=0
+    )
+    clf = KerasClassifier(metrics=[metric], epochs=2, random_state=0).fit(X, y)
+    assert clf.target_encoder_.encoding == "onehot"
+    assert clf.model_.loss == "categorical_crossentropy"
+    assert len(clf.history_["loss"]) == 2 and len(clf.history_) == 2

@@ -1,11 +1,26 @@
 """KerasRegressor: a scikit-learn regressor backed by a Keras model."""
 
+import warnings
+
 import numpy as np
 from sklearn.base import RegressorMixin
 from sklearn.utils import assert_all_finite
 
+from . import _keras
 from ._docs import COMMON_ATTRIBUTES, COMMON_PARAMETERS, ROUTED_PARAMETERS
 from .base import BaseKerasEstimator
+
+# What output activations can reach: a network ending with one cannot fit
+# targets beyond (a sigmoid copied from a classifier, an autoencoder's sigmoid
+# on standardized X).
+_ACTIVATION_RANGES = {
+    "sigmoid": (0.0, 1.0),
+    "softmax": (0.0, 1.0),
+    "tanh": (-1.0, 1.0),
+    "relu": (0.0, np.inf),
+    "softplus": (0.0, np.inf),
+    "exponential": (0.0, np.inf),
+}
 
 
 class _FloatTargetsMixin:
@@ -36,6 +51,29 @@ class _FloatTargetsMixin:
         if class_weight is not None:
             raise ValueError("class_weight applies to classifiers; use sample_weight.")
         return super()._sample_weight(X, y, sample_weight, None)
+
+    def _record_target_range(self, y):
+        """The smallest and largest target, for :meth:`_warn_out_of_reach`
+        (None where unknown: targets that are no finite numbers fail later)."""
+        try:
+            seen = (float(y.min()), float(y.max())) if y.size else None
+        except (TypeError, ValueError):
+            seen = None
+        self._target_range = seen if seen and np.isfinite(seen).all() else None
+
+    def _warn_out_of_reach(self, model):
+        """Warn where the output layer's activation cannot reach the targets."""
+        activation = _keras.main_output_activation(model)
+        reach, seen = _ACTIVATION_RANGES.get(activation), self.__dict__.get("_target_range")
+        if reach is None or seen is None or reach[0] <= seen[0] and seen[1] <= reach[1]:
+            return
+        warnings.warn(
+            f"{type(self).__name__}: the model's output layer applies a {activation}, "
+            f"whose outputs lie in [{reach[0]:g}, {reach[1]:g}], but the targets range "
+            f"over [{seen[0]:.4g}, {seen[1]:.4g}]: end the model with a Dense layer "
+            "without activation, or scale the targets to the activation's range.",
+            UserWarning,
+        )
 
 
 class KerasRegressor(_FloatTargetsMixin, RegressorMixin, BaseKerasEstimator):
@@ -94,6 +132,7 @@ class KerasRegressor(_FloatTargetsMixin, RegressorMixin, BaseKerasEstimator):
         self.n_outputs_ = 1 if y.ndim == 1 else y.shape[1]
         self.target_type_ = "continuous" if y.ndim == 1 else "continuous-multioutput"
         self.out_activation_ = "linear"
+        self._record_target_range(y)
 
     def _check_output(self, units, model):
         if units[0] != self.n_outputs_:
@@ -102,6 +141,7 @@ class KerasRegressor(_FloatTargetsMixin, RegressorMixin, BaseKerasEstimator):
                 f"{self.n_outputs_} column(s): end the model with "
                 f"Dense({self.n_outputs_}) (meta['n_outputs_'] gives the number)."
             )
+        self._warn_out_of_reach(model)
 
     def predict(self, X):
         """Predict targets for ``X``.

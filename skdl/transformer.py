@@ -273,9 +273,11 @@ class KerasTransformer(
     def _fit_targets(self, y, classes=None):
         self.n_outputs_ = 1 if y.ndim == 1 else y.shape[1]
         self.out_activation_ = "linear"
+        self._record_target_range(y)
 
     def _check_output(self, units, model):
         if units[0] == self.n_outputs_:
+            self._warn_out_of_reach(model)
             return
         if self._fitted_on_y:
             raise ValueError(

@@ -1,5 +1,7 @@
 """KerasRegressor: target shapes, R², output layers, multi-output models."""
 
+import warnings
+
 import keras
 import numpy as np
 import pytest
@@ -167,3 +169,22 @@ def test_targets_beyond_float32_are_refused_with_the_fix(data):
     X, y = data
     with pytest.raises(ValueError, match="too large for float32.*TransformedTargetRegressor"):
         KerasRegressor(epochs=1).fit(X, y[:, 0].astype(np.float64) * 1e39)
+
+
+@pytest.mark.parametrize("activation", ["sigmoid", "relu", "tanh"])
+def test_an_output_activation_that_cannot_reach_the_targets_warns(data, activation):
+    """A sigmoid copied from a classifier predicted in [0, 1] for targets in
+    [-5, 5], silently (R² below 0)."""
+    X, Y = data
+    y = Y[:, 0] * 10
+
+    def build(meta):
+        return keras.Sequential(
+            [keras.Input((meta["n_features_in_"],)), keras.layers.Dense(1, activation)]
+        )
+
+    with pytest.warns(UserWarning, match=rf"applies a {activation}, whose outputs lie in"):
+        KerasRegressor(build, epochs=1).fit(X, y)
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")
+        KerasRegressor(build, epochs=1).fit(X, (y - y.min()) / (y.max() - y.min()))

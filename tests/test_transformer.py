@@ -665,3 +665,25 @@ def test_an_autoencoder_does_not_check_its_targets_again(monkeypatch):
     assert checked == []
     KerasTransformer(epochs=1, random_state=0).fit(X, X[:, :2])
     assert checked == [(40, 2)]
+
+
+def test_a_sigmoid_autoencoder_of_standardized_X_warns(data):
+    """The sigmoid of the Keras tutorials' autoencoders (pixels in [0, 1])
+    cannot reconstruct standardized features."""
+
+    def build(meta):
+        n_features = meta["n_features_in_"]
+        return keras.Sequential(
+            [
+                keras.Input((n_features,)),
+                keras.layers.Dense(2, name="code"),
+                keras.layers.Dense(n_features, activation="sigmoid"),
+            ]
+        )
+
+    with pytest.warns(UserWarning, match=r"applies a sigmoid, whose outputs lie in \[0, 1\]"):
+        KerasTransformer(build, output_layer="code", epochs=1).fit(data)
+    scaled = (data - data.min(axis=0)) / (data.max(axis=0) - data.min(axis=0))
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")
+        KerasTransformer(build, output_layer="code", epochs=1).fit(scaled)

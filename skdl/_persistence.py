@@ -1,10 +1,47 @@
-"""Pickling of fitted estimators: the Keras model travels as ``.keras`` bytes."""
+"""Pickling of fitted estimators: the Keras model travels as ``.keras`` bytes.
 
+Keras rebuilds the model from the ``config.json`` inside those bytes, where it
+names a custom class by its module and name (no module for ``__main__``), a
+plain function by its name alone and a lambda by its bytecode. By itself it
+finds only its own objects and registered ones. skdl finds the others as
+pickle finds classes and functions: it imports their module where the
+estimator is loaded and takes the attribute.
+
+Objects are looked up on loading, not pickled along: pickling records only
+what the configuration lacks, the modules of the functions and lambdas, as
+text. So an object registered with Keras, or given in a
+``keras.saving.custom_object_scope`` around the loading, still takes
+precedence; an object that cannot be found fails with a short message naming
+it (a pickled reference would fail inside ``pickle.load`` with pickle's own
+error, or already when pickling for a function defined inside another); and
+pickling refuses nothing.
+
+A pickle runs arbitrary code anyway (Keras' own pickling of a model loads it
+with ``safe_mode=False``), so the lambdas of these bytes, and of no
+``.keras`` file of the user's, are rebuilt from their code with the globals of
+their module, and named in the configuration for Keras, whose safe mode stays
+on for the rest. Keras itself refuses them in safe mode, rebuilds them without
+it with the globals of one of its own modules (where ``keras`` and ``np`` are
+unknown names), and reads no lambda activation back either way. Failing at
+pickling instead, with advice to name each lambda, would stop programs that
+work.
+"""
+
+import base64
+import importlib
+import io
+import json
+import marshal
 import os
 import tempfile
 import types
+import warnings
+import zipfile
 
 from ._keras import keras
+
+# packages whose classes Keras imports by itself
+_KERAS_PACKAGES = {"keras", "keras_hub", "keras_cv", "keras_nlp"}
 
 
 class SerializedModel:
@@ -12,37 +49,285 @@ class SerializedModel:
 
     The bytes include the architecture, the weights and the optimizer state,
     so a loaded estimator predicts bit-identically and can keep training.
+
+    Parameters
+    ----------
+    data : bytes
+        The ``.keras`` archive.
+    functions : dict, default=None
+        ``{name: (module, qualified name)}`` of the functions that the model
+        uses, by the name under which Keras saved them, other than Keras' own.
+    lambda_modules : dict, default=None
+        ``{file: module}``: the module whose globals the lambdas compiled
+        from each file see.
     """
 
-    def __init__(self, data):
+    def __init__(self, data, functions=None, lambda_modules=None):
         self.data = data
+        self.functions = functions or {}
+        self.lambda_modules = lambda_modules or {}
 
     @classmethod
     def from_model(cls, model):
+        """Save ``model``, with the modules of its functions and lambdas.
+
+        Parameters
+        ----------
+        model : keras.Model
+
+        Returns
+        -------
+        serialized : SerializedModel
+        """
         with tempfile.TemporaryDirectory() as tmp:
             path = os.path.join(tmp, "model.keras")
-            model.save(path)
+            with warnings.catch_warnings():
+                # Keras' advice to load with safe_mode=False: skdl loads them itself
+                warnings.filterwarnings(
+                    "ignore", "The object being serialized includes a `lambda`"
+                )
+                model.save(path)
             with open(path, "rb") as fh:
-                return cls(fh.read())
+                data = fh.read()
+        names = {e["config"] for e in _entries(_read_config(data)) if _is_function(e)}
+        return cls(data, *_function_origins(model, names))
 
     def load(self, custom_objects=None):
-        """The model; ``custom_objects`` (name: object) are what Keras saved by name
-        and cannot import, as functions given for activations or losses."""
+        """The model.
+
+        Parameters
+        ----------
+        custom_objects : dict, default=None
+            ``{name: object}`` that Keras saved by name, as the functions and
+            classes given as estimator parameters; they take precedence over
+            what is found in the modules.
+
+        Returns
+        -------
+        model : keras.Model
+        """
+        given = dict(custom_objects or {})
+        config = _read_config(self.data)
+        entries = list(_entries(config))
+        classes, missing = _find_classes(entries, given)
+        functions, missing_functions = _find_functions(self.functions, given)
+        lambdas, missing_lambdas = _rebuild_lambdas(entries, self.lambda_modules)
+        data = _with_config(self.data, config) if classes or lambdas else self.data
         with tempfile.TemporaryDirectory() as tmp:
             path = os.path.join(tmp, "model.keras")
             with open(path, "wb") as fh:
-                fh.write(self.data)
+                fh.write(data)
             try:
-                return keras().saving.load_model(path, custom_objects=custom_objects)
+                return keras().saving.load_model(
+                    path, custom_objects={**classes, **functions, **lambdas, **given}
+                )
             except (TypeError, ValueError) as exc:
-                raise type(exc)(
-                    f"Could not load the Keras model of a pickled skdl estimator: {exc}. "
-                    "Custom layers, losses, metrics and activations used inside a builder "
-                    "must be registered with "
-                    "@keras.saving.register_keras_serializable() and importable where "
-                    "the estimator is loaded; Lambda layers are blocked by Keras' safe "
-                    "mode (use a custom layer instead)."
-                ) from exc
+                missing += missing_functions + missing_lambdas
+                raise type(exc)(_load_error(exc, missing)) from exc
+
+
+def _read_config(data):
+    """The model configuration saved in the ``.keras`` archive ``data``."""
+    with zipfile.ZipFile(io.BytesIO(data)) as archive:
+        return json.loads(archive.read("config.json"))
+
+
+def _with_config(data, config):
+    """The ``.keras`` archive ``data`` with ``config`` as its configuration."""
+    out = io.BytesIO()
+    with zipfile.ZipFile(io.BytesIO(data)) as src, zipfile.ZipFile(out, "w") as dst:
+        for item in src.infolist():
+            content = json.dumps(config) if item.filename == "config.json" else src.read(item)
+            dst.writestr(item, content)
+    return out.getvalue()
+
+
+def _entries(config):
+    """Every dict of a saved configuration, outermost first (not those inside a
+    saved lambda)."""
+    if isinstance(config, dict):
+        yield config
+        if _saved_lambda(config) is None:
+            for value in config.values():
+                yield from _entries(value)
+    elif isinstance(config, list):
+        for value in config:
+            yield from _entries(value)
+
+
+def _saved_lambda(entry):
+    """``(code, defaults, closure)`` of the lambda saved as the dict ``entry``,
+    or None: Keras saves a lambda as ``{"class_name": "__lambda__", "config":
+    ...}``, but an activation as the inner ``{"value": [code, defaults,
+    closure]}``, and a ``Lambda`` layer's as ``{"code": ..., ...}``."""
+    if entry.get("class_name") == "__lambda__":
+        entry = entry["config"]
+        if "value" not in entry:
+            entry = {"value": [entry.get(k) for k in ("code", "defaults", "closure")]}
+    saved = entry.get("value") if set(entry) == {"value"} else None
+    if not (isinstance(saved, list) and len(saved) == 3 and isinstance(saved[0], str)):
+        return None
+    try:
+        code = marshal.loads(base64.b64decode(saved[0]))
+    except (ValueError, EOFError, TypeError):
+        return None
+    return (code, *saved[1:]) if isinstance(code, types.CodeType) else None
+
+
+def _is_function(entry):
+    """Whether ``entry`` is a function saved by name (module ``builtins``)."""
+    return entry.get("class_name") == "function" and isinstance(entry.get("config"), str)
+
+
+def _is_custom_class(entry):
+    """Whether ``entry`` is a class that Keras does not import by itself."""
+    name, module = entry.get("class_name"), entry.get("module", "keras")
+    if not isinstance(name, str) or name.startswith("__") or _is_function(entry):
+        return False  # not a class, or one of Keras' special values
+    if module is None:
+        return True  # defined in __main__
+    return isinstance(module, str) and module.split(".")[0] not in _KERAS_PACKAGES
+
+
+def _find(module, qualname):
+    """What pickle loads for ``module.qualname`` (None where it fails)."""
+    try:
+        obj = importlib.import_module(module)
+    except (ImportError, ValueError):  # ValueError: not a module name
+        return None
+    for part in qualname.split("."):
+        obj = getattr(obj, part, None)
+    return obj
+
+
+def _find_classes(entries, given):
+    """Find in its module each class of a saved configuration that Keras cannot
+    find by itself (unregistered, not in ``given``), and name it after its
+    module in the configuration: two classes of one name do not clash.
+
+    Returns ``{name: class}`` and descriptions of the classes not found.
+    """
+    found, missing = {}, []
+    registered = keras().saving.get_registered_object
+    for entry in filter(_is_custom_class, entries):
+        name, module = entry["class_name"], entry["module"] or "__main__"
+        if registered(entry.get("registered_name") or name, custom_objects=given) is not None:
+            continue
+        key = f"{module}.{name}"
+        cls = found.get(key) or _find(module, name)
+        if isinstance(cls, type):
+            found[key] = cls
+            entry["registered_name"] = key
+        elif f"class {name} of module {module}" not in missing:
+            missing.append(f"class {name} of module {module}")
+    return found, missing
+
+
+def _find_functions(functions, given):
+    """Find in its module each of ``functions`` (``{name: (module, qualname)}``)
+    that Keras cannot find by itself (unregistered, not in ``given``).
+
+    Returns ``{name: function}`` and descriptions of the functions not found.
+    """
+    found, missing = {}, []
+    registered = keras().saving.get_registered_object
+    for name, (module, qualname) in functions.items():
+        if registered(name, custom_objects=given) is not None:
+            continue
+        function = _find(module, qualname)
+        if callable(function):
+            found[name] = function
+        else:
+            missing.append(f"function {qualname} of module {module}")
+    return found, missing
+
+
+def _function_origins(model, names):
+    """``({name: (module, qualname)}, {file: module})``: where the functions
+    saved under ``names`` and the lambdas of ``model`` are defined."""
+    functions, lambda_modules = {}, {}
+    get_name = keras().saving.get_registered_name
+    for function in _model_functions(model):
+        module = function.__module__
+        if function.__name__ == "<lambda>":
+            lambda_modules[function.__code__.co_filename] = module
+        elif module and module.split(".")[0] not in _KERAS_PACKAGES:
+            name = get_name(function)
+            if name in names:
+                functions.setdefault(name, (module, function.__qualname__))
+    return functions, lambda_modules
+
+
+def _model_functions(model):
+    """The Python functions held by ``model``'s layers (their activations, say),
+    by the objects they hold (losses, metrics, initializers...) and by its
+    compile settings."""
+    compiled = getattr(model, "_compile_config", None)
+    stack, seen, found = [model, getattr(compiled, "config", None)], set(), []
+    while stack:
+        obj = stack.pop()
+        if id(obj) in seen:
+            continue
+        seen.add(id(obj))
+        if isinstance(obj, types.FunctionType):
+            found.append(obj)
+        elif isinstance(obj, (list, tuple)):
+            stack.extend(obj)
+        elif isinstance(obj, dict):
+            stack.extend(obj.values())
+        elif hasattr(obj, "get_config") and hasattr(obj, "__dict__"):
+            stack.extend(vars(obj).values())
+    return found
+
+
+def _rebuild_lambdas(entries, modules):
+    """Rebuild each lambda of a saved configuration from its code, with the
+    globals of its module, and name it in its place.
+
+    Returns ``{name: function}`` and descriptions of the lambdas whose module
+    cannot be imported.
+    """
+    lambdas, missing = {}, []
+    for entry in entries:
+        saved = _saved_lambda(entry)
+        if saved is None:
+            continue
+        code, defaults, closure = saved
+        module = modules.get(code.co_filename)
+        namespace = _find(module, "__dict__") if module else None
+        if namespace is None:
+            missing.append(f"lambda of {code.co_filename}, line {code.co_firstlineno}")
+            continue
+        name = f"<lambda #{len(lambdas)}>"
+        lambdas[name] = types.FunctionType(
+            code,
+            namespace,
+            code.co_name,
+            tuple(defaults) if defaults is not None else None,
+            tuple(types.CellType(value) for value in closure) if closure else None,
+        )
+        entry.clear()  # now a function saved by name, as Keras saves named ones
+        entry.update(module="builtins", class_name="function", config=name)
+        entry["registered_name"] = "function"
+    return lambdas, missing
+
+
+def _load_error(exc, missing):
+    """A short message for Keras' error ``exc`` on loading (which repeats the
+    whole configuration), naming the ``missing`` objects and the fix."""
+    prefix = "Could not load the Keras model of a pickled skdl estimator"
+    if not missing:
+        detail = str(exc).split(" Full object config")[0].split("\n")[0]
+        return f"{prefix}: {detail[:300]}"
+    message = (
+        f"{prefix}: Keras cannot find the {'; '.join(missing)}. Define or import each "
+        "at the top level of its module where the estimator is loaded (a script's "
+        "__main__ included), as pickle needs for the model builder, or register it "
+        "with @keras.saving.register_keras_serializable()."
+    )
+    if any(item.startswith("lambda") for item in missing):
+        message += " A lambda is rebuilt in its module: import it, or use a named function."
+    return message
 
 
 def parameter_functions(params):

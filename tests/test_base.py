@@ -71,7 +71,7 @@ def test_clone_keeps_every_setting():
 
 def test_clone_of_a_fitted_estimator_with_metadata_requests_copies_no_network(data):
     # the requests name their estimator: the clone must not copy it, fitted
-    # network included (a Lambda layer cannot even be saved)
+    # network included (which a deep copy would save and load)
     X, y = data
 
     def build(meta):

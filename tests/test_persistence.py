@@ -1,10 +1,12 @@
 """Pickling, joblib, deepcopy and clone of skdl estimators, fitted or not."""
 
 import copy
+import importlib
 import pickle
 import subprocess
 import sys
 import textwrap
+import warnings
 
 import joblib
 import keras
@@ -206,24 +208,6 @@ def test_load_in_a_fresh_process(data, tmp_path):
     assert out.stdout.strip() == "['down', 'up']"
 
 
-class Unregistered(keras.layers.Layer):
-    """A custom layer that was not registered with Keras."""
-
-    def call(self, x):
-        return x
-
-
-def unregistered_layer(meta):
-    return keras.Sequential([keras.Input((5,)), Unregistered(), keras.layers.Dense(1)])
-
-
-def test_unregistered_custom_object_error_explains_the_fix(data):
-    X, y = data
-    reg = KerasRegressor(unregistered_layer, epochs=1).fit(X, y)
-    with pytest.raises(TypeError, match="register_keras_serializable"):
-        pickle.loads(pickle.dumps(reg))
-
-
 def scaled_tanh(x):
     return 2.0 * keras.ops.tanh(x)
 
@@ -271,3 +255,169 @@ def test_a_model_class_given_as_model_survives_pickling(data):
     loaded = pickle.loads(pickle.dumps(fitted))
     assert loaded.model_.units == 3
     np.testing.assert_array_equal(loaded.predict(X), fitted.predict(X))
+
+
+class MyDense(keras.layers.Layer):
+    """Hands-On ML's custom Dense layer (chapter 12), not registered with Keras."""
+
+    def __init__(self, units, activation=None, **kwargs):
+        super().__init__(**kwargs)
+        self.units = units
+        self.activation = keras.activations.get(activation)
+
+    def build(self, input_shape):
+        self.kernel = self.add_weight(shape=(input_shape[-1], self.units), name="kernel")
+        self.bias = self.add_weight(shape=(self.units,), initializer="zeros", name="bias")
+
+    def call(self, X):
+        return self.activation(X @ self.kernel + self.bias)
+
+    def get_config(self):
+        activation = keras.activations.serialize(self.activation)
+        return {**super().get_config(), "units": self.units, "activation": activation}
+
+
+def unregistered_parts(meta):
+    # neither registered nor estimator parameters: Keras saves the functions
+    # by name only, the layer by module and name
+    model = keras.Sequential(
+        [keras.Input((5,)), MyDense(4, activation=scaled_tanh), keras.layers.Dense(1)]
+    )
+    model.compile(optimizer="adam", loss=relative_error)
+    return model
+
+
+def test_an_unregistered_layer_and_functions_in_a_builder_survive_pickling(data):
+    X, y = data
+    fitted = KerasRegressor(unregistered_parts, epochs=1, random_state=0).fit(X, y)
+    for loaded in (pickle.loads(pickle.dumps(fitted)), copy.deepcopy(fitted)):
+        assert type(loaded.model_.layers[0]) is MyDense
+        assert loaded.model_.layers[0].activation is scaled_tanh
+        assert loaded.model_.loss is relative_error
+        np.testing.assert_array_equal(loaded.predict(X), fitted.predict(X))
+
+
+def test_unregistered_classes_of_one_name_stay_apart(data, tmp_path, monkeypatch):
+    # Keras looks classes up by name: each is found in its own module
+    X, y = data
+    (tmp_path / "other_layers.py").write_text(
+        "import keras\n\n\nclass MyDense(keras.layers.Layer):\n"
+        "    def call(self, x):\n        return -x\n"
+    )
+    monkeypatch.syspath_prepend(tmp_path)
+    other = importlib.import_module("other_layers")
+
+    def build(meta):
+        return keras.Sequential(
+            [keras.Input((5,)), other.MyDense(), MyDense(3), keras.layers.Dense(1)]
+        )
+
+    fitted = KerasRegressor(build, epochs=1).fit(X, y)
+    loaded = copy.deepcopy(fitted)
+    assert [type(layer) for layer in loaded.model_.layers[:2]] == [other.MyDense, MyDense]
+    np.testing.assert_array_equal(loaded.predict(X), fitted.predict(X))
+
+
+def lambda_network(meta, activation=lambda x: keras.ops.relu(x) - 0.5):
+    factor = 3.0
+    return keras.Sequential(
+        [
+            keras.Input((5,)),
+            keras.layers.Dense(4, activation=activation),
+            keras.layers.Lambda(lambda t: keras.ops.tanh(t) * factor),
+            keras.layers.Dense(1),
+        ]
+    )
+
+
+def test_lambdas_in_a_builder_survive_pickling(data):
+    # a lambda as a builder argument's default and in a Lambda layer, with a
+    # closure and a global (keras): rebuilt from their code in their module
+    X, y = data
+    fitted = KerasRegressor(lambda_network, epochs=1, random_state=0).fit(X, y)
+    with warnings.catch_warnings(record=True) as caught:
+        warnings.simplefilter("always")
+        pickled = pickle.dumps(fitted)
+    assert not [w for w in caught if "safe_mode" in str(w.message)]  # Keras' advice
+    for loaded in (pickle.loads(pickled), copy.deepcopy(fitted)):
+        np.testing.assert_array_equal(loaded.predict(X), fitted.predict(X))
+    loaded.set_params(warm_start=True).fit(X, y)
+
+
+def local_layer_network(meta):
+    class Local(keras.layers.Layer):
+        def call(self, x):
+            return 2 * x
+
+    return keras.Sequential([keras.Input((5,)), Local(), keras.layers.Dense(1)])
+
+
+def test_objects_that_cannot_be_found_are_named_in_a_short_error(data, monkeypatch):
+    X, y = data
+    local = KerasRegressor(local_layer_network, epochs=1).fit(X, y)
+    with pytest.raises(TypeError, match=f"class Local of module {__name__}. Define") as info:
+        copy.deepcopy(local)
+    assert len(str(info.value)) < 500
+    # an object given in a custom object scope where it loads is used
+    with keras.saving.custom_object_scope({"Local": type(local.model_.layers[0])}):
+        np.testing.assert_array_equal(copy.deepcopy(local).predict(X), local.predict(X))
+    pickled = pickle.dumps(KerasRegressor(unregistered_parts, epochs=1).fit(X, y))
+    monkeypatch.delattr(sys.modules[__name__], "MyDense")
+    monkeypatch.delattr(sys.modules[__name__], "scaled_tanh")
+    expected = f"class MyDense of module {__name__}; function scaled_tanh of module {__name__}"
+    with pytest.raises(TypeError, match=expected) as info:
+        pickle.loads(pickled)
+    assert "register_keras_serializable" in str(info.value) and len(str(info.value)) < 500
+
+
+CUSTOM_PARTS = """
+import keras
+
+
+class Doubling(keras.layers.Layer):
+    def call(self, x):
+        return 2 * x
+
+
+def shifted_relu(x):
+    return keras.ops.relu(x) - 0.1
+
+
+def build(meta, activation=lambda x: keras.ops.tanh(x)):
+    return keras.Sequential(
+        [
+            keras.Input((5,)),
+            Doubling(),
+            keras.layers.Dense(4, activation=shifted_relu),
+            keras.layers.Dense(1, activation=activation),
+        ]
+    )
+"""
+
+
+def test_custom_objects_load_in_a_fresh_process_where_importable(tmp_path):
+    # unregistered parts in a module beside the scripts, and in each script's
+    # __main__ (where pickle finds the builder too), as in a Hands-On ML program
+    (tmp_path / "custom_parts.py").write_text(CUSTOM_PARTS)
+    dump = """
+        import custom_parts
+        from skdl import KerasRegressor
+        X = np.random.RandomState(0).normal(size=(30, 5))
+        fitted = [KerasRegressor(b, epochs=1).fit(X, X[:, 0]) for b in (build, custom_parts.build)]
+        joblib.dump(fitted, os.path.join(DIR, "fitted.joblib"))
+        np.save(os.path.join(DIR, "X.npy"), X)
+        np.save(os.path.join(DIR, "expected.npy"), [f.predict(X) for f in fitted])
+        """
+    load = """
+        fitted = joblib.load(os.path.join(DIR, "fitted.joblib"))
+        predictions = [f.predict(np.load(os.path.join(DIR, "X.npy"))) for f in fitted]
+        assert np.array_equal(predictions, np.load(os.path.join(DIR, "expected.npy")))
+        print([type(f.model_.layers[0]).__module__ for f in fitted])
+        """
+    prelude = f"import os, joblib, numpy as np\nDIR = {str(tmp_path)!r}\n"
+    for name, code in (("dump.py", dump), ("load.py", load)):
+        (tmp_path / name).write_text(prelude + CUSTOM_PARTS + textwrap.dedent(code))
+        run = [sys.executable, str(tmp_path / name)]
+        out = subprocess.run(run, capture_output=True, text=True, timeout=300)
+        assert out.returncode == 0, out.stderr
+    assert out.stdout.strip() == "['__main__', 'custom_parts']"

@@ -86,6 +86,10 @@ class SerializedModel:
                 warnings.filterwarnings(
                     "ignore", "The object being serialized includes a `lambda`"
                 )
+                # NumPy 2 on TensorFlow's variables, inside Keras' saving
+                warnings.filterwarnings(
+                    "ignore", "__array__ implementation doesn't accept a copy", DeprecationWarning
+                )
                 model.save(path)
             with open(path, "rb") as fh:
                 data = fh.read()

@@ -124,6 +124,17 @@ def test_round_trips_are_bit_identical_and_can_keep_training(data, kind, tmp_pat
     np.testing.assert_array_equal(reg.predict(X), expected)  # the original is untouched
 
 
+def test_pickling_warns_of_nothing(data):
+    """Keras' saving, on TensorFlow under NumPy 2, warned of a DeprecationWarning
+    of its own at every pickle, deepcopy and joblib.dump (shown by pytest)."""
+    X, y = data
+    reg = KerasRegressor(epochs=1, random_state=0).fit(X, y)
+    with warnings.catch_warnings(record=True) as caught:
+        warnings.simplefilter("always")
+        pickle.dumps(reg)
+    assert [str(w.message) for w in caught] == []
+
+
 def test_two_input_model_receives_column_blocks(data):
     X, y = data
     reg = KerasRegressor(functional_two_inputs_two_outputs, epochs=1, random_state=0).fit(X, y)

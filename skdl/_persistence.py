@@ -62,6 +62,9 @@ class SerializedModel:
         from each file see.
     """
 
+    # what an estimator pickled before they were recorded loads with
+    functions = lambda_modules = types.MappingProxyType({})
+
     def __init__(self, data, functions=None, lambda_modules=None):
         self.data = data
         self.functions = functions or {}

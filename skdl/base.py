@@ -842,13 +842,8 @@ class BaseKerasEstimator(BaseEstimator):
         params = self.get_params()
         loss, loss_options = self.loss, route(params, "loss")
         if loss is None:
-            loss, loss_options = (
-                self._default_loss(),
-                {
-                    **self._default_loss_options(model),
-                    **loss_options,
-                },
-            )
+            loss = self._default_loss()
+            loss_options = {**self._default_loss_options(model), **loss_options}
         model.compile(
             optimizer=make_optimizer(self.optimizer, route(params, "optimizer")),
             loss=make_loss(loss, loss_options),

@@ -283,7 +283,7 @@ def test_a_fit_argument_that_overrides_a_parameter_set_otherwise_warns(data):
         reg.fit(X, y, epochs=2)
     assert reg.n_iter_ == 2
     with warnings.catch_warnings():
-        warnings.simplefilter("error")
+        warnings.simplefilter("error", UserWarning)
         KerasRegressor().fit(X, y, epochs=2)  # the parameter at its default
         KerasRegressor(epochs=2).fit(X, y, epochs=2, verbose=0)  # the same value
 

@@ -359,7 +359,7 @@ def test_validation_split_of_sorted_labels_warns():
     with pytest.warns(UserWarning, match=r"last 18 rows .* all of them have the label 2"):
         KerasClassifier(epochs=1).fit(X[order], y[order], validation_split=0.2)
     with warnings.catch_warnings():
-        warnings.simplefilter("error")
+        warnings.simplefilter("error", UserWarning)
         KerasClassifier(epochs=1).fit(X, y, validation_split=0.2)  # in their order
 
 

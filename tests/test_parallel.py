@@ -307,7 +307,9 @@ def test_a_fitted_estimator_sent_to_a_dask_worker_gets_its_threads():
         ) as cluster,
         distributed.Client(cluster) as client,
     ):
-        result = client.submit(threads_after_a_prediction, fitted, pure=False).result()
+        # a bound on the wait: a failure to unpickle on the worker fails the test
+        task = client.submit(threads_after_a_prediction, fitted, pure=False)
+        result = task.result(timeout=300)
     assert result == (2, 2, (2, 2))
 
 

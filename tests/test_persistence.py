@@ -16,6 +16,7 @@ from sklearn.base import clone
 from sklearn.exceptions import ConvergenceWarning
 
 from skdl import AutoencoderTransformer, KerasClassifier, KerasRegressor, MLPRegressor
+from skdl._persistence import SerializedModel
 
 
 @keras.saving.register_keras_serializable(package="skdl_tests")
@@ -133,6 +134,17 @@ def test_pickling_warns_of_nothing(data):
         warnings.simplefilter("always")
         pickle.dumps(reg)
     assert [str(w.message) for w in caught] == []
+
+
+def test_a_network_pickled_before_its_functions_were_recorded_loads(data):
+    X, y = data
+    reg = KerasRegressor(epochs=1, random_state=0).fit(X, y)
+    state = reg.__getstate__()
+    saved = next(v for v in state.values() if isinstance(v, SerializedModel))
+    del saved.functions, saved.lambda_modules  # as pickled by an earlier release
+    again = KerasRegressor.__new__(KerasRegressor)
+    again.__setstate__(state)
+    np.testing.assert_array_equal(again.predict(X), reg.predict(X))
 
 
 def test_two_input_model_receives_column_blocks(data):

@@ -186,5 +186,5 @@ def test_an_output_activation_that_cannot_reach_the_targets_warns(data, activati
     with pytest.warns(UserWarning, match=rf"applies a {activation}, whose outputs lie in"):
         KerasRegressor(build, epochs=1).fit(X, y)
     with warnings.catch_warnings():
-        warnings.simplefilter("error")
+        warnings.simplefilter("error", UserWarning)
         KerasRegressor(build, epochs=1).fit(X, (y - y.min()) / (y.max() - y.min()))

@@ -685,5 +685,5 @@ def test_a_sigmoid_autoencoder_of_standardized_X_warns(data):
         KerasTransformer(build, output_layer="code", epochs=1).fit(data)
     scaled = (data - data.min(axis=0)) / (data.max(axis=0) - data.min(axis=0))
     with warnings.catch_warnings():
-        warnings.simplefilter("error")
+        warnings.simplefilter("error", UserWarning)
         KerasTransformer(build, output_layer="code", epochs=1).fit(scaled)

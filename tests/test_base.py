@@ -82,9 +82,12 @@ def test_clone_of_a_fitted_estimator_with_metadata_requests_copies_no_network(da
 
     with sklearn.config_context(enable_metadata_routing=True):
         reg = KerasRegressor(build, epochs=1).fit(X, y)
-        reg.set_fit_request(sample_weight=True)
+        reg.set_fit_request(sample_weight=True, epochs=False)
         copy = clone(reg)
-        assert copy.get_metadata_routing().fit.requests == {"sample_weight": True}
+        requests = copy.get_metadata_routing().fit.requests
+        assert requests == reg.get_metadata_routing().fit.requests
+        assert requests["sample_weight"] is True and requests["epochs"] is False
+        assert requests["validation_data"] is True  # the Keras arguments' default
         assert "model_" not in vars(copy)
 
 

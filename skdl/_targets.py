@@ -5,6 +5,8 @@ from sklearn.base import BaseEstimator, TransformerMixin
 from sklearn.utils.multiclass import check_classification_targets, type_of_target
 from sklearn.utils.validation import check_is_fitted, column_or_1d
 
+from ._compile import as_list
+
 _SPARSE_HINTS = ("sparse",)
 
 
@@ -137,9 +139,9 @@ _ONE_HOT_METRICS = frozenset(
 
 def needs_one_hot(metrics):
     """Whether any of ``metrics`` (names, classes or instances) needs one-hot targets."""
-    if metrics is None or isinstance(metrics, dict):
+    if isinstance(metrics, dict):
         return False
-    for metric in metrics if isinstance(metrics, (list, tuple)) else [metrics]:
+    for metric in as_list(metrics):
         if isinstance(metric, str):
             name = metric
         else:

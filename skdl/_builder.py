@@ -7,20 +7,35 @@ data: ``n_features_in_``, ``n_outputs_``, ``classes_``, ...). ``meta`` itself is
 passed to a builder that names it.
 """
 
+import contextlib
 import inspect
+import weakref
 
 from ._keras import is_keras_model
 
 _VAR_KINDS = (inspect.Parameter.VAR_POSITIONAL, inspect.Parameter.VAR_KEYWORD)
 
 
+# builder -> its parameters: an estimator reads them at every get_params and
+# at every attribute lookup that misses (scikit-learn's ``hasattr(est,
+# "feature_names_in_")`` in each predict), and inspect.signature is slow
+_signatures = weakref.WeakKeyDictionary()
+
+
 def _parameters(builder):
     if builder is None or not callable(builder) or is_keras_model(builder):
-        return []
+        return ()
     try:
-        return list(inspect.signature(builder).parameters.values())
+        return _signatures[builder]
+    except (KeyError, TypeError):  # TypeError: not hashable or weakly referable
+        pass
+    try:
+        parameters = tuple(inspect.signature(builder).parameters.values())
     except (TypeError, ValueError):
-        return []
+        parameters = ()
+    with contextlib.suppress(TypeError):
+        _signatures[builder] = parameters
+    return parameters
 
 
 def builder_defaults(builder, reserved=()):

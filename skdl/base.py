@@ -79,6 +79,9 @@ _ROUTED_BY_ESTIMATOR = {
 }
 
 
+_FLOATS = (np.dtype(np.float32), np.dtype(np.float64))
+
+
 def output_dtype(X):
     """The dtype of predictions and transforms for ``X``: float32 where ``X``
     is float32 (an array, a sparse matrix, a DataFrame of float32 columns), as
@@ -287,6 +290,16 @@ class BaseKerasEstimator(BaseEstimator):
         self.__dict__.setdefault("_extra_params", {})
 
     # ------------------------------------------------------------------ params
+    @classmethod
+    def _get_param_names(cls):
+        # read once per class: scikit-learn reads the signature of ``__init__`` at
+        # every get_params, and a prediction looks up attributes that reach it
+        names = cls.__dict__.get("_init_param_names")
+        if names is None:
+            names = tuple(super()._get_param_names())
+            cls._init_param_names = names
+        return list(names)
+
     def _builder(self):
         return dense_network if self.model is None else self.model
 
@@ -610,11 +623,40 @@ class BaseKerasEstimator(BaseEstimator):
 
     def _validate_X(self, X, *, reset=False, dtype=np.float32):
         """``X`` alone (to predict or transform), checked."""
+        if not reset and dtype is np.float32 and self._passes_checks(X):
+            return X.astype(np.float32, copy=False)
         X = validate_data(
             self, X, reset=reset, accept_sparse="csr", dtype=dtype, allow_nd=self._allow_nd
         )
         self._check_sample_shape(X, reset)
         return X  # as in _validate_inputs
+
+    def _passes_checks(self, X):
+        """True where ``X`` is a plain float array that every check of
+        ``validate_data`` would pass: a prediction of a few rows then skips the
+        checks' own cost (a good part of a one-row prediction). Anything else
+        (a DataFrame, a list, another dtype, the wrong width, a NaN, no rows)
+        goes through ``validate_data``, which raises or warns as it does for
+        scikit-learn's estimators."""
+        return (
+            type(X) is np.ndarray
+            and X.ndim == 2
+            and X.dtype in _FLOATS
+            and 0 < X.shape[0]
+            and X.shape[1] == self.__dict__.get("n_features_in_")
+            and X.shape[1:] == self.__dict__.get("_sample_shape")
+            # fitted on a DataFrame: an array warns that it has no feature names
+            and "feature_names_in_" not in self.__dict__
+            and self._finite(X)
+        )
+
+    @staticmethod
+    def _finite(X):
+        # a NaN or an infinity makes the sum NaN or infinite; so does an overflow
+        # of finite values, which validate_data then accepts (as scikit-learn's
+        # own check of finite values does, first)
+        with np.errstate(over="ignore"):
+            return bool(np.isfinite(X.sum()))
 
     def _check_sample_shape(self, X, reset):
         """The whole shape of a sample, where scikit-learn checks ``X.shape[1]``:
@@ -907,10 +949,15 @@ class BaseKerasEstimator(BaseEstimator):
         check_is_fitted(self)
         dtype = output_dtype(X)
         X = self._validate_X(X)
-        batch_size = route(self.get_params(), "predict").get(
-            "batch_size", DEFAULT_PREDICT_BATCH_SIZE
-        )
-        return _keras.predict_batched(self.model_, X, batch_size).astype(dtype, copy=False)
+        raw = _keras.predict_batched(self.model_, X, self._predict_batch_size())
+        return raw.astype(dtype, copy=False)
+
+    def _predict_batch_size(self):
+        # ``predict__batch_size`` is routed, so it lives with the extra parameters
+        # (read there rather than through get_params, which reads the builder's
+        # signature: a one-row prediction would pay for it)
+        routed = route(self.__dict__.get("_extra_params", {}), "predict")
+        return routed.get("batch_size", DEFAULT_PREDICT_BATCH_SIZE)
 
     # ------------------------------------------------------------------- tags
     def __sklearn_tags__(self):

@@ -12,8 +12,7 @@ from sklearn.utils.validation import check_array, check_is_fitted
 
 from . import _keras
 from ._docs import COMMON_ATTRIBUTES, COMMON_PARAMETERS, ROUTED_PARAMETERS
-from ._routing import route
-from .base import DEFAULT_PREDICT_BATCH_SIZE, BaseKerasEstimator, output_dtype
+from .base import BaseKerasEstimator, output_dtype
 from .regressor import _FloatTargetsMixin
 
 TRANSFORMER_PARAMETERS = """\
@@ -431,9 +430,6 @@ class KerasTransformer(
         return math.prod(shape)
 
     # ------------------------------------------------------------ transform
-    def _predict_batch_size(self):
-        return route(self.get_params(), "predict").get("batch_size", DEFAULT_PREDICT_BATCH_SIZE)
-
     def _predict_with(self, model, X, dtype=np.float64):
         raw = _keras.predict_batched(model, X, self._predict_batch_size())
         return raw.reshape(len(raw), -1).astype(dtype)

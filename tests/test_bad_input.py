@@ -220,6 +220,57 @@ def test_nan_at_predict(fitted):
 
 
 @pytest.fixture(scope="module")
+def fitted_on_array():
+    return KerasRegressor(epochs=1, random_state=0).fit(X, y_reg)
+
+
+@pytest.mark.parametrize(
+    "bad, match",
+    [
+        (_nan(X), "Input X contains NaN"),
+        (np.where(X > 2, np.inf, X), "Input X contains infinity"),
+        (np.full((4, 3), 3e38, dtype=np.float32), None),  # its sum overflows: accepted
+        (X[:, :2], "X has 2 features, but KerasRegressor is expecting 3"),
+        (X[:0], "0 sample"),
+        (X[0], "Expected 2D array, got 1D array"),
+        (X[:, :, None], r"samples of shape \(3, 1\), but KerasRegressor was fitted on"),
+    ],
+)
+def test_arrays_at_predict_get_scikit_learns_checks(fitted_on_array, bad, match):
+    """A plain float array skips validate_data only where it would pass every
+    check: anything wrong gets scikit-learn's error."""
+    if match is None:
+        with warnings.catch_warnings():
+            warnings.simplefilter("error")
+            assert fitted_on_array.predict(bad).shape == (4,)
+        return
+    with pytest.raises(ValueError, match=match):
+        fitted_on_array.predict(bad)
+
+
+def test_a_plain_float_array_skips_validate_data(fitted_on_array, fitted, monkeypatch):
+    import skdl.base
+
+    calls = []
+    checked = skdl.base.validate_data
+    monkeypatch.setattr(
+        skdl.base, "validate_data", lambda *a, **k: calls.append(1) or checked(*a, **k)
+    )
+    expected = fitted_on_array.predict(X)
+    assert expected.dtype == np.float64
+    np.testing.assert_array_equal(fitted_on_array.predict(X[:5]), expected[:5])
+    assert fitted_on_array.predict(X.astype(np.float32)).dtype == np.float32
+    assert not calls
+    # the others are checked, and predict the same
+    for other in (X.tolist(), pd.DataFrame(X), np.asfortranarray(X).astype(np.float16)):
+        np.testing.assert_allclose(fitted_on_array.predict(other), expected, atol=1e-3)
+    assert len(calls) == 3
+    # fitted on a DataFrame, an array still warns that it has no feature names
+    with pytest.warns(UserWarning, match="does not have valid feature names"):
+        fitted.predict(X)
+
+
+@pytest.fixture(scope="module")
 def fitted_on_sparse():
     return KerasRegressor(epochs=1, random_state=0).fit(sp.csr_matrix(X), y_reg)
 

@@ -145,6 +145,50 @@ def test_introspection_helpers():
     assert builder_defaults("not callable") == {}
 
 
+def test_builders_of_any_kind_keep_their_own_arguments():
+    """The signatures read once per builder stay each builder's own, for
+    builders that cannot be remembered by reference too."""
+
+    class Unhashable:  # __eq__ without __hash__
+        def __eq__(self, other):
+            return isinstance(other, Unhashable)
+
+        def __call__(self, meta, width=4):
+            return build_model(n_neurons=width, input_shape=[meta["n_features_in_"]])
+
+    def narrow(meta, width=2):
+        return build_model(n_neurons=width, input_shape=[meta["n_features_in_"]])
+
+    def wide(meta, width=64, depth=2):
+        return build_model(n_neurons=width, input_shape=[meta["n_features_in_"]])
+
+    for _ in range(2):  # the second time from what was remembered
+        assert builder_defaults(narrow) == {"width": 2}
+        assert builder_defaults(wide) == {"width": 64, "depth": 2}
+        assert builder_defaults(Unhashable()) == {"width": 4}
+    reg = KerasRegressor(narrow)
+    assert reg.width == 2
+    reg.set_params(model=wide)
+    assert (reg.width, reg.depth) == (64, 2)
+    reg.set_params(model=Unhashable())
+    assert reg.get_params()["width"] == 4
+
+
+def test_each_estimator_class_lists_its_own_parameters():
+    """The names of ``__init__``'s parameters, read once per class, are not
+    inherited by a subclass that has others."""
+
+    class WithLayers(KerasRegressor):
+        def __init__(self, model=None, *, n_layers=2, **kwargs):
+            super().__init__(model, **kwargs)
+            self.n_layers = n_layers
+
+    assert "n_layers" not in KerasRegressor._get_param_names()
+    assert WithLayers._get_param_names() == ["model", "n_layers"]
+    assert "n_layers" not in KerasRegressor._get_param_names()
+    assert WithLayers(n_layers=3).get_params()["n_layers"] == 3
+
+
 def test_missing_builder_argument_names_the_fix():
     def build(n_layers):
         return keras.Sequential([keras.Input((2,)), keras.layers.Dense(1)])

@@ -308,6 +308,27 @@ def test_shared_prediction_equals_keras_predict(data):
     )
 
 
+@pytest.mark.skipif(keras.backend.backend() != "tensorflow", reason="TensorFlow's functions")
+def test_networks_of_one_architecture_predict_through_one_traced_function(data):
+    """An array goes straight to the traced function of its shape and dtype
+    (no dispatch over the traces), and each network predicts with its own
+    weights through it, at any batch size."""
+    X, y = data
+    fitted = [
+        KerasRegressor(dropout_net, epochs=1, random_state=seed).fit(X, y) for seed in range(3)
+    ]
+    for reg in fitted:
+        for batch_size in (256, 7):
+            reg.set_params(predict__batch_size=batch_size)
+            np.testing.assert_allclose(
+                reg.predict(X), reg.model_.predict_on_batch(X).ravel(), rtol=1e-6, atol=1e-6
+            )
+            np.testing.assert_array_equal(reg.predict(X[:1]), reg.predict(X)[:1])
+    (shared,) = _pool._predictors.values()
+    assert sorted(shape for shape, _ in shared.concrete) == [(7, 5), (256, 5)]
+    assert shared.function.experimental_get_tracing_count() == 2
+
+
 @pytest.mark.skipif(keras.backend.backend() != "tensorflow", reason="TensorFlow's warning")
 def test_new_architectures_do_not_log_retracing_warnings(data, caplog):
     X, y = data

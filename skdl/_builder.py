@@ -18,24 +18,32 @@ _VAR_KINDS = (inspect.Parameter.VAR_POSITIONAL, inspect.Parameter.VAR_KEYWORD)
 
 # builder -> its parameters: an estimator reads them at every get_params and
 # at every attribute lookup that misses (scikit-learn's ``hasattr(est,
-# "feature_names_in_")`` in each predict), and inspect.signature is slow
+# "feature_names_in_")`` as it checks X), and inspect.signature is slow
 _signatures = weakref.WeakKeyDictionary()
 
 
 def _parameters(builder):
     if builder is None or not callable(builder) or is_keras_model(builder):
         return ()
+    if inspect.ismethod(builder):
+        # a bound method (a preset's own builder) is made anew at each attribute
+        # access: it would be forgotten at once
+        return _read_parameters(builder)
     try:
         return _signatures[builder]
     except (KeyError, TypeError):  # TypeError: not hashable or weakly referable
         pass
-    try:
-        parameters = tuple(inspect.signature(builder).parameters.values())
-    except (TypeError, ValueError):
-        parameters = ()
+    parameters = _read_parameters(builder)
     with contextlib.suppress(TypeError):
         _signatures[builder] = parameters
     return parameters
+
+
+def _read_parameters(builder):
+    try:
+        return tuple(inspect.signature(builder).parameters.values())
+    except (TypeError, ValueError):
+        return ()
 
 
 def builder_defaults(builder, reserved=()):

@@ -7,6 +7,7 @@ import numbers
 import warnings
 
 import numpy as np
+from sklearn import get_config
 from sklearn.base import BaseEstimator, clone
 from sklearn.utils import check_random_state
 from sklearn.utils._param_validation import Interval, validate_parameter_constraints
@@ -322,19 +323,29 @@ class BaseKerasEstimator(BaseEstimator):
     def set_params(self, **params):
         """Set estimator, builder and routed (``prefix__name``) parameters.
 
-        Like every parameter, builder and routed ones are checked in ``fit``,
-        where an unknown name raises a ``ValueError`` that suggests the fix.
+        A name that is none of these (one the builder does not take, say)
+        raises a ``ValueError`` that suggests the fix, as scikit-learn's
+        ``set_params`` does; the names of ``fit__`` and ``compile__`` parameters,
+        read from Keras, are checked in ``fit``. Values are checked in ``fit``,
+        as every parameter's.
         """
         own = set(self._get_param_names())
         for name, value in params.items():
             if name in own:
                 setattr(self, name, value)
-            else:
-                self._extra_params[name] = value
+        # builder arguments are those of the builder just set, if one was
+        extra = {name: value for name, value in params.items() if name not in own}
+        self._check_extra_params(extra, with_keras=False)
+        self._extra_params.update(extra)
         return self
 
-    def _accepts_extra(self, name):
+    def _accepts_extra(self, name, with_keras=True):
+        """Whether some part of the estimator takes ``name``; without Keras
+        (which is not imported until a model is built), ``fit__`` and
+        ``compile__`` names are taken as they come."""
         prefix = routing_prefix(name)
+        if prefix in _ROUTED_BY_ESTIMATOR and not with_keras:
+            return True
         if prefix is not None:
             valid = self._routed_names(prefix)
             return valid is None or name[len(prefix) + 2 :] in valid
@@ -370,8 +381,11 @@ class BaseKerasEstimator(BaseEstimator):
             return object.__getattribute__(self, name)
         raise AttributeError(f"{type(self).__name__!r} object has no attribute {name!r}")
 
-    def _check_extra_params(self):
-        unknown = [n for n in self._extra_params if not self._accepts_extra(n)]
+    def _check_extra_params(self, names=None, *, with_keras=True):
+        """Refuse the builder and routed parameter names (all of them, or
+        ``names``) that nothing takes, suggesting the fix."""
+        names = self._extra_params if names is None else names
+        unknown = [n for n in names if not self._accepts_extra(n, with_keras)]
         if not unknown:
             return
         owner = type(self).__name__
@@ -675,6 +689,12 @@ class BaseKerasEstimator(BaseEstimator):
     _y_numeric = False
     # X of more than 2 dimensions (images for a CNN): for a network of the user's
     _allow_nd = False
+
+    def _validate_params(self):
+        # skipped under set_config(skip_parameter_validation=True), as
+        # scikit-learn's estimators skip it
+        if not get_config()["skip_parameter_validation"]:
+            super()._validate_params()
 
     def _seed(self):
         if self.random_state is None:

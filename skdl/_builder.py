@@ -7,7 +7,6 @@ data: ``n_features_in_``, ``n_outputs_``, ``classes_``, ...). ``meta`` itself is
 passed to a builder that names it.
 """
 
-import contextlib
 import inspect
 import weakref
 
@@ -16,26 +15,43 @@ from ._keras import is_keras_model
 _VAR_KINDS = (inspect.Parameter.VAR_POSITIONAL, inspect.Parameter.VAR_KEYWORD)
 
 
-# builder -> its parameters: an estimator reads them at every get_params and
-# at every attribute lookup that misses (scikit-learn's ``hasattr(est,
-# "feature_names_in_")`` as it checks X), and inspect.signature is slow
+# function builder -> (its parts, its parameters): an estimator reads them at
+# every get_params and at every attribute lookup that misses (scikit-learn's
+# ``hasattr(est, "feature_names_in_")`` as it checks X), and inspect.signature
+# is slow
 _signatures = weakref.WeakKeyDictionary()
+
+
+def function_parts(function):
+    """What the signature of ``function`` is made of, to tell whether a
+    remembered signature still holds: IPython's autoreload, or an assignment
+    to ``__defaults__``, changes a function in place."""
+    return (
+        function,
+        getattr(function, "__code__", None),
+        getattr(function, "__defaults__", None),
+        getattr(function, "__kwdefaults__", None),
+        getattr(function, "__signature__", None),
+    )
+
+
+def same_parts(parts, others):
+    return len(parts) == len(others) and all(a is b for a, b in zip(parts, others))
 
 
 def _parameters(builder):
     if builder is None or not callable(builder) or is_keras_model(builder):
         return ()
-    if inspect.ismethod(builder):
-        # a bound method (a preset's own builder) is made anew at each attribute
-        # access: it would be forgotten at once
+    if not inspect.isfunction(builder):
+        # a class, a callable object, a partial or a bound method (a preset's
+        # own builder, made anew at each attribute access): read each time
         return _read_parameters(builder)
-    try:
-        return _signatures[builder]
-    except (KeyError, TypeError):  # TypeError: not hashable or weakly referable
-        pass
+    parts = function_parts(builder)
+    remembered = _signatures.get(builder)
+    if remembered is not None and same_parts(remembered[0], parts):
+        return remembered[1]
     parameters = _read_parameters(builder)
-    with contextlib.suppress(TypeError):
-        _signatures[builder] = parameters
+    _signatures[builder] = (parts, parameters)
     return parameters
 
 

@@ -377,7 +377,8 @@ class _ConcreteCalls:
     array's shape and dtype pick the traced function; this skips the dispatch
     that matches the arguments against every trace (about half the cost of a
     one-row prediction). Other inputs (several arrays, sparse tensors) go
-    through the ``tf.function`` itself.
+    through the ``tf.function`` itself, as everything does where functions
+    run eagerly (``tf.config.run_functions_eagerly(True)``, to debug).
     """
 
     def __init__(self, function):
@@ -385,10 +386,10 @@ class _ConcreteCalls:
         self.concrete = {}
 
     def __call__(self, values, x):
-        if type(x) is not np.ndarray:
-            return self.function(values, x)
         import tensorflow as tf
 
+        if type(x) is not np.ndarray or tf.config.functions_run_eagerly():
+            return self.function(values, x)
         x = tf.convert_to_tensor(x)
         key = (tuple(x.shape), x.dtype)
         concrete = self.concrete.get(key)

@@ -19,7 +19,14 @@ from sklearn.utils.validation import (
 )
 
 from . import _data, _keras, _pool, _sparse
-from ._builder import InitSignature, builder_argument_names, builder_defaults, call_builder
+from ._builder import (
+    InitSignature,
+    builder_argument_names,
+    builder_defaults,
+    call_builder,
+    function_parts,
+    same_parts,
+)
 from ._compile import (
     builder_steps,
     compile_options,
@@ -293,13 +300,14 @@ class BaseKerasEstimator(BaseEstimator):
     # ------------------------------------------------------------------ params
     @classmethod
     def _get_param_names(cls):
-        # read once per class: scikit-learn reads the signature of ``__init__`` at
-        # every get_params, and a prediction looks up attributes that reach it
-        names = cls.__dict__.get("_init_param_names")
-        if names is None:
-            names = tuple(super()._get_param_names())
-            cls._init_param_names = names
-        return list(names)
+        # read once per class (and __init__): scikit-learn reads the signature
+        # of ``__init__`` at every get_params, and an attribute lookup that
+        # misses reaches it
+        parts = function_parts(cls.__init__)
+        remembered = cls.__dict__.get("_init_param_names")
+        if remembered is None or not same_parts(remembered[0], parts):
+            remembered = cls._init_param_names = (parts, tuple(super()._get_param_names()))
+        return list(remembered[1])
 
     def _builder(self):
         return dense_network if self.model is None else self.model
@@ -330,22 +338,29 @@ class BaseKerasEstimator(BaseEstimator):
         as every parameter's.
         """
         own = set(self._get_param_names())
-        for name, value in params.items():
-            if name in own:
-                setattr(self, name, value)
-        # builder arguments are those of the builder just set, if one was
+        before = {name: getattr(self, name) for name in params if name in own}
+        for name in before:
+            setattr(self, name, params[name])
+        # builder arguments are those of the builder just set, if one was: then
+        # the arguments set before must be its arguments too
         extra = {name: value for name, value in params.items() if name not in own}
-        self._check_extra_params(extra, with_keras=False)
+        checked = {**self._extra_params, **extra} if "model" in params else extra
+        try:
+            self._check_extra_params(checked, with_keras=False)
+        except ValueError:
+            for name, value in before.items():  # the estimator is left as it was
+                setattr(self, name, value)
+            raise
         self._extra_params.update(extra)
         return self
 
     def _accepts_extra(self, name, with_keras=True):
         """Whether some part of the estimator takes ``name``; without Keras
         (which is not imported until a model is built), ``fit__`` and
-        ``compile__`` names are taken as they come."""
+        ``compile__`` names are taken unless the estimator passes them itself."""
         prefix = routing_prefix(name)
         if prefix in _ROUTED_BY_ESTIMATOR and not with_keras:
-            return True
+            return name[len(prefix) + 2 :] not in _ROUTED_BY_ESTIMATOR[prefix]
         if prefix is not None:
             valid = self._routed_names(prefix)
             return valid is None or name[len(prefix) + 2 :] in valid
@@ -637,22 +652,24 @@ class BaseKerasEstimator(BaseEstimator):
 
     def _validate_X(self, X, *, reset=False, dtype=np.float32):
         """``X`` alone (to predict or transform), checked."""
-        if not reset and dtype is np.float32 and self._passes_checks(X):
-            return X.astype(np.float32, copy=False)
+        if not reset and dtype is np.float32:
+            checked = self._plain_float32(X)
+            if checked is not None:
+                return checked
         X = validate_data(
             self, X, reset=reset, accept_sparse="csr", dtype=dtype, allow_nd=self._allow_nd
         )
         self._check_sample_shape(X, reset)
         return X  # as in _validate_inputs
 
-    def _passes_checks(self, X):
-        """True where ``X`` is a plain float array that every check of
-        ``validate_data`` would pass: a prediction of a few rows then skips the
-        checks' own cost (a good part of a one-row prediction). Anything else
-        (a DataFrame, a list, another dtype, the wrong width, a NaN, no rows)
-        goes through ``validate_data``, which raises or warns as it does for
-        scikit-learn's estimators."""
-        return (
+    def _plain_float32(self, X):
+        """``X`` as float32 where it is a plain float array that every check of
+        ``validate_data`` would pass, else None: a prediction of a few rows then
+        skips the checks' own cost (a good part of a one-row prediction).
+        Anything else (a DataFrame, a list, another dtype, the wrong width, a
+        NaN, no rows) goes through ``validate_data``, which raises or warns as
+        it does for scikit-learn's estimators."""
+        if not (
             type(X) is np.ndarray
             and X.ndim == 2
             and X.dtype in _FLOATS
@@ -661,16 +678,15 @@ class BaseKerasEstimator(BaseEstimator):
             and X.shape[1:] == self.__dict__.get("_sample_shape")
             # fitted on a DataFrame: an array warns that it has no feature names
             and "feature_names_in_" not in self.__dict__
-            and self._finite(X)
-        )
-
-    @staticmethod
-    def _finite(X):
-        # a NaN or an infinity makes the sum NaN or infinite; so does an overflow
-        # of finite values, which validate_data then accepts (as scikit-learn's
-        # own check of finite values does, first)
+        ):
+            return None
+        # checked once float32, as validate_data checks it: a float64 beyond
+        # float32's range becomes infinite. A NaN or an infinity makes the sum
+        # NaN or infinite; so does an overflow of finite values, which
+        # validate_data then accepts (as its own check of the sum does, first)
         with np.errstate(over="ignore"):
-            return bool(np.isfinite(X.sum()))
+            X = X.astype(np.float32, copy=False)
+            return X if np.isfinite(X.sum()) else None
 
     def _check_sample_shape(self, X, reset):
         """The whole shape of a sample, where scikit-learn checks ``X.shape[1]``:
@@ -712,11 +728,12 @@ class BaseKerasEstimator(BaseEstimator):
                 f"{', '.join(unknown)}; it accepts sample_weight and the Keras fit "
                 f"arguments {', '.join(sorted(FIT_CALL_ARGS))}."
             )
-        validate_parameter_constraints(
-            {k: v for k, v in self._parameter_constraints.items() if k in call_kwargs},
-            call_kwargs,
-            caller_name=f"{type(self).__name__}.fit",
-        )
+        if not get_config()["skip_parameter_validation"]:
+            validate_parameter_constraints(
+                {k: v for k, v in self._parameter_constraints.items() if k in call_kwargs},
+                call_kwargs,
+                caller_name=f"{type(self).__name__}.fit",
+            )
         self._warn_overridden_parameters(call_kwargs)
         routed = self.get_params()
         kwargs = {

@@ -229,6 +229,7 @@ def fitted_on_array():
     [
         (_nan(X), "Input X contains NaN"),
         (np.where(X > 2, np.inf, X), "Input X contains infinity"),
+        (np.where(X > 2, 1e300, X), "contains infinity or a value too large for dtype..float32"),
         (np.full((4, 3), 3e38, dtype=np.float32), None),  # its sum overflows: accepted
         (X[:, :2], "X has 2 features, but KerasRegressor is expecting 3"),
         (X[:0], "0 sample"),

@@ -440,14 +440,17 @@ def test_every_routed_name_is_checked(data, params, match):
         ({"predict__batch_sise": 4}, "predict__batch_sise, did you mean predict__batch_size"),
         ({"optimizer_lr": 0.1}, "optimizer_lr, did you mean optimizer__learning_rate"),
         ({"epochs": 2, "n_neuron": 5}, "unexpected argument n_neuron,"),
+        ({"fit__callbacks": []}, "fit__callbacks is passed by KerasRegressor itself: use the"),
+        ({"compile__loss": "mse"}, "compile__loss is passed by KerasRegressor itself: use the"),
     ],
 )
 def test_set_params_refuses_names_that_nothing_takes(params, match):
-    """As scikit-learn's set_params: at once, not at fit."""
+    """As scikit-learn's set_params: at once, not at fit; the estimator is
+    left as it was."""
     reg = KerasRegressor(_build_with_units)
     with pytest.raises(ValueError, match=match):
         reg.set_params(**params)
-    assert "n_neuron" not in reg.get_params() and "optimizer_lr" not in reg.get_params()
+    assert reg.get_params() == KerasRegressor(_build_with_units).get_params()
     # given to the constructor (which takes any name): refused when cloned
     with pytest.raises(ValueError, match=match):
         clone(KerasRegressor(_build_with_units, **params))
@@ -477,6 +480,10 @@ def test_set_params_takes_the_arguments_of_the_builder_it_sets(data):
 
     reg = KerasRegressor(_build_with_units, epochs=1).set_params(model=build_deep, n_layers=3)
     assert reg.fit(X, y).model_.layers[0].units == 3
+    # the arguments set before are checked against the new builder too
+    with pytest.raises(ValueError, match="unexpected argument n_layers"):
+        reg.set_params(model=_build_with_units)
+    assert reg.model is build_deep
     # fit__ and compile__ names are Keras' arguments: checked at fit, which
     # imports Keras, rather than by set_params
     reg = KerasRegressor(_build_with_units, epochs=1).set_params(fit__nope=2)
@@ -491,9 +498,12 @@ def test_parameter_validation_is_skipped_where_scikit_learn_skips_it(data, Estim
     est = Estimator(shuffle=1, **training)  # an int where a bool is expected: Keras takes it
     with pytest.raises(ValueError, match="The 'shuffle' parameter"):
         est.fit(X, y)
+    with pytest.raises(ValueError, match="The 'shuffle' parameter"):
+        est.set_params(shuffle=True).fit(X, y, shuffle=1)
     with sklearn.config_context(skip_parameter_validation=True), warnings.catch_warnings():
         warnings.simplefilter("ignore")  # a preset stopped after one epoch
-        assert est.fit(X, y).n_iter_ == 1
+        assert est.fit(X, y, shuffle=1).n_iter_ == 1
+        assert est.set_params(shuffle=1).fit(X, y).n_iter_ == 1
 
 
 def test_routed_builder_arguments_reach_the_builder(data):

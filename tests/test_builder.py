@@ -172,6 +172,13 @@ def test_builders_of_any_kind_keep_their_own_arguments():
     assert (reg.width, reg.depth) == (64, 2)
     reg.set_params(model=Unhashable())
     assert reg.get_params()["width"] == 4
+    # a function changed in place (IPython's autoreload replaces its code and
+    # defaults) is read anew
+    narrow.__defaults__ = (3,)
+    assert KerasRegressor(narrow).width == 3
+    narrow.__code__ = wide.__code__
+    narrow.__defaults__ = wide.__defaults__
+    assert (KerasRegressor(narrow).width, KerasRegressor(narrow).depth) == (64, 2)
 
 
 def test_each_estimator_class_lists_its_own_parameters():
@@ -180,13 +187,21 @@ def test_each_estimator_class_lists_its_own_parameters():
 
     class WithLayers(KerasRegressor):
         def __init__(self, model=None, *, n_layers=2, **kwargs):
-            super().__init__(model, **kwargs)
+            KerasRegressor.__init__(self, model, **kwargs)
             self.n_layers = n_layers
 
     assert "n_layers" not in KerasRegressor._get_param_names()
     assert WithLayers._get_param_names() == ["model", "n_layers"]
     assert "n_layers" not in KerasRegressor._get_param_names()
     assert WithLayers(n_layers=3).get_params()["n_layers"] == 3
+
+    def __init__(self, model=None, *, n_layers=2, width=8, **kwargs):  # as autoreload does
+        KerasRegressor.__init__(self, model, **kwargs)
+        self.n_layers, self.width = n_layers, width
+
+    WithLayers.__init__.__code__ = __init__.__code__
+    WithLayers.__init__.__kwdefaults__ = __init__.__kwdefaults__
+    assert WithLayers._get_param_names() == ["model", "n_layers", "width"]
 
 
 def test_missing_builder_argument_names_the_fix():

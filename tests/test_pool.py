@@ -317,6 +317,7 @@ def test_networks_of_one_architecture_predict_through_one_traced_function(data):
     fitted = [
         KerasRegressor(dropout_net, epochs=1, random_state=seed).fit(X, y) for seed in range(3)
     ]
+    predictions = [reg.predict(X) for reg in fitted]
     for reg in fitted:
         for batch_size in (256, 7):
             reg.set_params(predict__batch_size=batch_size)
@@ -327,6 +328,17 @@ def test_networks_of_one_architecture_predict_through_one_traced_function(data):
     (shared,) = _pool._predictors.values()
     assert sorted(shape for shape, _ in shared.concrete) == [(7, 5), (256, 5)]
     assert shared.function.experimental_get_tracing_count() == 2
+    # where functions run eagerly (to debug), the prediction does too
+    import tensorflow as tf
+
+    calls = []
+    shared.function = lambda values, x: calls.append(x.shape) or fitted[0].model_(x)
+    tf.config.run_functions_eagerly(True)
+    try:
+        np.testing.assert_allclose(fitted[0].predict(X), predictions[0], rtol=1e-6)
+    finally:
+        tf.config.run_functions_eagerly(False)
+    assert calls == [(7, 5)] * 13
 
 
 @pytest.mark.skipif(keras.backend.backend() != "tensorflow", reason="TensorFlow's warning")

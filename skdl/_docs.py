@@ -131,8 +131,7 @@ dropout : float, default=0.0
         Keras extra: routed parameters, as ``set_params`` takes them
         (``predict__batch_size``, ``fit__`` for Keras ``fit`` arguments,
         ``optimizer__``, ``callbacks__``, ...); any other name raises a
-        ``ValueError`` that suggests the parameter meant, at ``fit`` or when
-        cloned (at once from ``set_params``)."""
+        ``ValueError`` at ``fit`` that suggests the parameter meant."""
 
 MLP_PARAMETERS = f"""\
 hidden_layer_sizes : array-like of shape (n_layers - 2,), default=(100,)

@@ -331,36 +331,19 @@ class BaseKerasEstimator(BaseEstimator):
     def set_params(self, **params):
         """Set estimator, builder and routed (``prefix__name``) parameters.
 
-        A name that is none of these (one the builder does not take, say)
-        raises a ``ValueError`` that suggests the fix, as scikit-learn's
-        ``set_params`` does; the names of ``fit__`` and ``compile__`` parameters,
-        read from Keras, are checked in ``fit``. Values are checked in ``fit``,
-        as every parameter's.
+        Like every parameter, builder and routed ones are checked in ``fit``,
+        where an unknown name raises a ``ValueError`` that suggests the fix.
         """
         own = set(self._get_param_names())
-        before = {name: getattr(self, name) for name in params if name in own}
-        for name in before:
-            setattr(self, name, params[name])
-        # builder arguments are those of the builder just set, if one was: then
-        # the arguments set before must be its arguments too
-        extra = {name: value for name, value in params.items() if name not in own}
-        checked = {**self._extra_params, **extra} if "model" in params else extra
-        try:
-            self._check_extra_params(checked, with_keras=False)
-        except ValueError:
-            for name, value in before.items():  # the estimator is left as it was
+        for name, value in params.items():
+            if name in own:
                 setattr(self, name, value)
-            raise
-        self._extra_params.update(extra)
+            else:
+                self._extra_params[name] = value
         return self
 
-    def _accepts_extra(self, name, with_keras=True):
-        """Whether some part of the estimator takes ``name``; without Keras
-        (which is not imported until a model is built), ``fit__`` and
-        ``compile__`` names are taken unless the estimator passes them itself."""
+    def _accepts_extra(self, name):
         prefix = routing_prefix(name)
-        if prefix in _ROUTED_BY_ESTIMATOR and not with_keras:
-            return name[len(prefix) + 2 :] not in _ROUTED_BY_ESTIMATOR[prefix]
         if prefix is not None:
             valid = self._routed_names(prefix)
             return valid is None or name[len(prefix) + 2 :] in valid
@@ -396,11 +379,8 @@ class BaseKerasEstimator(BaseEstimator):
             return object.__getattribute__(self, name)
         raise AttributeError(f"{type(self).__name__!r} object has no attribute {name!r}")
 
-    def _check_extra_params(self, names=None, *, with_keras=True):
-        """Refuse the builder and routed parameter names (all of them, or
-        ``names``) that nothing takes, suggesting the fix."""
-        names = self._extra_params if names is None else names
-        unknown = [n for n in names if not self._accepts_extra(n, with_keras)]
+    def _check_extra_params(self):
+        unknown = [n for n in self._extra_params if not self._accepts_extra(n)]
         if not unknown:
             return
         owner = type(self).__name__

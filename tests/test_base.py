@@ -12,7 +12,6 @@ import scipy.sparse as sp
 import sklearn
 from sklearn.base import clone
 from sklearn.compose import make_column_transformer
-from sklearn.model_selection import GridSearchCV
 from sklearn.pipeline import make_pipeline
 from sklearn.preprocessing import OneHotEncoder
 
@@ -430,65 +429,6 @@ def test_every_routed_name_is_checked(data, params, match):
     X, y = data
     with pytest.raises(ValueError, match=match):
         KerasRegressor(_build_with_units, epochs=1, **params).fit(X, y)
-
-
-@pytest.mark.parametrize(
-    "params, match",
-    [
-        ({"n_neuron": 5}, "unexpected argument n_neuron, did you mean n_neurons"),
-        ({"model__n_neuron": 5}, "model__n_neuron, did you mean model__n_neurons"),
-        ({"predict__batch_sise": 4}, "predict__batch_sise, did you mean predict__batch_size"),
-        ({"optimizer_lr": 0.1}, "optimizer_lr, did you mean optimizer__learning_rate"),
-        ({"epochs": 2, "n_neuron": 5}, "unexpected argument n_neuron,"),
-        ({"fit__callbacks": []}, "fit__callbacks is passed by KerasRegressor itself: use the"),
-        ({"compile__loss": "mse"}, "compile__loss is passed by KerasRegressor itself: use the"),
-    ],
-)
-def test_set_params_refuses_names_that_nothing_takes(params, match):
-    """As scikit-learn's set_params: at once, not at fit; the estimator is
-    left as it was."""
-    reg = KerasRegressor(_build_with_units)
-    with pytest.raises(ValueError, match=match):
-        reg.set_params(**params)
-    assert reg.get_params() == KerasRegressor(_build_with_units).get_params()
-    # given to the constructor (which takes any name): refused when cloned
-    with pytest.raises(ValueError, match=match):
-        clone(KerasRegressor(_build_with_units, **params))
-
-
-def test_a_search_over_a_misspelt_name_fails_at_its_first_candidate(data):
-    X, y = data
-    fits = []
-
-    def build(meta, n_neurons=30):
-        fits.append(n_neurons)
-        return _build_with_units(meta, n_neurons)
-
-    search = GridSearchCV(KerasRegressor(build, epochs=1), {"n_neuron": [2, 4]}, cv=2)
-    with warnings.catch_warnings():
-        warnings.simplefilter("error")  # no FitFailedWarning for each candidate
-        with pytest.raises(ValueError, match="did you mean n_neurons"):
-            search.fit(X, y)
-    assert fits == []
-
-
-def test_set_params_takes_the_arguments_of_the_builder_it_sets(data):
-    X, y = data
-
-    def build_deep(meta, n_layers=2):
-        return _build_with_units(meta, n_neurons=n_layers)
-
-    reg = KerasRegressor(_build_with_units, epochs=1).set_params(model=build_deep, n_layers=3)
-    assert reg.fit(X, y).model_.layers[0].units == 3
-    # the arguments set before are checked against the new builder too
-    with pytest.raises(ValueError, match="unexpected argument n_layers"):
-        reg.set_params(model=_build_with_units)
-    assert reg.model is build_deep
-    # fit__ and compile__ names are Keras' arguments: checked at fit, which
-    # imports Keras, rather than by set_params
-    reg = KerasRegressor(_build_with_units, epochs=1).set_params(fit__nope=2)
-    with pytest.raises(ValueError, match="fit__ takes: batch_size"):
-        reg.fit(X, y)
 
 
 @pytest.mark.parametrize("Estimator", [KerasRegressor, MLPRegressor])

@@ -20,8 +20,6 @@ def _run(code):
         "import skdl",
         "from skdl import KerasClassifier, KerasRegressor",
         "from skdl import KerasClassifier; KerasClassifier(epochs=3).get_params()",
-        "from skdl import KerasRegressor; KerasRegressor().set_params(hidden_layer_sizes=(3,),"
-        " fit__verbose=0, compile__jit_compile=False, optimizer__learning_rate=0.1)",
         "from sklearn.base import clone; from skdl import KerasRegressor;"
         "import pickle; pickle.loads(pickle.dumps(clone(KerasRegressor())))",
     ],

@@ -393,14 +393,20 @@ def clone_model(model):
 
 
 def clone_network(model):
-    """``keras.models.clone_model(model)`` (same layers, fresh variables), whose
-    inputs are declared as ``model``'s: Keras' clone declares every input dense,
-    dropping ``keras.Input(..., sparse=True)``; the network is then rebuilt from
-    its configuration."""
-    clone = keras().models.clone_model(model)
-    if sparse_inputs(clone) != sparse_inputs(model):
-        clone = type(model).from_config(model.get_config())
-    return clone
+    """``keras.models.clone_model(model)`` (same layers, fresh variables).
+
+    The network is rebuilt from its configuration instead where Keras' clone
+    would differ or fail: Keras' clone declares every input dense, dropping
+    ``keras.Input(..., sparse=True)``, and refuses lambdas (a ``Lambda``
+    layer's, an activation's, a loss's in the compile settings).
+    """
+    from . import _persistence
+
+    if not _persistence.holds_lambda(model):
+        clone = keras().models.clone_model(model)
+        if sparse_inputs(clone) == sparse_inputs(model):
+            return clone
+    return _persistence.rebuild(model)
 
 
 def state_outside_variables(layer):

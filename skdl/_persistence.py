@@ -28,6 +28,7 @@ work.
 """
 
 import base64
+import contextlib
 import importlib
 import io
 import json
@@ -84,11 +85,7 @@ class SerializedModel:
         """
         with tempfile.TemporaryDirectory() as tmp:
             path = os.path.join(tmp, "model.keras")
-            with warnings.catch_warnings():
-                # Keras' advice to load with safe_mode=False: skdl loads them itself
-                warnings.filterwarnings(
-                    "ignore", "The object being serialized includes a `lambda`"
-                )
+            with quiet_lambdas(), warnings.catch_warnings():
                 # NumPy 2 on TensorFlow's variables, inside Keras' saving
                 warnings.filterwarnings(
                     "ignore", "__array__ implementation doesn't accept a copy", DeprecationWarning
@@ -118,7 +115,9 @@ class SerializedModel:
         entries = list(_entries(config))
         classes, missing = _find_classes(entries, given)
         functions, missing_functions = _find_functions(self.functions, given)
-        lambdas, missing_lambdas = _rebuild_lambdas(entries, self.lambda_modules)
+        lambdas, missing_lambdas = _rebuild_lambdas(
+            entries, lambda file: _find(self.lambda_modules.get(file), "__dict__")
+        )
         data = _with_config(self.data, config) if classes or lambdas else self.data
         with tempfile.TemporaryDirectory() as tmp:
             path = os.path.join(tmp, "model.keras")
@@ -172,7 +171,8 @@ def _saved_lambda(entry):
         if "value" not in entry:
             entry = {"value": [entry.get(k) for k in ("code", "defaults", "closure")]}
     saved = entry.get("value") if set(entry) == {"value"} else None
-    if not (isinstance(saved, list) and len(saved) == 3 and isinstance(saved[0], str)):
+    # a list as saved, a tuple in a live model's get_config()
+    if not (isinstance(saved, (list, tuple)) and len(saved) == 3 and isinstance(saved[0], str)):
         return None
     try:
         code = marshal.loads(base64.b64decode(saved[0]))
@@ -198,6 +198,8 @@ def _is_custom_class(entry):
 
 def _find(module, qualname):
     """What pickle loads for ``module.qualname`` (None where it fails)."""
+    if not module:
+        return None
     try:
         obj = importlib.import_module(module)
     except (ImportError, ValueError):  # ValueError: not a module name
@@ -287,12 +289,13 @@ def _model_functions(model):
     return found
 
 
-def _rebuild_lambdas(entries, modules):
+def _rebuild_lambdas(entries, namespace_of):
     """Rebuild each lambda of a saved configuration from its code, with the
-    globals of its module, and name it in its place.
+    globals ``namespace_of(file)`` of the file that defines it, and name it in
+    its place.
 
-    Returns ``{name: function}`` and descriptions of the lambdas whose module
-    cannot be imported.
+    Returns ``{name: function}`` and descriptions of the lambdas whose globals
+    are not found (``namespace_of`` gives None).
     """
     lambdas, missing = {}, []
     for entry in entries:
@@ -300,8 +303,7 @@ def _rebuild_lambdas(entries, modules):
         if saved is None:
             continue
         code, defaults, closure = saved
-        module = modules.get(code.co_filename)
-        namespace = _find(module, "__dict__") if module else None
+        namespace = namespace_of(code.co_filename)
         if namespace is None:
             missing.append(f"lambda of {code.co_filename}, line {code.co_firstlineno}")
             continue
@@ -317,6 +319,50 @@ def _rebuild_lambdas(entries, modules):
         entry.update(module="builtins", class_name="function", config=name)
         entry["registered_name"] = "function"
     return lambdas, missing
+
+
+def holds_lambda(model):
+    """Whether ``model``'s layers or compile settings hold a lambda."""
+    return any(f.__name__ == "<lambda>" for f in _model_functions(model))
+
+
+def rebuild(model):
+    """A fresh network made from ``model``'s configuration, lambdas included.
+
+    Keras' own round trip (``keras.models.clone_model`` among others) refuses
+    a lambda in safe mode and reads no lambda activation back; here each
+    lambda is rebuilt from its code, as on loading, with the globals of the
+    live one.
+
+    Parameters
+    ----------
+    model : keras.Model
+
+    Returns
+    -------
+    network : keras.Model
+        Not compiled, with fresh variables.
+    """
+    with quiet_lambdas():
+        config = model.get_config()
+    namespaces = {
+        f.__code__.co_filename: f.__globals__
+        for f in _model_functions(model)
+        if f.__name__ == "<lambda>"
+    }
+    lambdas, _ = _rebuild_lambdas(list(_entries(config)), namespaces.get)
+    with keras().saving.custom_object_scope(lambdas):
+        return type(model).from_config(config)
+
+
+@contextlib.contextmanager
+def quiet_lambdas():
+    """Silence Keras' warning that a configuration holds a lambda, with its
+    advice to load with ``safe_mode=False``, where skdl makes the
+    configuration for itself (to clone, compare or pickle a network)."""
+    with warnings.catch_warnings():
+        warnings.filterwarnings("ignore", "The object being serialized includes a `lambda`")
+        yield
 
 
 def _load_error(exc, missing):

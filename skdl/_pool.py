@@ -17,7 +17,8 @@ shared, already compiled copies:
 Only ``keras.Sequential`` and functional models made of Keras' own layers,
 whose configuration is made of plain values, are shared: the configuration then
 describes the computation. Subclassed models, networks with a layer class of
-the user's, and networks with an adaptable preprocessing layer
+the user's or a lambda (whose configuration is its code, not its globals),
+and networks with an adaptable preprocessing layer
 (``Normalization``, whose adapted state lives outside its variables) are
 trained and predicted as they are.
 ``skdl.set_config(share_compiled=False)`` turns sharing off.
@@ -33,6 +34,7 @@ import numpy as np
 
 from . import _config
 from ._keras import keras, preserved_random_state, state_outside_variables
+from ._persistence import holds_lambda
 
 
 class _Unshareable(Exception):
@@ -99,8 +101,12 @@ def architecture_key(model):
         return None
     try:
         layers = list(model._flatten_layers(include_self=False))
-        if any(isinstance(layer, keras().layers.Lambda) for layer in layers):
-            return None  # its configuration holds code, not the function itself
+        if any(isinstance(layer, keras().layers.Lambda) for layer in layers) or holds_lambda(
+            model
+        ):
+            # the configuration holds a function's code, not the function itself:
+            # what it computes depends on its globals as well
+            return None
         if any(state_outside_variables(layer) for layer in layers):
             # an adapted Normalization's mean, say: neither its configuration nor
             # the variables copied into a shared clone carry it
@@ -382,12 +388,14 @@ class _ConcreteCalls:
     """
 
     def __init__(self, function):
+        import tensorflow as tf
+
+        self.tf = tf
         self.function = function
         self.concrete = {}
 
     def __call__(self, values, x):
-        import tensorflow as tf
-
+        tf = self.tf
         if type(x) is not np.ndarray or tf.config.functions_run_eagerly():
             return self.function(values, x)
         x = tf.convert_to_tensor(x)

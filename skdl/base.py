@@ -425,23 +425,37 @@ class BaseKerasEstimator(BaseEstimator):
         return "model_" in self.__dict__
 
     # ----------------------------------------------------------------- pickle
+    # the fitted network, and a network given as the model parameter: saved as
+    # Keras saves them, with what skdl needs to find their functions and lambdas
+    _saved_networks = ("model", "model_")
+
     def __getstate__(self):
         state = super().__getstate__()
-        if _keras.is_keras_model(state.get("model_")):
-            state = dict(state, model_=SerializedModel.from_model(state["model_"]))
-        return state
+        saved = {
+            name: SerializedModel.from_model(state[name])
+            for name in self._saved_networks
+            if _keras.is_keras_model(state.get(name))
+        }
+        return {**state, **saved} if saved else state
 
     def __setstate__(self, state):
         super().__setstate__(state)
-        if isinstance(state.get("model_"), SerializedModel):
-            # the parameters as get_params lists them: builder defaults included
-            functions = parameter_functions(self.get_params(deep=False))
-            self.model_ = state["model_"].load(functions)
-            if _keras.backend_name() == "torch":
-                # saved by TensorFlow or JAX with several batches per step, which
-                # Keras' PyTorch trainer refuses (for prediction too)
-                set_steps_per_execution(self.model_, 1)
-                self.__dict__["_steps_per_execution"] = 1
+        for name in self._saved_networks:
+            if isinstance(state.get(name), SerializedModel):
+                # the parameters as get_params lists them: builder defaults included
+                functions = parameter_functions(self.get_params(deep=False))
+                with warnings.catch_warnings():
+                    if name == "model":
+                        # a compiled network that never trained holds no optimizer
+                        # state, which Keras warns of on loading: fit compiles a
+                        # fresh optimizer for a clone of the model parameter
+                        warnings.filterwarnings("ignore", "Skipping variable loading")
+                    setattr(self, name, state[name].load(functions))
+        if isinstance(state.get("model_"), SerializedModel) and _keras.backend_name() == "torch":
+            # saved by TensorFlow or JAX with several batches per step, which
+            # Keras' PyTorch trainer refuses (for prediction too)
+            set_steps_per_execution(self.model_, 1)
+            self.__dict__["_steps_per_execution"] = 1
 
     # -------------------------------------------------------------------- fit
     def fit(self, X, y, sample_weight=None, **kwargs):

@@ -202,6 +202,21 @@ def test_model_instance_parameter_round_trip(data):
     assert isinstance(clone(clf).model, keras.Model)
 
 
+def test_a_model_instance_parameter_pickles_without_warnings(data):
+    # Keras' own pickling of the model parameter warned of NumPy's copy keyword,
+    # and of the optimizer state that a compiled network holds once it trains
+    X, y = data
+    model = keras.Sequential([keras.Input((5,)), keras.layers.Dense(1, "sigmoid")])
+    model.compile(optimizer="adam", loss="binary_crossentropy")
+    clf = KerasClassifier(model, epochs=1, random_state=0)
+    for estimator in (clf, clone(clf).fit(X, y > 0)):
+        with warnings.catch_warnings(record=True) as caught:
+            warnings.simplefilter("always")
+            loaded = pickle.loads(pickle.dumps(estimator))
+        assert [str(w.message) for w in caught] == []
+        loaded.fit(X, y > 0)
+
+
 def test_load_in_a_fresh_process(data, tmp_path):
     X, y = data
     clf = KerasClassifier(epochs=2, random_state=0).fit(X, np.where(y > 0, "up", "down"))
@@ -365,6 +380,41 @@ def test_lambdas_in_a_builder_survive_pickling(data):
     for loaded in (pickle.loads(pickled), copy.deepcopy(fitted)):
         np.testing.assert_array_equal(loaded.predict(X), fitted.predict(X))
     loaded.set_params(warm_start=True).fit(X, y)
+
+
+def test_a_model_instance_with_lambdas_fits_clones_and_pickles(data):
+    # Keras' clone_model refuses a Lambda layer's lambda and a lambda loss in
+    # safe mode and reads no lambda activation back; Keras' own pickling of the
+    # model parameter rebuilt a lambda where keras is an unknown name
+    X, y = data
+    model = lambda_network(None)
+    model.compile("adam", loss=lambda a, b: keras.ops.mean(keras.ops.square(a - b)))
+    reg = KerasRegressor(model, epochs=1, random_state=0)
+    fitted = clone(reg).fit(X, y)
+    for copied in (pickle.loads(pickle.dumps(reg)), copy.deepcopy(reg), clone(reg)):
+        np.testing.assert_array_equal(copied.fit(X, y).predict(X), fitted.predict(X))
+    for loaded in (pickle.loads(pickle.dumps(fitted)), copy.deepcopy(fitted)):
+        np.testing.assert_array_equal(loaded.predict(X), fitted.predict(X))
+        assert loaded.set_params(warm_start=True).fit(X, y).n_iter_ == 2
+
+
+def lambda_activation_network(meta):
+    return keras.Sequential(
+        [keras.Input((5,)), keras.layers.Dense(4, lambda x: x / 2), keras.layers.Dense(1)]
+    )
+
+
+@pytest.mark.parametrize("builder", [lambda_network, lambda_activation_network])
+@pytest.mark.parametrize("given", ["builder", "instance"])
+def test_lambdas_bring_no_keras_warning_to_fit_and_predict(data, builder, given):
+    # Keras warns that a configuration holding a lambda needs safe_mode=False
+    # to load: skdl reads the configuration for itself, to clone and compare
+    X, y = data
+    reg = KerasRegressor(builder if given == "builder" else builder(None))
+    with warnings.catch_warnings(record=True) as caught:
+        warnings.simplefilter("always")
+        reg.set_params(epochs=1, random_state=0).fit(X, y).predict(X)
+    assert [str(w.message) for w in caught if "lambda" in str(w.message)] == []
 
 
 def local_layer_network(meta):

@@ -218,6 +218,35 @@ def test_lambda_layers_with_other_constants_are_not_shared(data):
     assert not np.allclose(predictions[1.0], predictions[100.0])
 
 
+SCALE = 1.0
+
+
+def globally_scaled(meta):
+    return keras.Sequential(
+        [
+            keras.Input((meta["n_features_in_"],)),
+            keras.layers.Dense(4, activation=lambda x: x * SCALE),
+            keras.layers.Dense(1),
+        ]
+    )
+
+
+def test_lambda_activations_are_not_shared(data, monkeypatch):
+    # a lambda's configuration is its code: what it computes depends on its
+    # globals as well, so networks holding one keep their own functions
+    X, y = data
+    predictions = {}
+    for scale in (1.0, 100.0):
+        monkeypatch.setattr(sys.modules[__name__], "SCALE", scale)
+        reg = KerasRegressor(globally_scaled, epochs=1, random_state=0).fit(X, y)
+        assert _pool.architecture_key(reg.model_) is None
+        with skdl.config_context(share_compiled=False):
+            expected = reg.predict(X)
+        np.testing.assert_array_equal(reg.predict(X), expected)
+        predictions[scale] = expected
+    assert not np.allclose(predictions[1.0], predictions[100.0])
+
+
 def test_subclassed_models_train_and_predict_on_their_own(data):
     X, y = data
     reg = KerasRegressor(lambda: Subclassed(), epochs=2, random_state=0).fit(X, y)

@@ -276,6 +276,40 @@ def _fresh(obj, common, specific, prefix, base_class):
 _MISSING = object()
 
 
+def object_scope(objects):
+    """``keras.saving.custom_object_scope(objects)``, keeping the objects of a
+    scope open around it (which take precedence): Keras' scope replaces them."""
+    from keras.src.backend.common import global_state
+
+    around = global_state.get_global_attribute("custom_objects_scope_dict", None) or {}
+    return keras().saving.custom_object_scope({**objects, **around})
+
+
+def users_classes(value):
+    """``{name: class}`` of the user's classes of the Keras objects in ``value``
+    (a loss, a list or dict of metrics, an optimizer, a layer) and of their
+    parts (an optimizer's learning rate schedule, a layer's regularizer).
+
+    Keras rebuilds such an object from its configuration (to copy it, or a
+    model's compile settings), where it finds a class by name only where the
+    class is registered or given in a ``custom_object_scope``.
+    """
+    get_name = keras().saving.get_registered_name
+    found, stack = {}, [(value, True)]
+    while stack:
+        item, look_inside = stack.pop()
+        if isinstance(item, (list, tuple)):
+            stack.extend((v, look_inside) for v in item)
+        elif isinstance(item, dict):
+            stack.extend((v, look_inside) for v in item.values())
+        elif hasattr(item, "get_config") and not isinstance(item, type):
+            if not type(item).__module__.startswith("keras."):
+                found[get_name(type(item))] = type(item)
+            if look_inside:
+                stack.extend((v, False) for v in vars(item).values() if hasattr(v, "get_config"))
+    return found
+
+
 def from_config(obj, prefix, kwargs=None):
     """A new Keras loss, metric or optimizer like the instance ``obj``, made from
     its ``get_config()`` (with ``kwargs`` on top), as Keras' saving makes it.
@@ -292,7 +326,8 @@ def from_config(obj, prefix, kwargs=None):
         f"arguments as {prefix}__ parameters"
     )
     try:
-        fresh = cls.from_config({**obj.get_config(), **kwargs})
+        with object_scope(users_classes(obj)):
+            fresh = cls.from_config({**obj.get_config(), **kwargs})
     except TypeError as exc:
         raise TypeError(
             f"{prefix}: skdl makes each fit's {cls.__name__} from the instance's "
@@ -358,10 +393,23 @@ def _check_indices(indexed, entries, prefix):
         raise ValueError(f"{', '.join(names)}: no such entry; the {prefix} list has {where}.")
 
 
+def fresh_metrics(metrics):
+    """``metrics`` (a list, or a dict of lists by output) with each Keras
+    metric object made anew from its configuration: a metric's state (an AUC's
+    counts) is not shared with the object given, nor between fits."""
+    if isinstance(metrics, dict):
+        return {name: fresh_metrics(value) for name, value in metrics.items()}
+    if isinstance(metrics, (list, tuple)):
+        return type(metrics)(fresh_metrics(value) for value in metrics)
+    if isinstance(metrics, keras().metrics.Metric):
+        return from_config(metrics, "metrics")
+    return metrics
+
+
 def make_metrics(metrics, routed):
     """Fresh metric objects (names stay names)."""
     if metrics is None or isinstance(metrics, dict):
-        return metrics
+        return fresh_metrics(metrics)
     common, indexed = split_indexed(routed)
     _check_indices(indexed, as_list(metrics), "metrics")
     k = keras()

@@ -385,28 +385,52 @@ def clone_model(model):
                 layer.finalize_state()
     if getattr(model, "compiled", False) and model.optimizer is not None:
         config = dict(model._compile_config.config) if model._compile_config else {}
-        from ._compile import from_config
+        from ._compile import fresh_metrics, from_config
 
         config["optimizer"] = from_config(model.optimizer, "optimizer")
+        for name in ("metrics", "weighted_metrics"):
+            config[name] = fresh_metrics(config.get(name))
         clone.compile(**config)
     return clone
 
 
-def clone_network(model):
-    """``keras.models.clone_model(model)`` (same layers, fresh variables).
+_uncompiling = threading.Lock()
 
-    The network is rebuilt from its configuration instead where Keras' clone
-    would differ or fail: Keras' clone declares every input dense, dropping
-    ``keras.Input(..., sparse=True)``, and refuses lambdas (a ``Lambda``
-    layer's, an activation's, a loss's in the compile settings).
+
+def clone_network(model):
+    """``keras.models.clone_model(model)``: same layers, fresh variables, not
+    compiled (``clone_model`` above compiles it with the live objects).
+
+    Keras' clone compiles a compiled model's copy from its serialized compile
+    settings, which fails for a loss, metric or schedule of the user's that is
+    not registered; it rebuilds each layer from its configuration, which fails
+    for lambdas (see ``_persistence.clone_layer``); and it declares every input
+    dense, dropping ``keras.Input(..., sparse=True)``: such a network is
+    rebuilt from its configuration.
     """
     from . import _persistence
 
-    if not _persistence.holds_lambda(model):
-        clone = keras().models.clone_model(model)
-        if sparse_inputs(clone) == sparse_inputs(model):
-            return clone
+    k = keras()
+    with _uncompiling, _persistence.quiet_lambdas():
+        compiled = getattr(model, "compiled", False)
+        try:
+            # for the length of the clone only, and one clone at a time
+            model.compiled = False
+            if isinstance(model, (k.Sequential, _functional())):
+                clone = k.models.clone_model(model, clone_function=_persistence.clone_layer)
+            else:
+                clone = k.models.clone_model(model)
+        finally:
+            model.compiled = compiled
+    if sparse_inputs(clone) == sparse_inputs(model):
+        return clone
     return _persistence.rebuild(model)
+
+
+def _functional():
+    from keras.src.models.functional import Functional
+
+    return Functional
 
 
 def state_outside_variables(layer):

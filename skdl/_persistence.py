@@ -39,6 +39,7 @@ import types
 import warnings
 import zipfile
 
+from ._compile import object_scope, users_classes
 from ._keras import keras
 
 # packages whose classes Keras imports by itself
@@ -323,36 +324,44 @@ def _rebuild_lambdas(entries, namespace_of):
 
 def holds_lambda(model):
     """Whether ``model``'s layers or compile settings hold a lambda."""
-    return any(f.__name__ == "<lambda>" for f in _model_functions(model))
+    return any(_is_lambda(f) for f in _model_functions(model))
+
+
+def clone_layer(layer):
+    """``layer.__class__.from_config(layer.get_config())``, as Keras' clone
+    makes a layer, lambdas included.
+
+    Keras' round trip refuses a lambda (a ``Lambda`` layer's) in safe mode and
+    reads no lambda activation back; here each lambda is rebuilt from its
+    code, as on loading, with the globals of the live one.
+    """
+    return _from_own_config(layer, layer.__class__.from_config)
 
 
 def rebuild(model):
-    """A fresh network made from ``model``'s configuration, lambdas included.
+    """A fresh, uncompiled network made from ``model``'s configuration,
+    lambdas and the user's layer classes included."""
+    layers = list(model._flatten_layers(include_self=False))
+    return _from_own_config(model, type(model).from_config, layers)
 
-    Keras' own round trip (``keras.models.clone_model`` among others) refuses
-    a lambda in safe mode and reads no lambda activation back; here each
-    lambda is rebuilt from its code, as on loading, with the globals of the
-    live one.
 
-    Parameters
-    ----------
-    model : keras.Model
-
-    Returns
-    -------
-    network : keras.Model
-        Not compiled, with fresh variables.
-    """
+def _from_own_config(obj, from_config, parts=()):
+    """``from_config(obj.get_config())``, where the functions and classes of the
+    user's that ``obj`` and its ``parts`` hold (an activation, a regularizer, a
+    layer) are found: Keras finds them by name only where registered."""
     with quiet_lambdas():
-        config = model.get_config()
-    namespaces = {
-        f.__code__.co_filename: f.__globals__
-        for f in _model_functions(model)
-        if f.__name__ == "<lambda>"
-    }
+        config = obj.get_config()
+    functions = _model_functions(obj)
+    namespaces = {f.__code__.co_filename: f.__globals__ for f in functions if _is_lambda(f)}
     lambdas, _ = _rebuild_lambdas(list(_entries(config)), namespaces.get)
-    with keras().saving.custom_object_scope(lambdas):
-        return type(model).from_config(config)
+    get_name = keras().saving.get_registered_name
+    named = {get_name(f): f for f in functions if not _is_lambda(f)}
+    with object_scope({**users_classes([obj, *parts]), **named, **lambdas}):
+        return from_config(config)
+
+
+def _is_lambda(function):
+    return function.__name__ == "<lambda>"
 
 
 @contextlib.contextmanager

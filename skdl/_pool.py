@@ -101,12 +101,10 @@ def architecture_key(model):
         return None
     try:
         layers = list(model._flatten_layers(include_self=False))
-        if any(isinstance(layer, keras().layers.Lambda) for layer in layers) or holds_lambda(
-            model
-        ):
-            # the configuration holds a function's code, not the function itself:
-            # what it computes depends on its globals as well
-            return None
+        if any(isinstance(layer, keras().layers.Lambda) for layer in layers):
+            return None  # its configuration holds code, not the function itself
+        if holds_lambda(model):
+            return None  # a lambda's configuration is its code, without its globals
         if any(state_outside_variables(layer) for layer in layers):
             # an adapted Normalization's mean, say: neither its configuration nor
             # the variables copied into a shared clone carry it

@@ -36,9 +36,11 @@ from ._compile import (
     make_loss,
     make_metrics,
     make_optimizer,
+    object_scope,
     set_steps_per_execution,
     steps_for_callbacks,
     stop_on_nan,
+    users_classes,
 )
 from ._persistence import SerializedModel, parameter_functions
 from ._routing import (
@@ -213,7 +215,8 @@ def _clone_param(value):
     same architecture), anything else goes through scikit-learn's ``clone``."""
     if _keras.is_keras_model(value):
         return _keras.clone_model(value)
-    return clone(value, safe=False)
+    with object_scope(users_classes(value)):  # Keras copies its objects by their config
+        return clone(value, safe=False)
 
 
 class BaseKerasEstimator(BaseEstimator):
@@ -431,11 +434,13 @@ class BaseKerasEstimator(BaseEstimator):
 
     def __getstate__(self):
         state = super().__getstate__()
-        saved = {
-            name: SerializedModel.from_model(state[name])
-            for name in self._saved_networks
-            if _keras.is_keras_model(state.get(name))
-        }
+        saved = {}
+        for name in self._saved_networks:
+            if _keras.is_keras_model(state.get(name)):
+                with warnings.catch_warnings():
+                    # a model parameter without keras.Input, built at each fit
+                    warnings.filterwarnings("ignore", "You are saving a model that has not yet")
+                    saved[name] = SerializedModel.from_model(state[name])
         return {**state, **saved} if saved else state
 
     def __setstate__(self, state):

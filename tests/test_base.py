@@ -205,6 +205,76 @@ def test_a_compiled_model_instance_with_a_users_optimizer_is_checked_too(data):
         KerasRegressor(model, epochs=1).fit(X, y)
 
 
+def mean_absolute(y_true, y_pred):
+    return keras.ops.mean(keras.ops.abs(y_true - y_pred), axis=-1)
+
+
+class Halving(keras.optimizers.schedules.LearningRateSchedule):
+    """A user's learning rate schedule, not registered with Keras."""
+
+    def __init__(self, initial=0.1):
+        self.initial = initial
+
+    def __call__(self, step):
+        return self.initial * 0.5 ** keras.ops.cast(step, "float32")
+
+    def get_config(self):
+        return {"initial": self.initial}
+
+
+USERS_OBJECTS = {
+    "loss function": lambda: {"loss": mean_absolute},
+    "loss class": lambda: {"loss": CompleteScaledMSE(factor=2.0)},
+    "metrics": lambda: {"loss": "mse", "metrics": [mean_absolute, CountAbove()]},
+    "schedule": lambda: {"loss": "mse", "optimizer": keras.optimizers.SGD(Halving(0.05))},
+}
+
+
+@pytest.mark.parametrize("given", ["compiled model", "parameters"])
+@pytest.mark.parametrize("kind", sorted(USERS_OBJECTS))
+def test_the_users_unregistered_objects_in_compile_settings(data, kind, given):
+    # Keras' clone_model compiled the copy of a compiled model from its
+    # serialized settings, and an optimizer's copy read its schedule from its
+    # config: both find a function or class by name only where registered
+    X, y = data
+    settings = {"optimizer": "adam", **USERS_OBJECTS[kind]()}
+    if given == "compiled model":
+        model = keras.Sequential([keras.Input((X.shape[1],)), keras.layers.Dense(1)])
+        model.compile(**settings)
+        reg = KerasRegressor(model, epochs=2, random_state=0)
+    else:
+        reg = KerasRegressor(**settings, epochs=2, random_state=0)
+    fitted = clone(reg).fit(X, y)
+    assert len(fitted.history_["loss"]) == 2
+    if kind == "metrics":
+        assert {"mean_absolute", "count_above"} <= set(fitted.history_)
+    np.testing.assert_array_equal(clone(reg).fit(X, y).predict(X), fitted.predict(X))
+
+
+def test_metric_objects_are_made_anew_for_each_fit(data):
+    # a compiled model's AUC, and one in a dict of metrics by output, kept its
+    # counts across fits and shared them with the object given
+    X, y = data
+    given = keras.metrics.AUC(name="auc")
+    model = keras.Sequential([keras.Input((X.shape[1],)), keras.layers.Dense(1, "sigmoid")])
+    model.compile("adam", "binary_crossentropy", metrics=[given])
+    inputs = keras.Input((X.shape[1],))
+    named = keras.Model(inputs, keras.layers.Dense(1, "sigmoid", name="out")(inputs))
+    estimators = [
+        KerasClassifier(model, epochs=1, random_state=0),
+        KerasClassifier(
+            named, loss="binary_crossentropy", metrics={"out": [given]}, epochs=1, random_state=0
+        ),
+    ]
+    before = [v.numpy().copy() for v in given.variables]
+    for clf in estimators:
+        fitted = [clone(clf).fit(X, y > 0) for _ in range(2)]
+        assert fitted[0].history_["auc"] == fitted[1].history_["auc"]
+        used = [m for f in fitted for m in keras.tree.flatten(f.model_._compile_config.config)]
+        assert given not in used
+    assert all(np.array_equal(b, v.numpy()) for b, v in zip(before, given.variables))
+
+
 @pytest.mark.parametrize(
     "params, match",
     [

@@ -209,7 +209,10 @@ def test_a_model_instance_parameter_pickles_without_warnings(data):
     model = keras.Sequential([keras.Input((5,)), keras.layers.Dense(1, "sigmoid")])
     model.compile(optimizer="adam", loss="binary_crossentropy")
     clf = KerasClassifier(model, epochs=1, random_state=0)
-    for estimator in (clf, clone(clf).fit(X, y > 0)):
+    unbuilt = keras.Sequential([keras.layers.Dense(1, "sigmoid")])  # no keras.Input
+    unbuilt.compile(optimizer="adam", loss="binary_crossentropy")
+    given_unbuilt = clone(clf).set_params(model=unbuilt).fit(X, y > 0)
+    for estimator in (clf, clone(clf).fit(X, y > 0), given_unbuilt):
         with warnings.catch_warnings(record=True) as caught:
             warnings.simplefilter("always")
             loaded = pickle.loads(pickle.dumps(estimator))
@@ -402,6 +405,41 @@ def lambda_activation_network(meta):
     return keras.Sequential(
         [keras.Input((5,)), keras.layers.Dense(4, lambda x: x / 2), keras.layers.Dense(1)]
     )
+
+
+class HalfL2(keras.regularizers.Regularizer):
+    """A user's regularizer, not registered with Keras."""
+
+    def __init__(self, rate=0.01):
+        self.rate = rate
+
+    def __call__(self, weights):
+        return self.rate * keras.ops.sum(weights**2) / 2
+
+    def get_config(self):
+        return {"rate": self.rate}
+
+
+@pytest.mark.parametrize("with_lambda", [False, True])
+def test_a_model_instance_with_the_users_layer_function_and_regularizer(data, with_lambda):
+    # Keras' clone rebuilds each layer from its configuration, where it finds an
+    # unregistered function or class by name only
+    X, y = data
+    lambdas = [keras.layers.Lambda(lambda t: t * 2)] if with_lambda else []
+    model = keras.Sequential(
+        [
+            keras.Input((5,)),
+            MyDense(3, activation=scaled_tanh),
+            keras.layers.Dense(2, kernel_regularizer=HalfL2()),
+            *lambdas,
+            keras.layers.Dense(1),
+        ]
+    )
+    fitted = KerasRegressor(model, epochs=1, random_state=0).fit(X, y)
+    assert isinstance(fitted.model_.layers[0], MyDense)
+    assert fitted.model_.layers[0].activation is scaled_tanh
+    np.testing.assert_array_equal(clone(fitted).fit(X, y).predict(X), fitted.predict(X))
+    np.testing.assert_array_equal(pickle.loads(pickle.dumps(fitted)).predict(X), fitted.predict(X))
 
 
 @pytest.mark.parametrize("builder", [lambda_network, lambda_activation_network])

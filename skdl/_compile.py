@@ -294,8 +294,7 @@ def users_classes(value):
     model's compile settings), where it finds a class by name only where the
     class is registered or given in a ``custom_object_scope``.
     """
-    get_name = keras().saving.get_registered_name
-    found, stack = {}, [(value, True)]
+    classes, stack = set(), [(value, True)]
     while stack:
         item, look_inside = stack.pop()
         if isinstance(item, (list, tuple)):
@@ -304,10 +303,14 @@ def users_classes(value):
             stack.extend((v, look_inside) for v in item.values())
         elif hasattr(item, "get_config") and not isinstance(item, type):
             if not type(item).__module__.startswith("keras."):
-                found[get_name(type(item))] = type(item)
+                classes.add(type(item))
             if look_inside:
-                stack.extend((v, False) for v in vars(item).values() if hasattr(v, "get_config"))
-    return found
+                parts = getattr(item, "__dict__", {}).values()
+                stack.extend((v, False) for v in parts if hasattr(v, "get_config"))
+    if not classes:
+        return {}  # and Keras stays unimported where nothing needs it (a clone)
+    get_name = keras().saving.get_registered_name
+    return {get_name(cls): cls for cls in classes}
 
 
 def from_config(obj, prefix, kwargs=None):

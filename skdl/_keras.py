@@ -259,6 +259,25 @@ def output_shapes(model, X_sample):
     return shapes
 
 
+def main_loss(model, loss):
+    """The loss of ``model``'s main (first declared) output in ``loss``: its
+    first entry where it is a list, its entry by output name where it is a dict
+    (a dict's own order is not the outputs' order)."""
+    if isinstance(loss, (list, tuple)):
+        return loss[0] if loss else None
+    if not isinstance(loss, dict):
+        return loss
+    declared = _declared_attribute(model, "output")
+    if isinstance(declared, dict):
+        name = next(iter(declared), None)
+    else:
+        try:
+            name = _declared(declared)[0]._keras_history[0].name
+        except (AttributeError, IndexError, TypeError):
+            name = None
+    return loss[name] if name in loss else next(iter(loss.values()), None)
+
+
 def main_output_activation(model):
     """The name of the activation that ends the main output of ``model``
     (``"softmax"``), or None where it is unknown (a subclassed model)."""

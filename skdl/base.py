@@ -215,7 +215,10 @@ def _clone_param(value):
     same architecture), anything else goes through scikit-learn's ``clone``."""
     if _keras.is_keras_model(value):
         return _keras.clone_model(value)
-    with object_scope(users_classes(value)):  # Keras copies its objects by their config
+    classes = users_classes(value)
+    if not classes:
+        return clone(value, safe=False)
+    with object_scope(classes):  # Keras copies its objects through their configuration
         return clone(value, safe=False)
 
 
@@ -949,7 +952,7 @@ class BaseKerasEstimator(BaseEstimator):
             )
 
     def _divergence_fix(self):
-        name = loss_name(getattr(self.model_, "loss", None))
+        name = loss_name(_keras.main_loss(self.model_, getattr(self.model_, "loss", None)))
         if "poisson" in name and _keras.main_output_activation(self.model_) == "linear":
             return (
                 f"The loss {name} takes the logarithm of the predictions, which a linear "

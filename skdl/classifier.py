@@ -201,7 +201,10 @@ class KerasClassifier(ClassifierMixin, BaseKerasEstimator):
         return "softmax" if target_type == "multiclass" else "sigmoid"
 
     def _check_output(self, units, model):
-        loss = self.loss if self.loss is not None else getattr(model, "loss", None)
+        # the loss the network trains with: its own where it comes compiled
+        # (skdl then warns that the loss parameter is not used)
+        compiled = getattr(model, "compiled", False) and model.optimizer is not None
+        loss = _keras.main_loss(model, model.loss if compiled else self.loss)
         encoding = choose_encoding(
             self.target_type_,
             self.n_classes_,
@@ -219,8 +222,9 @@ class KerasClassifier(ClassifierMixin, BaseKerasEstimator):
     def _build_model(self, X):
         model = super()._build_model(X)
         encoding = self.target_encoder_.encoding
-        check_loss_fits_output(_keras.main_output_activation(model), model.loss, encoding)
-        self.target_encoder_.set_params(from_logits=uses_logits(model.loss))
+        loss = _keras.main_loss(model, model.loss)
+        check_loss_fits_output(_keras.main_output_activation(model), loss, encoding)
+        self.target_encoder_.set_params(from_logits=uses_logits(loss))
         return model
 
     def _default_loss(self):

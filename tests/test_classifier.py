@@ -217,6 +217,47 @@ def test_compiled_model_instance_is_copied_not_changed(binary_data):
         np.testing.assert_array_equal(w0, w1)
 
 
+@pytest.mark.parametrize(
+    "compiled, given, encoding",
+    [
+        ("categorical_crossentropy", "sparse_categorical_crossentropy", "onehot"),
+        ("sparse_categorical_crossentropy", "categorical_crossentropy", "sparse"),
+    ],
+)
+def test_a_compiled_models_own_loss_decides_the_target_encoding(compiled, given, encoding):
+    # the loss parameter, unused with a compiled model, chose the encoding of y,
+    # and Keras failed on targets of the wrong rank
+    X, y = make_classification(
+        n_samples=60, n_features=4, n_informative=3, n_redundant=0, n_classes=3, random_state=0
+    )
+    model = keras.Sequential([keras.Input((4,)), keras.layers.Dense(3, "softmax")])
+    model.compile("adam", loss=compiled)
+    with pytest.warns(UserWarning, match="compiled before it was given, so loss is not used"):
+        clf = KerasClassifier(model, loss=given, epochs=1, random_state=0).fit(X, y)
+    assert clf.target_encoder_.encoding == encoding
+    assert clf.model_.loss == compiled
+
+
+@pytest.mark.parametrize("main_first", [True, False])
+def test_a_dict_of_losses_is_read_by_output_name(binary_data, main_first):
+    # the first entry of the dict was taken for the main output's loss: here
+    # the auxiliary output's, which takes no logits, so predict_proba gave the
+    # main output's logits as probabilities
+    X, y = binary_data
+    inputs = keras.Input((5,))
+    hidden = keras.layers.Dense(8, "relu")(inputs)
+    outputs = {
+        "main": keras.layers.Dense(1, name="main")(hidden),
+        "aux": keras.layers.Dense(1, name="aux")(hidden),
+    }
+    model = keras.Model(inputs, outputs)
+    losses = {"main": keras.losses.BinaryCrossentropy(from_logits=True), "aux": "mse"}
+    model.compile("adam", loss=dict(sorted(losses.items(), reverse=main_first)))
+    clf = KerasClassifier(model, epochs=1, random_state=0).fit(X, y)
+    logits = keras.ops.convert_to_numpy(clf.model_(X.astype("float32"))["main"]).ravel()
+    np.testing.assert_allclose(clf.predict_proba(X)[:, 1], 1 / (1 + np.exp(-logits)), rtol=1e-5)
+
+
 def test_subclassed_model(binary_data):
     X, y = binary_data
 

@@ -329,7 +329,7 @@ def holds_lambda(model):
 
 def clone_layer(layer):
     """``layer.__class__.from_config(layer.get_config())``, as Keras' clone
-    makes a layer, lambdas included.
+    makes a layer (a model nested in the network included), lambdas included.
 
     Keras' round trip refuses a lambda (a ``Lambda`` layer's) in safe mode and
     reads no lambda activation back; here each lambda is rebuilt from its
@@ -341,14 +341,14 @@ def clone_layer(layer):
 def rebuild(model):
     """A fresh, uncompiled network made from ``model``'s configuration,
     lambdas and the user's layer classes included."""
-    layers = list(model._flatten_layers(include_self=False))
-    return _from_own_config(model, type(model).from_config, layers)
+    return _from_own_config(model, type(model).from_config)
 
 
-def _from_own_config(obj, from_config, parts=()):
+def _from_own_config(obj, from_config):
     """``from_config(obj.get_config())``, where the functions and classes of the
-    user's that ``obj`` and its ``parts`` hold (an activation, a regularizer, a
-    layer) are found: Keras finds them by name only where registered."""
+    user's that ``obj`` and the layers inside it hold (an activation, a
+    regularizer, a layer) are found: Keras finds them by name only where
+    registered."""
     with quiet_lambdas():
         config = obj.get_config()
     functions = _model_functions(obj)
@@ -356,7 +356,8 @@ def _from_own_config(obj, from_config, parts=()):
     lambdas, _ = _rebuild_lambdas(list(_entries(config)), namespaces.get)
     get_name = keras().saving.get_registered_name
     named = {get_name(f): f for f in functions if not _is_lambda(f)}
-    with object_scope({**users_classes([obj, *parts]), **named, **lambdas}):
+    layers = [obj, *obj._flatten_layers(include_self=False)]
+    with object_scope({**users_classes(layers), **named, **lambdas}):
         return from_config(config)
 
 

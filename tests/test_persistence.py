@@ -442,6 +442,22 @@ def test_a_model_instance_with_the_users_layer_function_and_regularizer(data, wi
     np.testing.assert_array_equal(pickle.loads(pickle.dumps(fitted)).predict(X), fitted.predict(X))
 
 
+def test_a_model_instance_nesting_a_model_of_the_users_parts(data):
+    # the classes inside a nested model were looked up by name only
+    X, y = data
+    inner = keras.Sequential(
+        [
+            keras.Input((5,)),
+            MyDense(3, activation=scaled_tanh),
+            keras.layers.Dense(2, kernel_regularizer=HalfL2()),
+        ]
+    )
+    model = keras.Sequential([keras.Input((5,)), inner, keras.layers.Dense(1)])
+    fitted = KerasRegressor(model, epochs=1, random_state=0).fit(X, y)
+    np.testing.assert_array_equal(clone(fitted).fit(X, y).predict(X), fitted.predict(X))
+    np.testing.assert_array_equal(pickle.loads(pickle.dumps(fitted)).predict(X), fitted.predict(X))
+
+
 @pytest.mark.parametrize("builder", [lambda_network, lambda_activation_network])
 @pytest.mark.parametrize("given", ["builder", "instance"])
 def test_lambdas_bring_no_keras_warning_to_fit_and_predict(data, builder, given):

@@ -435,7 +435,7 @@ def clone_network(model):
         try:
             # for the length of the clone only, and one clone at a time
             model.compiled = False
-            if isinstance(model, (k.Sequential, _functional())):
+            if isinstance(model, graph_model_types()):
                 clone = k.models.clone_model(model, clone_function=_persistence.clone_layer)
             else:
                 clone = k.models.clone_model(model)
@@ -446,10 +446,12 @@ def clone_network(model):
     return _persistence.rebuild(model)
 
 
-def _functional():
+def graph_model_types():
+    """``(keras.Sequential, Functional)``: the models that are a graph of
+    layers, which Keras clones layer by layer (not subclassed models)."""
     from keras.src.models.functional import Functional
 
-    return Functional
+    return (keras().Sequential, Functional)
 
 
 def state_outside_variables(layer):

@@ -33,7 +33,7 @@ import weakref
 import numpy as np
 
 from . import _config
-from ._keras import keras, preserved_random_state, state_outside_variables
+from ._keras import graph_model_types, keras, preserved_random_state, state_outside_variables
 from ._persistence import holds_lambda
 
 
@@ -84,20 +84,13 @@ def _without_name(config):
     return {k: v for k, v in config.items() if k != "name"}
 
 
-def _shareable_types():
-    k = keras()
-    from keras.src.models.functional import Functional
-
-    return (k.Sequential, Functional)
-
-
 def architecture_key(model):
     """Hashable description of ``model``'s computation, or None if unknown.
 
     Two models with equal keys compute the same function of their variables
     and inputs; the names Keras gives layers (``dense_3``) do not count.
     """
-    if type(model) not in _shareable_types() or not model.built:
+    if type(model) not in graph_model_types() or not model.built:
         return None
     try:
         layers = list(model._flatten_layers(include_self=False))

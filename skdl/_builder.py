@@ -2,9 +2,10 @@
 
 A builder is any callable returning a ``keras.Model``. The arguments it names
 are filled, in order of precedence, from ``model__<name>`` routed parameters,
-estimator parameters of the same name, and ``meta`` (the fitted facts about the
-data: ``n_features_in_``, ``n_outputs_``, ``classes_``, ...). ``meta`` itself is
-passed to a builder that names it.
+estimator parameters of the same name, ``meta`` (the fitted facts about the
+data: ``n_features_in_``, ``n_outputs_``, ``classes_``, ...) and the training
+data, ``X`` and ``y``, as Keras' own scikit-learn wrappers give them. ``meta``
+itself is passed to a builder that names it.
 """
 
 import inspect
@@ -139,7 +140,7 @@ def _name(builder):
     return getattr(builder, "__qualname__", None) or type(builder).__name__
 
 
-def call_builder(builder, explicit, estimator_params, meta, owner):
+def call_builder(builder, explicit, estimator_params, meta, owner, data=None):
     """Call ``builder`` with the arguments its signature names.
 
     Parameters
@@ -153,7 +154,10 @@ def call_builder(builder, explicit, estimator_params, meta, owner):
     meta : dict
     owner : str
         Estimator name for error messages.
+    data : dict, default=None
+        The training data (``X``, ``y``) for a builder that names them.
     """
+    data = data or {}
     kwargs, missing = {}, []
     params = _parameters(builder)
     for p in params:
@@ -167,6 +171,8 @@ def call_builder(builder, explicit, estimator_params, meta, owner):
             kwargs[p.name] = estimator_params[p.name]
         elif p.name in meta:
             kwargs[p.name] = meta[p.name]
+        elif p.name in data:
+            kwargs[p.name] = data[p.name]
         elif p.default is p.empty:
             missing.append(p.name)
     if any(p.kind is p.VAR_KEYWORD for p in params):

@@ -6,10 +6,12 @@ model : callable or keras.Model, default=None
         ``keras.Model`` instance, which is copied (layers, weights, compile
         settings) for every fit. The builder receives the estimator parameters
         that its signature names (its keyword arguments become estimator
-        parameters, visible to ``get_params`` and searchable) and ``meta``, a
+        parameters, visible to ``get_params`` and searchable), ``meta``, a
         dict of facts about the training data (``n_features_in_``,
-        ``n_outputs_``, ``out_activation_``, ...), if it asks for it. ``None``
-        uses a ReLU network with ``hidden_layer_sizes=(100,)``.
+        ``n_outputs_``, ``out_activation_``, ...), and the training data
+        ``X`` and ``y`` (as Keras' own scikit-learn wrappers give them), if it
+        asks for them. ``None`` uses a ReLU network with
+        ``hidden_layer_sizes=(100,)``.
     optimizer : str, keras.optimizers.Optimizer class or instance, default="adam"
         Used when the builder returns an uncompiled model (a compiled one keeps
         its own, and ``fit`` warns of the settings left unused). Its arguments

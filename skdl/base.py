@@ -92,15 +92,22 @@ _ROUTED_BY_ESTIMATOR = {
 _FLOATS = (np.dtype(np.float32), np.dtype(np.float64))
 
 
-def output_dtype(X):
-    """The dtype of predictions and transforms for ``X``: float32 where ``X``
-    is float32 (an array, a sparse matrix, a DataFrame of float32 columns), as
-    scikit-learn's MLPs keep it, float64 otherwise. Networks compute in float32
-    either way."""
+def is_float32(X):
+    """Whether ``X`` is float32 as scikit-learn's validation keeps it: an array,
+    a sparse matrix or a DataFrame of NumPy float32 columns (pandas' nullable
+    ``Float32``, polars and Arrow columns become float64)."""
     dtype = getattr(X, "dtype", None)
     dtypes = [dtype] if dtype is not None else list(getattr(X, "dtypes", []))
-    float32 = bool(dtypes) and all(str(d).lower() == "float32" for d in dtypes)
-    return np.float32 if float32 else np.float64
+    return bool(dtypes) and all(isinstance(d, np.dtype) and d == np.float32 for d in dtypes)
+
+
+def output_dtype(X, fitted_float32):
+    """The dtype of predictions and transforms for ``X``: float32 where ``X`` is
+    float32 and so was the X the estimator was fitted on (``fitted_float32``),
+    float64 otherwise, as from scikit-learn's MLPs and PCA, whose weights keep
+    the dtype of the X they were fitted on. Networks compute in float32 either
+    way."""
+    return np.float32 if fitted_float32 and is_float32(X) else np.float64
 
 
 def _history_value(value):
@@ -121,6 +128,11 @@ META_KEYS = (
     "n_classes_",
     "sparse_input_",
 )
+
+# The training data, which a builder may ask for by name as Keras' own
+# scikit-learn wrappers give it (``model(X=X, y=y, ...)``): X as the network
+# takes it, y one column per class for a classifier (see ``_builder_targets``).
+BUILDER_DATA = ("X", "y")
 
 DEFAULT_PREDICT_BATCH_SIZE = 256
 
@@ -319,7 +331,7 @@ class BaseKerasEstimator(BaseEstimator):
         return dense_network if self.model is None else self.model
 
     def _builder_defaults(self):
-        reserved = set(self._get_param_names()) | set(META_KEYS)
+        reserved = set(self._get_param_names()) | set(META_KEYS) | set(BUILDER_DATA)
         return builder_defaults(self._builder(), reserved)
 
     def get_params(self, deep=True):
@@ -528,7 +540,8 @@ class BaseKerasEstimator(BaseEstimator):
         ``incremental``: a ``partial_fit`` call."""
         self._validate_params()
         self._check_extra_params()
-        fit_kwargs = self._fit_kwargs(call_kwargs)
+        # partial_fit's one epoch is skdl's, not the user's: no override to warn of
+        fit_kwargs = self._fit_kwargs(call_kwargs, warn=not incremental)
         warm = warm and self.__sklearn_is_fitted__()
         state = dict(self.__dict__)
         trained = _keras.training_state(self.model_) if warm else None
@@ -545,6 +558,8 @@ class BaseKerasEstimator(BaseEstimator):
         return self
 
     def _fit_keras(self, X, y, sample_weight, fit_kwargs, warm, classes=None, incremental=False):
+        if not warm:
+            self._fitted_float32 = is_float32(X)
         X, y = self._validate_inputs(X, y, reset=not warm)
         if warm:
             self._check_warm_targets(y)
@@ -553,7 +568,7 @@ class BaseKerasEstimator(BaseEstimator):
         sample_weight = self._sample_weight(X, y, sample_weight, fit_kwargs.pop("class_weight"))
         with _keras.seeded(self._seed()):
             if not warm:
-                self.model_ = self._build_model(X)
+                self.model_ = self._build_model(X, y)
                 # batches per call chosen at build (skdl's default, the builder's or
                 # compile__steps_per_execution); each fit may run fewer
                 self._steps_per_execution = self.model_.steps_per_execution
@@ -721,8 +736,9 @@ class BaseKerasEstimator(BaseEstimator):
             return int(self.random_state)
         return int(check_random_state(self.random_state).randint(np.iinfo(np.int32).max))
 
-    def _fit_kwargs(self, call_kwargs):
-        """Arguments of ``keras.Model.fit`` for this call, checked."""
+    def _fit_kwargs(self, call_kwargs, warn=True):
+        """Arguments of ``keras.Model.fit`` for this call, checked; ``warn``: of
+        the estimator parameters that they override."""
         unknown = sorted(set(call_kwargs) - FIT_CALL_ARGS)
         if unknown:
             raise TypeError(
@@ -736,7 +752,8 @@ class BaseKerasEstimator(BaseEstimator):
                 call_kwargs,
                 caller_name=f"{type(self).__name__}.fit",
             )
-        self._warn_overridden_parameters(call_kwargs)
+        if warn:
+            self._warn_overridden_parameters(call_kwargs)
         routed = self.get_params()
         kwargs = {
             "batch_size": self.batch_size,
@@ -831,8 +848,8 @@ class BaseKerasEstimator(BaseEstimator):
     def _meta(self):
         return {key: getattr(self, key) for key in META_KEYS if hasattr(self, key)}
 
-    def _build_model(self, X):
-        """Build (or clone) and compile the Keras model for the current data."""
+    def _build_model(self, X, y):
+        """Build (or clone) and compile the Keras model for the training data."""
         keras = _keras.keras()
         if X.ndim > 2 and self.model is None:
             raise ValueError(
@@ -850,7 +867,12 @@ class BaseKerasEstimator(BaseEstimator):
             explicit.update(route(self._extra_params, "model"))
             own = {k: getattr(self, k) for k in self._get_param_names()}
             meta = {**self._meta(), "sparse_input_": _sparse.feeds_sparse(X)}
-            model = call_builder(self._builder(), explicit, own, meta, type(self).__name__)
+            builder = self._builder()
+            names, _ = builder_argument_names(builder)
+            data = {"X": X}
+            if "y" in names:
+                data["y"] = self._builder_targets(y)
+            model = call_builder(builder, explicit, own, meta, type(self).__name__, data)
             if not isinstance(model, keras.Model):
                 raise TypeError(
                     f"The model builder must return a keras.Model; it returned "
@@ -936,6 +958,11 @@ class BaseKerasEstimator(BaseEstimator):
         """Arguments of the loss chosen for ``model`` where none is given."""
         return {}
 
+    def _builder_targets(self, y):
+        """``y`` for a builder that names it: the targets a regressor trains on,
+        of shape (n_samples, n_outputs)."""
+        return self._encode_targets(y)
+
     def _keras_targets(self, y):
         """Same targets for every output of a multi-output (e.g. auxiliary) model."""
         n_outputs = self.__dict__.get("_n_network_outputs") or len(
@@ -983,10 +1010,15 @@ class BaseKerasEstimator(BaseEstimator):
         self.n_iter_ = len(self.history_.get("loss", []))
 
     # ---------------------------------------------------------------- predict
+    def _output_dtype(self, X):
+        """The dtype of what is computed from ``X`` (see :func:`output_dtype`)."""
+        # estimators pickled before the fitted dtype was kept: float32 X alone decided
+        return output_dtype(X, self.__dict__.get("_fitted_float32", True))
+
     def _predict_raw(self, X):
         """The network's outputs for ``X``, in the dtype of :func:`output_dtype`."""
         check_is_fitted(self)
-        dtype = output_dtype(X)
+        dtype = self._output_dtype(X)
         X = self._validate_X(X)
         raw = _keras.predict_batched(self.model_, X, self._predict_batch_size())
         return raw.astype(dtype, copy=False)

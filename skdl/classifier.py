@@ -1,5 +1,6 @@
 """KerasClassifier: a scikit-learn classifier backed by a Keras model."""
 
+import copy
 import math
 import warnings
 
@@ -23,6 +24,12 @@ from ._targets import (
     uses_logits,
 )
 from .base import BaseKerasEstimator
+
+
+def _sparse_frame(y):
+    """Whether ``y`` is a pandas DataFrame of sparse columns (its ``sparse``
+    accessor exists for those only)."""
+    return getattr(y, "ndim", 1) == 2 and hasattr(y, "sparse")
 
 
 class KerasClassifier(ClassifierMixin, BaseKerasEstimator):
@@ -165,8 +172,13 @@ class KerasClassifier(ClassifierMixin, BaseKerasEstimator):
 
     def _validate_inputs(self, X, y, reset):
         if reset:
-            # as scikit-learn's classifiers: a sparse multilabel y gives sparse predictions
-            self._sparse_labels = sp.issparse(y) and type_of_target(y) == "multilabel-indicator"
+            # as scikit-learn's classifiers: a sparse multilabel y gives sparse
+            # predictions, a DataFrame of sparse columns included (which
+            # scikit-learn's validation makes a sparse matrix)
+            labels = y.sparse.to_coo() if _sparse_frame(y) else y
+            self._sparse_labels = (
+                sp.issparse(labels) and type_of_target(labels) == "multilabel-indicator"
+            )
         return super()._validate_inputs(X, y, reset)
 
     def _fit_targets(self, y, classes=None):
@@ -219,13 +231,21 @@ class KerasClassifier(ClassifierMixin, BaseKerasEstimator):
             encoding = "onehot"
         self.target_encoder_.set_params(encoding=encoding)
 
-    def _build_model(self, X):
-        model = super()._build_model(X)
+    def _build_model(self, X, y):
+        model = super()._build_model(X, y)
         encoding = self.target_encoder_.encoding
         loss = _keras.main_loss(model, model.loss)
         check_loss_fits_output(_keras.main_output_activation(model), loss, encoding)
         self.target_encoder_.set_params(from_logits=uses_logits(loss))
         return model
+
+    def _builder_targets(self, y):
+        # as keras.wrappers.SKLearnClassifier gives it, whatever encoding the
+        # network's loss then trains on: one column per class (one-hot, binary
+        # included), or the multilabel indicator
+        multilabel = self.target_type_ == "multilabel-indicator"
+        encoder = copy.copy(self.target_encoder_)
+        return encoder.set_params(encoding="multilabel" if multilabel else "onehot").transform(y)
 
     def _default_loss(self):
         return default_loss(self.target_encoder_.encoding)
@@ -296,7 +316,8 @@ class KerasClassifier(ClassifierMixin, BaseKerasEstimator):
         proba : ndarray of shape (n_samples, n_classes)
             Columns follow ``classes_``; rows sum to 1 except for multilabel
             targets, where each column is the probability of that label.
-            float32 for a float32 ``X``, float64 otherwise.
+            float32 for a float32 ``X`` where ``fit`` was given a float32 ``X``
+            too, float64 otherwise.
 
         Examples
         --------

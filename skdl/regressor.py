@@ -154,8 +154,8 @@ class KerasRegressor(_FloatTargetsMixin, RegressorMixin, BaseKerasEstimator):
         -------
         y : ndarray of shape (n_samples,) or (n_samples, n_outputs)
             Predictions (computed in float32), in the shape of the ``y`` used
-            in ``fit``: float32 for a float32 ``X``, float64 otherwise, as
-            scikit-learn's MLPs give.
+            in ``fit``: float32 for a float32 ``X`` where ``fit`` was given a
+            float32 ``X`` too, float64 otherwise, as scikit-learn's MLPs give.
 
         Examples
         --------

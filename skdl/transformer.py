@@ -12,7 +12,7 @@ from sklearn.utils.validation import check_array, check_is_fitted
 
 from . import _keras
 from ._docs import COMMON_ATTRIBUTES, COMMON_PARAMETERS, ROUTED_PARAMETERS
-from .base import BaseKerasEstimator, output_dtype
+from .base import BaseKerasEstimator
 from .regressor import _FloatTargetsMixin
 
 TRANSFORMER_PARAMETERS = """\
@@ -49,8 +49,9 @@ class KerasTransformer(
     the mean squared error by default); ``fit(X, y)`` trains it to predict
     ``y``, as :class:`KerasRegressor` does. ``transform`` returns the output of
     ``output_layer`` (the code of an autoencoder, learned features of a
-    supervised network) as an array of floats (float32 for a float32 ``X``,
-    float64 otherwise, as scikit-learn's transformers), one column per unit, and
+    supervised network) as an array of floats (float32 for a float32 ``X``
+    where ``fit`` was given a float32 ``X`` too, float64 otherwise, as
+    scikit-learn's transformers), one column per unit, and
     ``inverse_transform`` feeds codes through the layers after it.
 
     Parameters
@@ -234,6 +235,10 @@ class KerasTransformer(
         # an autoencoder's targets are X itself, already checked as X (float32,
         # finite): neither copied nor made dense (a sparse X stays sparse)
         return super()._encode_targets(y) if self._fitted_on_y else y
+
+    def _builder_targets(self, y):
+        # an autoencoder fitted without y hands its builder y=None
+        return super()._builder_targets(y) if self._fitted_on_y else None
 
     def _check_numeric_targets(self, y):
         """Class labels (strings) are not targets: say so before validation
@@ -446,10 +451,11 @@ class KerasTransformer(
         X_new : ndarray of shape (n_samples, n_features_out)
             The layer's output (computed in float32), one column per unit;
             outputs of more than one dimension are flattened. float32 for a
-            float32 ``X``, float64 otherwise.
+            float32 ``X`` where ``fit`` was given a float32 ``X`` too, float64
+            otherwise.
         """
         check_is_fitted(self)
-        return self._predict_with(self.encoder_, self._validate_X(X), output_dtype(X))
+        return self._predict_with(self.encoder_, self._validate_X(X), self._output_dtype(X))
 
     def inverse_transform(self, X):
         """Feed codes through the layers after ``output_layer``: the reconstruction.
@@ -468,14 +474,14 @@ class KerasTransformer(
         -------
         X_original : ndarray of shape (n_samples, n_features)
             The decoder's output (computed in float32), float32 for float32
-            codes, float64 otherwise.
+            codes where ``fit`` was given a float32 ``X``, float64 otherwise.
         """
         check_is_fitted(self)
         if self.decoder_ is None:
             raise ValueError(
                 f"{type(self).__name__}.inverse_transform needs a decoder: {self._decoder_error}"
             )
-        dtype = output_dtype(X)
+        dtype = self._output_dtype(X)
         X = check_array(X, dtype=np.float32, input_name="X")
         if X.shape[1] != self._n_features_out:
             raise ValueError(

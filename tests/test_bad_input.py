@@ -260,7 +260,8 @@ def test_a_plain_float_array_skips_validate_data(fitted_on_array, fitted, monkey
     expected = fitted_on_array.predict(X)
     assert expected.dtype == np.float64
     np.testing.assert_array_equal(fitted_on_array.predict(X[:5]), expected[:5])
-    assert fitted_on_array.predict(X.astype(np.float32)).dtype == np.float32
+    # fitted on float64 X, float64 out, as from scikit-learn's MLPs
+    assert fitted_on_array.predict(X.astype(np.float32)).dtype == np.float64
     assert not calls
     # the others are checked, and predict the same
     for other in (X.tolist(), pd.DataFrame(X), np.asfortranarray(X).astype(np.float16)):

@@ -732,21 +732,24 @@ def test_settings_that_a_compiled_model_leaves_unused_are_named(data):
     ],
     ids=lambda value: type(value).__name__ if not isinstance(value, list) else "",
 )
-def test_outputs_are_float32_for_float32_X(data, estimator, methods):
-    """As scikit-learn's MLPs: float32 in (array, sparse, DataFrame), float32
-    out, the same values; float64 for other X."""
+def test_outputs_are_float32_where_X_and_the_fitted_X_are(data, estimator, methods):
+    """As scikit-learn's MLPs: fitted on float32 X, float32 in (array, sparse,
+    DataFrame of float32 columns) gives float32 out, the same values, and other
+    X (pandas' nullable Float32 too) float64; fitted on float64 X, float64."""
     X, y = data
     if hasattr(estimator, "predict_proba"):
         y = y > 0
+    X32 = X.astype(np.float32)
     with warnings.catch_warnings():
         warnings.simplefilter("ignore")  # max_iter=1
-        estimator.set_params(random_state=0).fit(X, y)
-    as_float32 = {
-        "array": X.astype(np.float32),
-        "sparse": sp.csr_matrix(X.astype(np.float32)),
-        "frame": pd.DataFrame(X.astype(np.float32)),
+        estimator.set_params(random_state=0).fit(X32, y)
+    as_float32 = {"array": X32, "sparse": sp.csr_matrix(X32), "frame": pd.DataFrame(X32)}
+    others = {
+        "float64": X,
+        "list": X.tolist(),
+        "int": X.astype(np.int64),
+        "nullable": pd.DataFrame(X32).astype("Float32"),
     }
-    others = {"float64": X, "list": X.tolist(), "int": X.astype(np.int64)}
     for method in methods:
         expected = getattr(estimator, method)(X)
         for kind, values in {**as_float32, **others}.items():
@@ -756,3 +759,23 @@ def test_outputs_are_float32_for_float32_X(data, estimator, methods):
             assert out.dtype == (np.float32 if kind in as_float32 else np.float64), kind
             if kind != "int":
                 np.testing.assert_allclose(out, expected, rtol=1e-6)
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        estimator.fit(X, y)
+    for method in methods:
+        assert getattr(estimator, method)(X32).dtype == np.float64
+
+
+@pytest.mark.parametrize("fit_dtype", [np.float32, np.float64])
+@pytest.mark.parametrize("predict_dtype", [np.float32, np.float64])
+def test_prediction_dtype_is_scikit_learns(data, fit_dtype, predict_dtype):
+    from sklearn.neural_network import MLPRegressor as ScikitLearnMLP
+
+    X, y = data
+    predicted = {}
+    for Estimator in (ScikitLearnMLP, MLPRegressor):
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore")  # max_iter=1
+            reg = Estimator(hidden_layer_sizes=(3,), max_iter=1).fit(X.astype(fit_dtype), y)
+        predicted[Estimator] = reg.predict(X.astype(predict_dtype)).dtype
+    assert predicted[MLPRegressor] == predicted[ScikitLearnMLP]

@@ -110,6 +110,97 @@ def test_builder_receives_parameters_and_meta():
     assert list(meta["classes_"]) == ["a", "b", "c", "d"]
 
 
+def _dynamic_model(X, y, loss, layers=(10,)):
+    # keras.wrappers.SKLearnClassifier's documented builder, as written there
+    n_features_in = X.shape[1]
+    inp = keras.Input(shape=(n_features_in,))
+    hidden = inp
+    for layer_size in layers:
+        hidden = keras.layers.Dense(layer_size, activation="relu")(hidden)
+    n_outputs = y.shape[1] if len(y.shape) > 1 else 1
+    out = keras.layers.Dense(n_outputs, activation="softmax")(hidden)
+    model = keras.Model(inp, out)
+    model.compile(loss=loss, optimizer="rmsprop")
+    return model
+
+
+@pytest.mark.parametrize("labels", [["no", "yes"], ["a", "b", "c"]])
+def test_builder_of_keras_own_wrapper_takes_X_and_y(labels):
+    # Keras' wrappers call model(X=X, y=y, **model_kwargs), y one-hot for a classifier
+    rng = np.random.RandomState(0)
+    X = rng.normal(size=(30, 4))
+    y = np.resize(labels, 30)
+    clf = KerasClassifier(
+        _dynamic_model, loss="categorical_crossentropy", layers=[5], epochs=1, verbose=0
+    )
+    assert "X" not in clf.get_params() and "y" not in clf.get_params()
+    clf.fit(X, y)
+    assert clf.model_.output_shape == (None, len(labels))
+    proba = clf.predict_proba(X)
+    assert proba.shape == (30, len(labels))
+    keras_proba = clf.model_.predict(X.astype(np.float32), verbose=0)
+    np.testing.assert_allclose(proba, keras_proba, rtol=1e-5)
+    assert set(clf.predict(X)) <= set(labels)
+
+
+def test_builder_receives_the_training_data():
+    seen = []
+
+    def build(X=None, y=None, meta=None, units=3):  # defaults make no parameters
+        seen.append((X, y, meta))
+        return keras.Sequential([keras.Input((X.shape[1],)), keras.layers.Dense(y.shape[1])])
+
+    rng = np.random.RandomState(0)
+    X, Y = rng.normal(size=(12, 3)), rng.normal(size=(12, 2))
+    reg = KerasRegressor(build, epochs=1, verbose=0).fit(X, Y)
+    assert "units" in reg.get_params()
+    assert "X" not in reg.get_params() and "y" not in reg.get_params()
+    X_seen, y_seen, meta = seen[-1]
+    np.testing.assert_allclose(X_seen, X, rtol=1e-6)  # as the network takes it: float32
+    assert X_seen.dtype == y_seen.dtype == np.float32
+    np.testing.assert_allclose(y_seen, Y, rtol=1e-6)
+    assert "X" not in meta and "y" not in meta
+    KerasRegressor(build, epochs=1, verbose=0).fit(X, Y[:, 0])
+    assert seen[-1][1].shape == (12, 1)  # one column per output
+    # a multilabel indicator as given; partial_fit builds on its first batch
+    labels = (Y > 0).astype(int)
+    KerasClassifier(build, epochs=1, verbose=0).partial_fit(X[:5], labels[:5])
+    assert seen[-1][0].shape == (5, 3)
+    np.testing.assert_array_equal(seen[-1][1], labels[:5])
+    # an autoencoder fitted without y: y is None
+    seen.clear()
+
+    def encoder(X, y):
+        seen.append(y)
+        return keras.Sequential([keras.Input((X.shape[1],)), keras.layers.Dense(X.shape[1])])
+
+    KerasTransformer(encoder, epochs=1, verbose=0).fit(X)
+    assert seen == [None]
+
+
+def test_builder_adapts_a_normalization_layer_to_each_training_fold():
+    from sklearn.model_selection import KFold, cross_validate
+
+    def build(X):
+        norm = keras.layers.Normalization()
+        norm.adapt(X)
+        return keras.Sequential([keras.Input((X.shape[1],)), norm, keras.layers.Dense(1)])
+
+    rng = np.random.RandomState(0)
+    X = rng.normal(size=(30, 2)) + np.arange(30)[:, None]  # each fold's mean differs
+    y = rng.normal(size=30)
+    cv = KFold(3)
+    result = cross_validate(
+        KerasRegressor(build, epochs=1, verbose=0), X, y, cv=cv, return_estimator=True
+    )
+    for reg, (train, _) in zip(result["estimator"], cv.split(X)):
+        mean = np.asarray(reg.model_.layers[0].mean).ravel()
+        np.testing.assert_allclose(mean, X[train].mean(axis=0), rtol=1e-5)
+        # each fold predicts with its own constants
+        expected = reg.model_.predict(X.astype(np.float32), verbose=0).ravel()
+        np.testing.assert_allclose(reg.predict(X), expected, rtol=1e-5, atol=1e-6)
+
+
 def test_model_prefix_overrides_builder_argument():
     seen = {}
 

@@ -143,6 +143,9 @@ def test_sparse_multilabel_targets_give_sparse_predictions(estimator):
     clf.partial_fit(X[:20], sp.csr_matrix(Y[:20]))
     column = estimator.fit(X, sp.csr_matrix(Y[:, :1])).predict(X)
     assert isinstance(column, np.ndarray) and column.shape == (60,)
+    # a DataFrame of sparse columns, which scikit-learn's validation makes sparse
+    frame = pd.DataFrame.sparse.from_spmatrix(sp.csr_matrix(Y), columns=["p", "q", "r"])
+    assert sp.issparse(estimator.fit(X, frame).predict(X))
 
 
 def _softmax_model(units):

@@ -1,6 +1,7 @@
 """Training behaviour: divergence, warm start, partial_fit, concurrent prediction."""
 
 import re
+import warnings
 from concurrent.futures import ThreadPoolExecutor
 
 import numpy as np
@@ -70,7 +71,10 @@ def test_partial_fit_runs_one_epoch_each_call(data):
     X, y = data
     X = X / 100
     reg = KerasRegressor(epochs=10, random_state=0)
-    reg.partial_fit(X, y)
+    with warnings.catch_warnings():
+        # its one epoch is no fit(epochs=1) that overrides epochs=10
+        warnings.simplefilter("error", UserWarning)
+        reg.partial_fit(X, y)
     assert reg.n_iter_ == 1
     model = reg.model_
     for _ in range(3):

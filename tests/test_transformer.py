@@ -115,9 +115,14 @@ def test_unsupervised_fit_reconstructs_X(data):
     assert codes.shape == (200, 2) and codes.dtype == np.float64
     reconstruction = ae.inverse_transform(codes)
     assert reconstruction.shape == data.shape and reconstruction.dtype == np.float64
-    # float32 codes (float32 X) decode to float32, as scikit-learn's transformers
+    # fitted on float64 X, float64 whatever X, as scikit-learn's PCA; fitted
+    # on float32 X, float32 codes (of float32 X) decode to float32
     codes32 = ae.transform(data.astype(np.float32))
-    assert codes32.dtype == ae.inverse_transform(codes32).dtype == np.float32
+    assert codes32.dtype == ae.inverse_transform(codes32).dtype == np.float64
+    ae32 = clone(ae).fit(data.astype(np.float32))
+    codes32 = ae32.transform(data.astype(np.float32))
+    assert codes32.dtype == ae32.inverse_transform(codes32).dtype == np.float32
+    assert ae32.transform(data).dtype == np.float64
     # the whole network maps X to its reconstruction
     np.testing.assert_allclose(
         reconstruction, ae.model_.predict(data, verbose=0), rtol=1e-4, atol=1e-5

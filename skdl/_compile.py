@@ -11,7 +11,7 @@ import inspect
 
 import numpy as np
 
-from ._keras import keras
+from ._keras import function_arguments, keras
 from ._routing import split_indexed
 
 
@@ -319,7 +319,9 @@ def from_config(obj, prefix, kwargs=None):
 
     A class of the user's whose ``get_config()`` leaves out a constructor
     argument would silently come back with its default: that is an error that
-    names the argument and the fix. Keras' own classes are trusted.
+    names the argument and the fix. Keras' own classes are trusted, but for
+    the arguments of their function, which some leave out (see
+    :func:`skdl._keras.function_arguments`): those are copied over.
     """
     kwargs = kwargs or {}
     cls = type(obj)
@@ -336,6 +338,10 @@ def from_config(obj, prefix, kwargs=None):
             f"{prefix}: skdl makes each fit's {cls.__name__} from the instance's "
             f"get_config(), which failed ({exc}); {fix}."
         ) from exc
+    given, made = function_arguments(obj), function_arguments(fresh)
+    if given is not None and made is not None:
+        # those its get_config() left out too; the ones routed as kwargs are new
+        fresh._fn_kwargs = {**given, **{k: v for k, v in made.items() if k in kwargs}}
     if cls.__module__.startswith("keras."):
         return fresh
     try:

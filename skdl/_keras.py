@@ -446,6 +446,19 @@ def clone_network(model):
     return _persistence.rebuild(model)
 
 
+def function_arguments(obj):
+    """The arguments a Keras loss or metric object passes its function, or None.
+
+    Keras' ``LossFunctionWrapper`` and ``MeanMetricWrapper`` keep them in
+    ``_fn_kwargs``, and some of their ``get_config()`` leave them out (in Keras
+    3.15, ``Huber``'s ``delta``, the ``axis`` of ``CosineSimilarity`` and
+    ``SparseCategoricalCrossentropy``): a copy made from the configuration
+    needs them, and so does a key that tells such objects apart.
+    """
+    arguments = getattr(obj, "_fn_kwargs", None)
+    return arguments if isinstance(arguments, dict) else None
+
+
 def graph_model_types():
     """``(keras.Sequential, Functional)``: the models that are a graph of
     layers, which Keras clones layer by layer (not subclassed models)."""

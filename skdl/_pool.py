@@ -33,7 +33,13 @@ import weakref
 import numpy as np
 
 from . import _config
-from ._keras import graph_model_types, keras, preserved_random_state, state_outside_variables
+from ._keras import (
+    function_arguments,
+    graph_model_types,
+    keras,
+    preserved_random_state,
+    state_outside_variables,
+)
 from ._persistence import holds_lambda
 
 
@@ -53,7 +59,8 @@ def _freeze(value):
         return ("ndarray", value.dtype.str, value.shape, value.tobytes())
     get_config = getattr(value, "get_config", None)
     if get_config is not None and _is_keras_object(value):
-        return (type(value), _freeze(get_config()))
+        # with its function's arguments, which some get_config() leave out
+        return (type(value), _freeze(get_config()), _freeze(function_arguments(value)))
     if callable(value):
         # a function or other callable is itself the key: the pool holds it,
         # so no other object can take its identity

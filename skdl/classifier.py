@@ -263,6 +263,16 @@ class KerasClassifier(ClassifierMixin, BaseKerasEstimator):
     def _encode_targets(self, y):
         return self.target_encoder_.transform(y)
 
+    def _row_labels(self, y):
+        """The class of each row: y's labels, or for one-hot rows (a
+        ``to_categorical`` y) the column of the 1, as Keras reads them for
+        ``class_weight``; None for multilabel y."""
+        if self.target_type_ != "multilabel-indicator":
+            return _column_to_1d(y)
+        if np.all(np.asarray(y).sum(axis=1) == 1):
+            return np.argmax(y, axis=1)
+        return None
+
     def _sample_weight(self, X, y, sample_weight, class_weight):
         class_weight = class_weight if class_weight is not None else self.class_weight
         # where the weights come from, for the errors
@@ -271,13 +281,14 @@ class KerasClassifier(ClassifierMixin, BaseKerasEstimator):
             for name, value in [("sample_weight", sample_weight), ("class_weight", class_weight)]
             if value is not None
         )
+        labels = self._row_labels(y)
         if class_weight is not None:
-            if self.target_type_ == "multilabel-indicator":
+            if labels is None:
                 raise ValueError(
                     "class_weight is not supported for multilabel targets; pass "
                     "sample_weight instead."
                 )
-            y1d = _column_to_1d(y)
+            y1d = labels
             weights = compute_sample_weight(class_weight, y1d)
             negative = np.unique(y1d[weights < 0])
             if len(negative):
@@ -293,10 +304,9 @@ class KerasClassifier(ClassifierMixin, BaseKerasEstimator):
             else:
                 sample_weight = weights
         sample_weight = super()._sample_weight(X, y, sample_weight, None)
-        if sample_weight is not None and self.target_type_ != "multilabel-indicator":
-            y1d = _column_to_1d(y)
-            weighted = np.unique(y1d[sample_weight > 0])
-            if len(weighted) < 2 <= len(np.unique(y1d)):
+        if sample_weight is not None and labels is not None:
+            weighted = np.unique(labels[sample_weight > 0])
+            if len(weighted) < 2 <= len(np.unique(labels)):
                 raise ValueError(
                     f"{type(self).__name__} needs at least 2 classes with a positive "
                     f"weight ({given}); only class {weighted.tolist()} has one."

@@ -197,6 +197,39 @@ def test_a_users_instance_whose_config_loses_an_argument_is_refused(data, params
     KerasRegressor(epochs=1, **default).fit(X, y)  # the default value comes back: no error
 
 
+def _side_by_side(X, y, loss, metrics=None, **params):
+    """Two epochs' history: skdl's, and plain Keras' for the same network and settings."""
+
+    def build():
+        return keras.Sequential([keras.Input((X.shape[1],)), keras.layers.Dense(1)])
+
+    keras.utils.set_random_seed(0)
+    model = build()
+    model.compile(optimizer="sgd", loss=loss, metrics=metrics)
+    expected = model.fit(X, y, epochs=2, shuffle=False, verbose=0).history
+    reg = KerasRegressor(
+        build, optimizer="sgd", loss=loss, metrics=metrics, epochs=2, shuffle=False, random_state=0
+    )
+    return reg.set_params(**params).fit(X, y).history_, expected
+
+
+def test_keras_losses_and_metrics_keep_the_arguments_their_config_leaves_out(data):
+    # Keras 3.15's Huber.get_config() has no delta, CosineSimilarity's no axis:
+    # each fit's copy trained with delta=1.0 and measured along the last axis
+    X, y = data
+    y = 5 * y
+    metric = keras.metrics.CosineSimilarity(axis=0)
+    history, expected = _side_by_side(X, y, keras.losses.Huber(delta=4.0), [metric])
+    for key in ("loss", "cosine_similarity"):
+        np.testing.assert_allclose(history[key], expected[key], rtol=1e-5)
+    default, _ = _side_by_side(X, y, keras.losses.Huber())
+    assert not np.allclose(history["loss"], default["loss"])
+    # a routed argument still overrides the instance's
+    routed, _ = _side_by_side(X, y, keras.losses.Huber(delta=4.0), loss__delta=2.0)
+    _, expected = _side_by_side(X, y, keras.losses.Huber(delta=2.0))
+    np.testing.assert_allclose(routed["loss"], expected["loss"], rtol=1e-5)
+
+
 def test_a_compiled_model_instance_with_a_users_optimizer_is_checked_too(data):
     X, y = data
     model = keras.Sequential([keras.Input((X.shape[1],)), keras.layers.Dense(1)])

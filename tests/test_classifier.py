@@ -345,6 +345,33 @@ def test_one_hot_y_of_a_softmax_network_is_one_class_per_row():
     assert KerasClassifier(epochs=1).fit(X, y).target_encoder_.encoding == "multilabel"
 
 
+@pytest.mark.parametrize("class_weight", [{0: 5.0, 1: 1.0, 2: 0.5}, "balanced"])
+def test_class_weight_of_one_hot_rows_weighs_each_rows_class(class_weight):
+    # as Keras reads class_weight for a to_categorical y (it was refused as multilabel)
+    X, labels = make_classification(
+        n_samples=120,
+        n_features=5,
+        n_informative=3,
+        n_classes=3,
+        weights=[0.6, 0.3, 0.1],
+        random_state=0,
+    )
+    y = keras.utils.to_categorical(labels, 3)
+    fitted = [
+        KerasClassifier(softmax_network, epochs=2, random_state=0, class_weight=class_weight)
+        .fit(X, targets)
+        .history_["loss"]
+        for targets in (labels, y)
+    ]
+    np.testing.assert_allclose(fitted[1], fitted[0], rtol=1e-5)
+    unweighted = KerasClassifier(softmax_network, epochs=2, random_state=0).fit(X, y)
+    assert not np.allclose(unweighted.history_["loss"], fitted[1])
+    several = y.copy()
+    several[0, (labels[0] + 1) % 3] = 1  # a row of two labels: multilabel
+    with pytest.raises(ValueError, match="class_weight is not supported for multilabel"):
+        KerasClassifier(softmax_network, epochs=1, class_weight=class_weight).fit(X, several)
+
+
 def _linear_model(meta):
     return keras.Sequential(
         [keras.Input((meta["n_features_in_"],)), keras.layers.Dense(meta["n_outputs_"])]

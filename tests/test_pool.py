@@ -195,6 +195,25 @@ def test_compile_key_ignores_learning_rate_and_name_only():
     assert _pool.compile_key(model) != key
 
 
+def test_losses_that_differ_in_arguments_their_config_leaves_out_are_not_shared(data):
+    # Keras 3.15's Huber.get_config() has no delta: every delta shared the
+    # trainer compiled for the first one, and a search over it changed nothing
+    X, y = data
+    y = 5 * y
+
+    def build(delta=1.0):
+        model = keras.Sequential([keras.Input((X.shape[1],)), keras.layers.Dense(1)])
+        model.compile(optimizer="sgd", loss=keras.losses.Huber(delta=delta))
+        return model
+
+    for delta in (1.0, 4.0):
+        reg = KerasRegressor(build, delta=delta, epochs=2, shuffle=False, random_state=0)
+        losses = reg.fit(X, y).history_["loss"]
+        keras.utils.set_random_seed(0)
+        expected = build(delta).fit(X, y, epochs=2, shuffle=False, verbose=0).history["loss"]
+        np.testing.assert_allclose(losses, expected, rtol=1e-5)
+
+
 def test_lambda_layers_with_other_constants_are_not_shared(data):
     X, y = data
 

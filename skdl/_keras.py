@@ -278,6 +278,14 @@ def main_loss(model, loss):
     return loss[name] if name in loss else next(iter(loss.values()), None)
 
 
+def integer_inputs(model):
+    """Whether ``model`` declares an integer input (IDs for an ``Embedding``,
+    ``IntegerLookup`` or ``Hashing`` layer); False where it declares none (a
+    subclassed model)."""
+    inputs = getattr(model, "inputs", None) or []
+    return any("int" in str(getattr(tensor, "dtype", "")) for tensor in inputs)
+
+
 def main_output_activation(model):
     """The name of the activation that ends the main output of ``model``
     (``"softmax"``), or None where it is unknown (a subclassed model)."""

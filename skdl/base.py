@@ -7,6 +7,7 @@ import numbers
 import warnings
 
 import numpy as np
+import scipy.sparse as sp
 from sklearn import get_config
 from sklearn.base import BaseEstimator, clone
 from sklearn.utils import check_random_state
@@ -560,6 +561,7 @@ class BaseKerasEstimator(BaseEstimator):
     def _fit_keras(self, X, y, sample_weight, fit_kwargs, warm, classes=None, incremental=False):
         if not warm:
             self._fitted_float32 = is_float32(X)
+        given = X
         X, y = self._validate_inputs(X, y, reset=not warm)
         if warm:
             self._check_warm_targets(y)
@@ -569,6 +571,8 @@ class BaseKerasEstimator(BaseEstimator):
         with _keras.seeded(self._seed()):
             if not warm:
                 self.model_ = self._build_model(X, y)
+                self._integer_input = _keras.integer_inputs(self.model_)
+                self._refuse_rounded_ids(given, X)
                 # batches per call chosen at build (skdl's default, the builder's or
                 # compile__steps_per_execution); each fit may run fewer
                 self._steps_per_execution = self.model_.steps_per_execution
@@ -649,6 +653,7 @@ class BaseKerasEstimator(BaseEstimator):
         return None
 
     def _validate_inputs(self, X, y, reset):
+        given = X
         X, y = validate_data(
             self,
             X,
@@ -661,6 +666,8 @@ class BaseKerasEstimator(BaseEstimator):
             allow_nd=self._allow_nd,
         )
         self._check_sample_shape(X, reset)
+        if not reset:
+            self._refuse_rounded_ids(given, X)
         # a sparse X stays sparse, as CSR (its rows slice cheaply): the network
         # takes it a batch at a time (see skdl._sparse). Made CSR before the
         # check of its values, which cannot look into LIL or DOK. A sparse y
@@ -672,12 +679,36 @@ class BaseKerasEstimator(BaseEstimator):
         if not reset and dtype is np.float32:
             checked = self._plain_float32(X)
             if checked is not None:
-                return checked
-        X = validate_data(
+                return self._refuse_rounded_ids(X, checked)
+        checked = validate_data(
             self, X, reset=reset, accept_sparse="csr", dtype=dtype, allow_nd=self._allow_nd
         )
-        self._check_sample_shape(X, reset)
-        return X  # as in _validate_inputs
+        self._check_sample_shape(checked, reset)
+        return checked if reset else self._refuse_rounded_ids(X, checked)  # as in _validate_inputs
+
+    def _refuse_rounded_ids(self, given, X):
+        """``X``, checked, as float32, against the ``X`` given, for a network with
+        an integer input: float32 holds integers exactly up to 2**24 only, and
+        larger IDs would reach its lookup or embedding rounded to others."""
+        if not self.__dict__.get("_integer_input") or sp.issparse(X):
+            return X
+        try:
+            exact = np.asarray(given, dtype=np.float64)
+        except (TypeError, ValueError):
+            return X
+        beyond = np.abs(exact) > 2**24
+        if exact.shape != X.shape or not beyond.any():
+            return X
+        rounded = exact[beyond] != X[beyond]
+        if rounded.any():
+            example = exact[beyond][rounded][0]
+            raise ValueError(
+                f"X holds integers beyond 2**24 = {2**24}, such as {example:.0f}, for a "
+                f"network with an integer input: {type(self).__name__} gives Keras X as "
+                "float32, which would round them to other integers. Map them to smaller "
+                "codes first, e.g. with OrdinalEncoder in a Pipeline."
+            )
+        return X
 
     def _plain_float32(self, X):
         """``X`` as float32 where it is a plain float array that every check of

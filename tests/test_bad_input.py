@@ -289,3 +289,37 @@ def test_nan_in_any_sparse_format_at_predict(fitted_on_sparse, sparse):
 
 def test_one_sample_regressor_fits():
     assert KerasRegressor(epochs=1).fit(X[:1], y_reg[:1]).predict(X[:2]).shape == (2,)
+
+
+class Bucket(keras.layers.Layer):
+    """IDs to 8 buckets (IntegerLookup and Hashing run on TensorFlow only)."""
+
+    def call(self, ids):
+        return keras.ops.mod(ids, 8)
+
+
+def id_network():
+    ids = keras.Input((1,), dtype="int64")
+    embedded = keras.layers.Flatten()(keras.layers.Embedding(8, 2)(Bucket()(ids)))
+    return keras.Model(ids, keras.layers.Dense(1, activation="sigmoid")(embedded))
+
+
+def test_ids_that_float32_would_round_are_refused_for_an_integer_input():
+    # 20000001 is 20000000 in float32: the network got other IDs, silently
+    big = np.array([20000001, 20000002, 20000003, 20000004] * 5).reshape(-1, 1)
+    labels = np.array([0, 1] * 10)
+    clf = KerasClassifier(id_network, epochs=1)
+    with pytest.raises(ValueError, match=r"beyond 2\*\*24 = 16777216, such as 20000001"):
+        clf.fit(big, labels)
+    small = big - 20000000
+    clf = KerasClassifier(id_network, epochs=1, random_state=0).fit(small, labels)
+    np.testing.assert_allclose(
+        clf.predict_proba(small)[:, 1], clf.model_.predict(small, verbose=0).ravel(), rtol=1e-6
+    )
+    for rounded in (big, big.astype(np.float64), pd.DataFrame(big)):
+        with pytest.raises(ValueError, match="beyond 2"), warnings.catch_warnings():
+            warnings.simplefilter("ignore", UserWarning)  # feature names
+            clf.predict(rounded)
+    # IDs that float32 holds exactly pass; so do large numbers for a float input
+    clf.predict(np.array([[2**24], [-(2**24)]]))
+    KerasRegressor(epochs=1).fit(big, labels).predict(big)

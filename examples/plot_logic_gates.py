@@ -35,7 +35,6 @@ def build_gate_network(hidden_units=2):
 def gate_classifier():
     return KerasClassifier(
         build_gate_network,
-        hidden_units=4,
         optimizer="sgd",
         optimizer__learning_rate=0.1,
         loss="mean_squared_error",

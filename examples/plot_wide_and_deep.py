@@ -7,7 +7,9 @@ five features take a short path straight to the output (``X[:, :5]``), six go
 through two hidden layers (``X[:, 2:]``), and an auxiliary output on the deep
 path, weighted 0.1, keeps that path useful on its own. With
 :class:`skdl.WideAndDeepRegressor` it is one estimator in a ``Pipeline``; both
-losses are in ``history_``.
+losses are in ``history_``. It trains with Adam at a learning rate of 1e-3, as
+in the book's third edition (the second edition's ``SGD(lr=1e-3)`` is
+``optimizer="sgd"``).
 """
 
 # %%

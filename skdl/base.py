@@ -135,6 +135,33 @@ META_KEYS = (
 # takes it, y one column per class for a classifier (see ``_builder_targets``).
 BUILDER_DATA = ("X", "y")
 
+# What a Keras program asks of its model, said the estimator's way where its
+# name is missing (model.history, model.evaluate, ... in the Keras tutorials)
+_KERAS_HINTS = {
+    "history": "history_ holds fit's History as a dict of lists (fit returns the estimator)",
+    "evaluate": "score(X, y) gives scikit-learn's score (accuracy, R²), "
+    "model_.evaluate(X, y) the trained network's loss and metrics",
+    "predict_classes": "predict(X) gives the class labels",
+}
+_MODEL_ATTRIBUTES = frozenset(
+    [
+        "summary",
+        "layers",
+        "get_layer",
+        "save",
+        "save_weights",
+        "load_weights",
+        "get_weights",
+        "set_weights",
+        "weights",
+        "trainable_weights",
+        "count_params",
+        "inputs",
+        "outputs",
+        "to_json",
+    ]
+)
+
 DEFAULT_PREDICT_BATCH_SIZE = 256
 
 # the parameter constraint of hidden_layer_sizes, which hidden_sizes then checks
@@ -396,7 +423,11 @@ class BaseKerasEstimator(BaseEstimator):
             # an attribute of the class that declined (a property of a fitted
             # estimator, available_if): its own error says why
             return object.__getattribute__(self, name)
-        raise AttributeError(f"{type(self).__name__!r} object has no attribute {name!r}")
+        message = f"{type(self).__name__!r} object has no attribute {name!r}"
+        hint = _KERAS_HINTS.get(name)
+        if hint is None and name in _MODEL_ATTRIBUTES:
+            hint = f"the trained keras.Model is model_: model_.{name}"
+        raise AttributeError(f"{message}; {hint}" if hint else message)
 
     def _check_extra_params(self):
         unknown = [n for n in self._extra_params if not self._accepts_extra(n)]
@@ -653,6 +684,7 @@ class BaseKerasEstimator(BaseEstimator):
         return None
 
     def _validate_inputs(self, X, y, reset):
+        self._refuse_column_blocks(X, y)
         given = X
         X, y = validate_data(
             self,
@@ -680,11 +712,37 @@ class BaseKerasEstimator(BaseEstimator):
             checked = self._plain_float32(X)
             if checked is not None:
                 return self._refuse_rounded_ids(X, checked)
+        self._refuse_column_blocks(X)
         checked = validate_data(
             self, X, reset=reset, accept_sparse="csr", dtype=dtype, allow_nd=self._allow_nd
         )
         self._check_sample_shape(checked, reset)
         return checked if reset else self._refuse_rounded_ids(X, checked)  # as in _validate_inputs
+
+    def _refuse_column_blocks(self, X, y=None):
+        """X as a tuple or list of column blocks, ``(X_wide, X_deep)``, as Keras'
+        ``fit`` takes it for a model of several inputs, is refused with the fix
+        (scikit-learn's own error said nothing of it). Told from a list of 2-D
+        samples (images) by its rows: each block has a row per target, or, to
+        predict, blocks of other widths or one per input of the network."""
+        if not isinstance(X, (tuple, list)) or len(X) < 2:
+            return
+        shapes = [getattr(block, "shape", ()) for block in X]
+        if any(len(shape) != 2 for shape in shapes) or len({s[0] for s in shapes}) > 1:
+            return
+        if y is not None:
+            blocks = _num_samples(y) == shapes[0][0] != len(X)
+        else:
+            inputs = getattr(self.__dict__.get("model_"), "inputs", None) or []
+            blocks = len({s[1] for s in shapes}) > 1 or len(X) == len(inputs)
+        if blocks:
+            raise ValueError(
+                f"X is a {type(X).__name__} of {len(X)} column blocks, as Keras' fit "
+                f"takes them for a model of several inputs; {type(self).__name__} takes "
+                "X as one table, which scikit-learn splits by rows. Stack the blocks, "
+                "e.g. np.hstack([X_wide, X_deep]): a model of several inputs receives "
+                "consecutive column blocks of X, in the order of its inputs."
+            )
 
     def _refuse_rounded_ids(self, given, X):
         """``X``, checked, as float32, against the ``X`` given, for a network with

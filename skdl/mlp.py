@@ -216,7 +216,7 @@ class MLPRegressor(_MLPMixin, KerasRegressor):
     # scikit-learn's "squared_error" is half the mean squared error, and
     # "poisson" the half Poisson deviance with an exponential output (log link)
     def _default_loss(self):
-        return half_poisson_deviance() if self.loss == "poisson" else "mse"
+        return half_poisson_deviance() if self.loss == "poisson" else "mean_squared_error"
 
     def _loss_weight(self):
         return None if self.loss == "poisson" else 0.5

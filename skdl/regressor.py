@@ -31,7 +31,9 @@ class _FloatTargetsMixin:
     _y_numeric = True
 
     def _default_loss(self):
-        return "mse"
+        # the full name: Keras 3.15 saves the short "mse" to HDF5 (the book's
+        # model_.save("model.h5")) as a name that its load_model cannot read back
+        return "mean_squared_error"
 
     def _encode_targets(self, y):
         # scikit-learn checks an object or string y for missing values before

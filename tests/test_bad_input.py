@@ -323,3 +323,29 @@ def test_ids_that_float32_would_round_are_refused_for_an_integer_input():
     # IDs that float32 holds exactly pass; so do large numbers for a float input
     clf.predict(np.array([[2**24], [-(2**24)]]))
     KerasRegressor(epochs=1).fit(big, labels).predict(big)
+
+
+def two_inputs():
+    wide, deep = keras.Input((2,)), keras.Input((3,))
+    hidden = keras.layers.Dense(4, activation="relu")(deep)
+    output = keras.layers.Dense(1)(keras.layers.concatenate([wide, hidden]))
+    return keras.Model([wide, deep], output)
+
+
+def test_column_blocks_given_as_keras_takes_them_are_refused_with_the_fix():
+    # the book's fit((X_wide, X_deep), y): scikit-learn's error spoke of an
+    # inhomogeneous shape, or of 2 samples against 20
+    wide, deep = X[:, :2], X
+    reg = KerasRegressor(two_inputs, epochs=1)
+    for blocks in [(wide, deep), [wide, deep[:, :2]]]:
+        with pytest.raises(ValueError, match=r"column blocks.*np\.hstack\(\[X_wide, X_deep\]\)"):
+            reg.fit(blocks, y_reg)
+    reg.fit(np.hstack([wide, deep]), y_reg)
+    with pytest.raises(ValueError, match=r"X is a tuple of 2 column blocks"):
+        reg.predict((wide, deep))
+    with pytest.raises(ValueError, match=r"^validation_data: X is a tuple of 2 column blocks"):
+        reg.fit(np.hstack([wide, deep]), y_reg, validation_data=((wide, deep), y_reg))
+    # a list of 2-D samples (images) is no set of blocks
+    images = [np.full((2, 2), i, dtype=float) for i in range(20)]
+    flat = keras.Sequential([keras.Input((2, 2)), keras.layers.Flatten(), keras.layers.Dense(1)])
+    KerasRegressor(flat, epochs=1).fit(images, y_reg).predict(images[:2])

@@ -812,3 +812,22 @@ def test_prediction_dtype_is_scikit_learns(data, fit_dtype, predict_dtype):
             reg = Estimator(hidden_layer_sizes=(3,), max_iter=1).fit(X.astype(fit_dtype), y)
         predicted[Estimator] = reg.predict(X.astype(predict_dtype)).dtype
     assert predicted[MLPRegressor] == predicted[ScikitLearnMLP]
+
+
+@pytest.mark.parametrize(
+    "name, hint",
+    [
+        ("history", r"history_ holds fit's History"),
+        ("evaluate", r"score\(X, y\) gives scikit-learn's score"),
+        ("predict_classes", r"predict\(X\) gives the class labels"),
+        ("summary", r"the trained keras.Model is model_: model_.summary"),
+        ("layers", r"the trained keras.Model is model_: model_.layers"),
+    ],
+)
+def test_what_a_keras_program_asks_of_its_model_says_where_it_is(name, hint):
+    clf = KerasClassifier()
+    with pytest.raises(AttributeError, match=rf"no attribute '{name}'; {hint}"):
+        getattr(clf, name)
+    assert not hasattr(clf, name)
+    with pytest.raises(AttributeError, match=r"no attribute 'no_such_name'$"):
+        _ = clf.no_such_name

@@ -192,6 +192,24 @@ def test_callbacks_in_parameters_do_not_block_pickling(data, tmp_path):
     clone(reg).fit(X, y)  # a clone trains with its own copies of the callbacks
 
 
+@pytest.mark.parametrize("estimator", [KerasRegressor(epochs=1), MLPRegressor(max_iter=1)])
+@pytest.mark.parametrize("file_name", ["model.keras", "model.h5"])
+def test_the_trained_network_saves_and_loads_as_keras_files(data, estimator, file_name, tmp_path):
+    # the book's model_.save("my_keras_model.h5"): Keras 3.15 reads no default
+    # loss given as "mse" back from HDF5
+    if file_name.endswith(".h5"):
+        pytest.importorskip("h5py")
+    X, y = data
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")  # max_iter=1; HDF5 is Keras' legacy format
+        reg = estimator.set_params(random_state=0).fit(X, y)
+        reg.model_.save(tmp_path / file_name)
+        loaded = keras.models.load_model(tmp_path / file_name)
+    np.testing.assert_allclose(
+        loaded.predict(X, verbose=0).ravel(), reg.predict(X), rtol=1e-6, atol=1e-6
+    )
+
+
 def test_model_instance_parameter_round_trip(data):
     X, y = data
     model = keras.Sequential([keras.Input((5,)), keras.layers.Dense(1, "sigmoid")])

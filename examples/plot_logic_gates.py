@@ -53,7 +53,7 @@ for gate in ("xor", "or"):
     clf = gate_classifier().fit(X, y)
     results[gate] = clf
     print(f"{gate.upper():3s} truth table: {y.tolist()}  predicted: {clf.predict(X).tolist()}")
-    print("    P(output = 1):", np.round(clf.predict_proba(X)[:, 1], 3).tolist())
+    print("    P(output = 1):", [f"{p:.3f}" for p in clf.predict_proba(X)[:, 1]])
 
 # %%
 # The decision surface of XOR

@@ -1,5 +1,6 @@
 """The only module that imports Keras: lazy import, seeding, fast prediction."""
 
+import collections
 import contextlib
 import functools
 import inspect
@@ -27,6 +28,7 @@ def keras():
             import keras as _keras_module
 
             limit_worker_threads()
+        mend_function_configs()
         _imported = True
     import keras as _keras_module
 
@@ -59,7 +61,58 @@ def backend_name():
     return keras().backend.backend()
 
 
-_SEEDED_LOCK = threading.RLock()
+class _Turns:
+    """Blocks of code that run side by side (``shared``) or alone (``exclusive``).
+
+    A seeded fit sets the random state that Keras keeps for the whole process,
+    so it runs alone; unseeded fits run side by side, but not beside a seeded
+    one, whose random streams they would draw from (its results would then
+    depend on their timing). Re-entrant: the thread of an exclusive block may
+    enter either kind again, and a thread in a shared block may enter an
+    exclusive one, which waits for the other threads' shared blocks.
+    """
+
+    def __init__(self):
+        self._condition = threading.Condition()
+        self._owner = None  # the thread in exclusive blocks
+        self._depth = 0
+        self._shared = collections.Counter()  # thread -> its shared blocks
+
+    @contextlib.contextmanager
+    def exclusive(self):
+        me = threading.get_ident()
+        with self._condition:
+            while self._owner not in (None, me) or any(t != me for t in self._shared):
+                self._condition.wait()
+            self._owner = me
+            self._depth += 1
+        try:
+            yield
+        finally:
+            with self._condition:
+                self._depth -= 1
+                if not self._depth:
+                    self._owner = None
+                    self._condition.notify_all()
+
+    @contextlib.contextmanager
+    def shared(self):
+        me = threading.get_ident()
+        with self._condition:
+            while self._owner not in (None, me):
+                self._condition.wait()
+            self._shared[me] += 1
+        try:
+            yield
+        finally:
+            with self._condition:
+                self._shared[me] -= 1
+                if not self._shared[me]:
+                    del self._shared[me]
+                    self._condition.notify_all()
+
+
+_RANDOM_TURNS = _Turns()
 
 
 @contextlib.contextmanager
@@ -116,12 +169,14 @@ def seeded(seed):
     The caller's global random streams are left as they were: ``random``,
     ``numpy.random`` and Keras' global seed are saved before and restored after.
     ``seed=None`` leaves everything untouched. The seeds are global in Keras,
-    so seeded blocks of several threads take turns: each stays reproducible.
+    so a seeded block runs alone, and unseeded blocks of other threads (which
+    would draw from its streams) wait for it: each stays reproducible.
     """
     if seed is None:
-        yield
+        with _RANDOM_TURNS.shared():
+            yield
         return
-    with _SEEDED_LOCK, preserved_random_state(), _own_python_random(int(seed)):
+    with _RANDOM_TURNS.exclusive(), preserved_random_state(), _own_python_random(int(seed)):
         keras().utils.set_random_seed(int(seed))
         # Keras >= 3.13 does this itself: unseeded draws in the block come from a
         # generator made from the seed, not from the caller's (left where it was).
@@ -465,6 +520,51 @@ def function_arguments(obj):
     """
     arguments = getattr(obj, "_fn_kwargs", None)
     return arguments if isinstance(arguments, dict) else None
+
+
+def mend_function_configs():
+    """Where Keras is loaded, give the ``get_config()`` of ``Huber``,
+    ``CosineSimilarity`` (loss and metric) and ``SparseCategoricalCrossentropy``
+    the arguments of their function that Keras 3.15 leaves out (``delta``,
+    ``axis``).
+
+    Keras copies its objects through their configuration (``copy.deepcopy``,
+    hence scikit-learn's ``clone`` of a parameter or of a search's candidate
+    values, pickling, saving a compiled model), so the copies came back with
+    the defaults. Only arguments missing from the configuration and taken by
+    the object's constructor are added: a Keras that keeps them is left as it
+    is. Called where skdl loads Keras and, without importing it, where skdl
+    clones or pickles an estimator.
+    """
+    module = sys.modules.get("keras")
+    try:
+        classes = (
+            module.losses.Huber,
+            module.losses.CosineSimilarity,
+            module.losses.SparseCategoricalCrossentropy,
+            module.metrics.CosineSimilarity,
+        )
+    except AttributeError:  # not loaded (None), or another Keras
+        return
+    for cls in classes:
+        if not getattr(cls.get_config, "_with_function_arguments", False):
+            cls.get_config = _with_function_arguments(cls.get_config)
+
+
+def _with_function_arguments(get_config):
+    @functools.wraps(get_config)
+    def mended(self):
+        config = get_config(self)
+        parameters = inspect.signature(type(self).__init__).parameters
+        missing = {
+            name: value
+            for name, value in (function_arguments(self) or {}).items()
+            if name not in config and name in parameters
+        }
+        return {**config, **missing}
+
+    mended._with_function_arguments = True
+    return mended
 
 
 def graph_model_types():

@@ -255,6 +255,7 @@ def _clone_param(value):
     same architecture), anything else goes through scikit-learn's ``clone``."""
     if _keras.is_keras_model(value):
         return _keras.clone_model(value)
+    _keras.mend_function_configs()  # before Keras copies its objects by their configuration
     classes = users_classes(value)
     if not classes:
         return clone(value, safe=False)
@@ -480,6 +481,7 @@ class BaseKerasEstimator(BaseEstimator):
     _saved_networks = ("model", "model_")
 
     def __getstate__(self):
+        _keras.mend_function_configs()  # Keras pickles its objects by their configuration
         state = super().__getstate__()
         saved = {}
         for name in self._saved_networks:
@@ -491,6 +493,7 @@ class BaseKerasEstimator(BaseEstimator):
         return {**state, **saved} if saved else state
 
     def __setstate__(self, state):
+        _keras.mend_function_configs()
         super().__setstate__(state)
         for name in self._saved_networks:
             if isinstance(state.get(name), SerializedModel):

@@ -230,6 +230,37 @@ def test_keras_losses_and_metrics_keep_the_arguments_their_config_leaves_out(dat
     np.testing.assert_allclose(routed["loss"], expected["loss"], rtol=1e-5)
 
 
+def test_copies_of_keras_losses_and_metrics_keep_their_functions_arguments(data, tmp_path):
+    # Keras copies them through get_config(): clone (deepcopy), pickle, a
+    # search's candidate values and a saved model got delta=1.0 and axis=-1
+    from sklearn.model_selection import GridSearchCV
+
+    X, y = data
+    reg = KerasRegressor(
+        loss=keras.losses.Huber(delta=0.1),
+        metrics=[keras.metrics.CosineSimilarity(axis=0)],
+        epochs=2,
+        random_state=0,
+    )
+    for copied in (clone(reg), pickle.loads(pickle.dumps(reg))):
+        assert copied.loss._fn_kwargs["delta"] == 0.1
+        assert copied.metrics[0]._fn_kwargs["axis"] == 0
+    history = reg.fit(X, y).history_
+    cloned = clone(reg).fit(X, y).history_
+    for key in ("loss", "cosine_similarity"):
+        np.testing.assert_allclose(cloned[key], history[key], rtol=1e-6)
+    reg.model_.save(tmp_path / "model.keras")
+    assert keras.models.load_model(tmp_path / "model.keras").loss._fn_kwargs["delta"] == 0.1
+    deltas = [0.1, 5.0]
+    search = GridSearchCV(
+        KerasRegressor(epochs=2, random_state=0),
+        {"loss": [keras.losses.Huber(delta=d) for d in deltas]},
+        cv=2,
+    ).fit(X, y)
+    scores = search.cv_results_["mean_test_score"]
+    assert scores[0] != scores[1]
+
+
 def test_a_compiled_model_instance_with_a_users_optimizer_is_checked_too(data):
     X, y = data
     model = keras.Sequential([keras.Input((X.shape[1],)), keras.layers.Dense(1)])

@@ -4,6 +4,7 @@ without touching the caller's global random state."""
 import random
 import subprocess
 import sys
+import threading
 
 import keras
 import numpy as np
@@ -38,6 +39,34 @@ def test_same_seed_same_predictions_with_dropout_and_shuffling(data):
     a = KerasRegressor(_dropout_model, epochs=3, random_state=7).fit(X, y).predict(X)
     b = KerasRegressor(_dropout_model, epochs=3, random_state=7).fit(X, y).predict(X)
     np.testing.assert_array_equal(a, b)
+
+
+def test_a_seeded_fit_is_reproducible_beside_unseeded_fits_in_other_threads(data):
+    # an unseeded fit in another thread drew its default seeds from the seeded
+    # fit's streams, which changed the seeded fit's weights with the timing
+    X, y = data
+
+    def make(seed, epochs=2):
+        return KerasRegressor(
+            hidden_layer_sizes=(8, 8, 8), epochs=epochs, batch_size=8, random_state=seed
+        )
+
+    expected = make(0).fit(X, y).predict(X[:5])
+    stop = threading.Event()
+
+    def unseeded_fits():  # mostly building networks, drawing their seeds
+        while not stop.is_set():
+            make(None, epochs=1).fit(X[:5], y[:5])
+
+    other = threading.Thread(target=unseeded_fits)
+    other.start()
+    try:
+        predictions = [make(0).fit(X, y).predict(X[:5]) for _ in range(6)]
+    finally:
+        stop.set()
+        other.join()
+    for predicted in predictions:
+        np.testing.assert_array_equal(predicted, expected)
 
 
 def test_unseeded_keras_draws_in_a_builder_follow_random_state(data):

@@ -255,7 +255,6 @@ def _clone_param(value):
     same architecture), anything else goes through scikit-learn's ``clone``."""
     if _keras.is_keras_model(value):
         return _keras.clone_model(value)
-    _keras.mend_function_configs()  # before Keras copies its objects by their configuration
     classes = users_classes(value)
     if not classes:
         return clone(value, safe=False)
@@ -458,6 +457,7 @@ class BaseKerasEstimator(BaseEstimator):
         # the parameters that were set: builder arguments left at their defaults
         # stay unset, so that the clone follows its builder's defaults (another
         # builder set later included), as the original does
+        _keras.mend_function_configs()  # Keras copies its objects by their configuration
         own = {n: _clone_param(v) for n, v in super().get_params(deep=False).items()}
         extra = {n: _clone_param(v) for n, v in self.__dict__.get("_extra_params", {}).items()}
         # builder and routed parameters go through set_params: the presets'

@@ -250,6 +250,11 @@ def make_loss(loss, kwargs):
         _check_kwargs(type(loss), kwargs, "loss")
         return from_config(loss, "loss", kwargs)
     else:
+        if not callable(loss):
+            raise TypeError(
+                f"loss={loss!r} is not a loss: pass a name such as 'mse', a "
+                "keras.losses.Loss (or its class), or a function loss(y_true, y_pred)."
+            )
         if kwargs:
             raise ValueError(f"loss__ parameters need a loss class; got the function {loss!r}.")
         return loss
@@ -424,6 +429,7 @@ def make_metrics(metrics, routed):
     k = keras()
     out = []
     for i, metric in enumerate(as_list(metrics)):
+        _check_metric(metric)
         if isinstance(metric, str) and not indexed.get(i):
             out.append(metric)
             continue
@@ -431,6 +437,26 @@ def make_metrics(metrics, routed):
         kw_common = common if isinstance(metric, type) else {}
         out.append(_fresh(metric, kw_common, indexed.get(i, {}), "metrics", k.metrics.Metric))
     return out
+
+
+def _check_metric(metric):
+    """Refuse what Keras would not take as a metric, with the forms it takes."""
+    forms = (
+        "use a name such as 'accuracy', 'mae' or 'auc', a keras.metrics.Metric (or its "
+        "class), or a function metric(y_true, y_pred)"
+    )
+    if metric is None or isinstance(metric, (list, tuple)):  # one output's list
+        for entry in as_list(metric):
+            _check_metric(entry)
+    elif isinstance(metric, str):
+        if metric.lower() in ("accuracy", "acc"):  # Keras picks the kind from the targets
+            return
+        try:
+            keras().metrics.get(metric)
+        except ValueError:
+            raise ValueError(f"metrics: {metric!r} is not a Keras metric; {forms}.") from None
+    elif not callable(metric):  # classes and instances are callable
+        raise TypeError(f"metrics: {metric!r} is not a metric; {forms}.")
 
 
 def fit_callbacks(callbacks):

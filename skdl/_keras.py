@@ -69,7 +69,10 @@ class _Turns:
     one, whose random streams they would draw from (its results would then
     depend on their timing). Re-entrant: the thread of an exclusive block may
     enter either kind again, and a thread in a shared block may enter an
-    exclusive one, which waits for the other threads' shared blocks.
+    exclusive one, which waits for the other threads' shared blocks. A waiting
+    exclusive block goes first: shared blocks that begin after it wait for it
+    (unseeded fits in a loop would otherwise keep a seeded fit waiting for
+    ever), but for a thread already in a shared block.
     """
 
     def __init__(self):
@@ -77,13 +80,18 @@ class _Turns:
         self._owner = None  # the thread in exclusive blocks
         self._depth = 0
         self._shared = collections.Counter()  # thread -> its shared blocks
+        self._waiting = 0  # exclusive blocks waiting to begin
 
     @contextlib.contextmanager
     def exclusive(self):
         me = threading.get_ident()
         with self._condition:
-            while self._owner not in (None, me) or any(t != me for t in self._shared):
-                self._condition.wait()
+            self._waiting += 1
+            try:
+                while self._owner not in (None, me) or any(t != me for t in self._shared):
+                    self._condition.wait()
+            finally:
+                self._waiting -= 1
             self._owner = me
             self._depth += 1
         try:
@@ -99,7 +107,9 @@ class _Turns:
     def shared(self):
         me = threading.get_ident()
         with self._condition:
-            while self._owner not in (None, me):
+            while self._owner not in (None, me) or (
+                self._owner is None and self._waiting and me not in self._shared
+            ):
                 self._condition.wait()
             self._shared[me] += 1
         try:
@@ -356,6 +366,20 @@ def main_output_activation(model):
         return "softmax"
     activation = getattr(layer, "activation", None)
     return getattr(activation, "__name__", None)
+
+
+def check_activation(activation, keras_name=None, names="Keras (e.g. 'relu', 'tanh', 'gelu')"):
+    """Refuse an ``activation`` name that Keras does not know (``keras_name``: the
+    name it has in Keras, where the estimator translates it), naming ``names``."""
+    if not isinstance(activation, str):
+        return  # a callable: Keras calls it
+    try:
+        keras().activations.get(keras_name or activation)
+    except ValueError:
+        raise ValueError(
+            f"activation={activation!r} is not an activation: use a name of {names}, "
+            "or a callable."
+        ) from None
 
 
 def first_output(raw, model=None):

@@ -261,6 +261,12 @@ class _MLPMixin:
         self._n_train = (
             n - int(np.ceil(self.validation_fraction * n)) if self.early_stopping else n
         )
+        if self._n_train < 1:
+            raise ValueError(
+                f"early_stopping holds out validation_fraction={self.validation_fraction} "
+                f"of the {n} samples, which leaves none to train on. Lower "
+                "validation_fraction, or give more samples."
+            )
 
     def _batch_size(self, n_samples, requested=None, warn=False):
         """The batch size for ``n_samples`` rows, as scikit-learn's MLPs choose it

@@ -31,7 +31,9 @@ _MEANT = {
     "learning_rate": ["optimizer__learning_rate"],
     "epochs": ["max_iter"],
     "nb_epoch": ["epochs", "max_iter"],
-    "validation_data": ["fit(X, y, validation_data=(X_val, y_val))"],
+    "validation_data": [
+        "fit(X, y, validation_data=(X_val, y_val)), or the parameter fit__validation_data"
+    ],
 }
 
 

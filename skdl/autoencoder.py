@@ -135,15 +135,12 @@ class AutoencoderTransformer(_MLPMixin, KerasTransformer):
 
     def _validate_params(self):
         super()._validate_params()
-        if isinstance(self.activation, str):
-            try:
-                _keras.keras().activations.get(self._keras_activation())
-            except ValueError:
-                raise ValueError(
-                    f"activation={self.activation!r} is not an activation: use a name of "
-                    "scikit-learn's MLP ('identity', 'logistic', 'tanh', 'relu') or of "
-                    "Keras (e.g. 'gelu', 'selu'), or a callable."
-                ) from None
+        _keras.check_activation(
+            self.activation,
+            self._keras_activation(),
+            names="scikit-learn's MLP ('identity', 'logistic', 'tanh', 'relu') or of Keras "
+            "(e.g. 'gelu', 'selu')",
+        )
 
     def _loss_weight(self):
         return 0.5  # scikit-learn's squared error is half the mean squared error

@@ -11,7 +11,11 @@ import scipy.sparse as sp
 from sklearn import get_config
 from sklearn.base import BaseEstimator, clone
 from sklearn.utils import check_random_state
-from sklearn.utils._param_validation import Interval, validate_parameter_constraints
+from sklearn.utils._param_validation import (
+    Interval,
+    StrOptions,
+    validate_parameter_constraints,
+)
 from sklearn.utils.validation import (
     _check_sample_weight,
     _num_samples,
@@ -71,6 +75,31 @@ FIT_CALL_ARGS = frozenset(
         "validation_freq",
     }
 )
+
+_POSITIVE = Interval(numbers.Integral, 1, None, closed="left")
+# Values of the Keras arguments that fit(X, y, **kwargs) and the routed
+# parameters (fit__epochs, predict__batch_size, ...) take, checked before
+# training as the estimator's own parameters are: Keras takes epochs=0 or a
+# negative learning rate without a word, or fails deep inside for others
+_KERAS_CONSTRAINTS = {
+    "fit": {
+        "epochs": [_POSITIVE],
+        "batch_size": [_POSITIVE, None],
+        "validation_split": [Interval(numbers.Real, 0, 1, closed="left")],
+        "shuffle": ["boolean"],
+        "verbose": ["verbose"],
+        "class_weight": [dict, StrOptions({"balanced"}), None],
+        "initial_epoch": [Interval(numbers.Integral, 0, None, closed="left")],
+        "steps_per_epoch": [_POSITIVE, None],
+        "validation_steps": [_POSITIVE, None],
+        "validation_batch_size": [_POSITIVE, None],
+        "validation_freq": [_POSITIVE],
+    },
+    "predict": {"batch_size": [_POSITIVE, None]},
+    "compile": {"steps_per_execution": [_POSITIVE]},
+    # a number, or a schedule (callable)
+    "optimizer": {"learning_rate": [Interval(numbers.Real, 0, None, closed="neither"), callable]},
+}
 
 # Arguments of ``keras.Model.fit`` and ``compile`` that the estimator passes
 # itself (from the data and its own parameters): ``fit__x`` or
@@ -207,6 +236,7 @@ def dense_network(meta, hidden_layer_sizes=(100,), activation="relu"):
     (32, 16)
     """
     keras = _keras.keras()
+    _keras.check_activation(activation)
     layers = [keras.Input((meta["n_features_in_"],), sparse=meta["sparse_input_"])]
     layers += [
         keras.layers.Dense(n, activation=activation) for n in hidden_sizes(hidden_layer_sizes)
@@ -250,9 +280,16 @@ def _equal(a, b):
         return a is b
 
 
+def _is_default(value, default):
+    """Whether ``value`` is a builder's ``default``: itself, or an equal plain
+    value of its type."""
+    return value is default or (type(value) is type(default) and _equal(value, default))
+
+
 def _clone_param(value):
-    """A parameter's value for a clone: a Keras model is cloned (fresh weights,
-    same architecture), anything else goes through scikit-learn's ``clone``."""
+    """A parameter's value for a clone: a Keras model is copied (its architecture,
+    weights and compile settings, sharing no state), anything else goes through
+    scikit-learn's ``clone``."""
     if _keras.is_keras_model(value):
         return _keras.clone_model(value)
     classes = users_classes(value)
@@ -379,13 +416,23 @@ class BaseKerasEstimator(BaseEstimator):
 
         Like every parameter, builder and routed ones are checked in ``fit``,
         where an unknown name raises a ``ValueError`` that suggests the fix.
+        A builder argument given its builder's default, as ``get_params``
+        lists it, stays unset: ``set_params(**get_params())`` changes nothing,
+        and another builder set later brings its own defaults.
         """
         own = set(self._get_param_names())
+        for name in own.intersection(params):  # model first: its defaults count
+            setattr(self, name, params[name])
+        defaults = None
         for name, value in params.items():
             if name in own:
-                setattr(self, name, value)
-            else:
-                self._extra_params[name] = value
+                continue
+            if name not in self._extra_params:
+                if defaults is None:
+                    defaults = self._builder_defaults()
+                if name in defaults and _is_default(value, defaults[name]):
+                    continue
+            self._extra_params[name] = value
         return self
 
     def _accepts_extra(self, name):
@@ -460,9 +507,11 @@ class BaseKerasEstimator(BaseEstimator):
         _keras.mend_function_configs()  # Keras copies its objects by their configuration
         own = {n: _clone_param(v) for n, v in super().get_params(deep=False).items()}
         extra = {n: _clone_param(v) for n, v in self.__dict__.get("_extra_params", {}).items()}
-        # builder and routed parameters go through set_params: the presets'
-        # __init__, like scikit-learn's MLPs', takes no builder arguments
-        estimator = type(self)(**own).set_params(**extra)
+        # builder and routed parameters are set after __init__: the presets'
+        # __init__, like scikit-learn's MLPs', takes no builder arguments (and
+        # not through set_params, which would leave those set to a default unset)
+        estimator = type(self)(**own)
+        estimator.__dict__.setdefault("_extra_params", {}).update(extra)
         # what scikit-learn's clone carries over besides the parameters:
         # set_output's container and the metadata requests (set_fit_request, ...)
         # (not the estimator a request names as its owner, which a deep copy
@@ -820,6 +869,19 @@ class BaseKerasEstimator(BaseEstimator):
         # scikit-learn's estimators skip it
         if not get_config()["skip_parameter_validation"]:
             super()._validate_params()
+            self._validate_routed_values()
+
+    def _validate_routed_values(self):
+        """Values of the routed parameters whose Keras arguments have a range
+        (``fit__epochs``, ``optimizer__learning_rate``, ...), checked in the
+        message of scikit-learn's own parameter checks."""
+        constraints, values = {}, {}
+        for name, value in self.__dict__.get("_extra_params", {}).items():
+            prefix = routing_prefix(name)
+            rule = _KERAS_CONSTRAINTS.get(prefix, {}).get(name[len(prefix or "") + 2 :])
+            if rule is not None:
+                constraints[name], values[name] = rule, plain(value)
+        validate_parameter_constraints(constraints, values, caller_name=type(self).__name__)
 
     def _seed(self):
         if self.random_state is None:
@@ -839,8 +901,9 @@ class BaseKerasEstimator(BaseEstimator):
                 f"arguments {', '.join(sorted(FIT_CALL_ARGS))}."
             )
         if not get_config()["skip_parameter_validation"]:
+            own = {k: v for k, v in self._parameter_constraints.items() if k in FIT_CALL_ARGS}
             validate_parameter_constraints(
-                {k: v for k, v in self._parameter_constraints.items() if k in call_kwargs},
+                {**_KERAS_CONSTRAINTS["fit"], **own},
                 call_kwargs,
                 caller_name=f"{type(self).__name__}.fit",
             )
@@ -1120,7 +1183,17 @@ class BaseKerasEstimator(BaseEstimator):
         # (read there rather than through get_params, which reads the builder's
         # signature: a one-row prediction would pay for it)
         routed = route(self.__dict__.get("_extra_params", {}), "predict")
-        return routed.get("batch_size", DEFAULT_PREDICT_BATCH_SIZE)
+        size = routed.get("batch_size")
+        if size is None:  # unset, or None as Keras' default takes it
+            return DEFAULT_PREDICT_BATCH_SIZE
+        if not (isinstance(size, numbers.Integral) and size >= 1):
+            # set after fit, which checks it
+            validate_parameter_constraints(
+                {"predict__batch_size": _KERAS_CONSTRAINTS["predict"]["batch_size"]},
+                {"predict__batch_size": size},
+                caller_name=type(self).__name__,
+            )
+        return size
 
     # ------------------------------------------------------------------- tags
     def __sklearn_tags__(self):

@@ -139,6 +139,7 @@ class _WideAndDeepMixin:
     def _validate_params(self):
         super()._validate_params()
         hidden_sizes(self.hidden_layer_sizes)
+        _keras.check_activation(self.activation)
 
     def _aux(self):
         return bool(self.aux_loss_weight)

@@ -13,7 +13,7 @@ import sklearn
 from sklearn.base import clone
 from sklearn.compose import make_column_transformer
 from sklearn.pipeline import make_pipeline
-from sklearn.preprocessing import OneHotEncoder
+from sklearn.preprocessing import OneHotEncoder, StandardScaler
 
 from skdl import (
     AutoencoderTransformer,
@@ -111,6 +111,30 @@ def test_clone_leaves_builder_defaults_unset():
     # set ones are kept
     copy = clone(KerasRegressor(build_small, n_units=7)).set_params(model=build_big)
     assert copy.get_params()["n_units"] == 7
+
+
+def build_plain(meta):
+    return keras.Sequential([keras.Input((meta["n_features_in_"],)), keras.layers.Dense(1)])
+
+
+def test_setting_the_listed_parameters_changes_nothing(data):
+    # set_params(**get_params()) is a no-op, as for scikit-learn's estimators:
+    # the builder defaults that get_params lists stay defaults
+    X, y = data
+    reg = KerasRegressor(build_small, epochs=1)
+    reg.set_params(**reg.get_params())
+    assert repr(reg) == repr(KerasRegressor(build_small, epochs=1))
+    assert reg.set_params(model=build_big).get_params()["n_units"] == 64
+    pipe = make_pipeline(StandardScaler(), KerasRegressor(build_small, epochs=1))
+    pipe.set_params(**pipe.get_params(deep=True))
+    pipe.set_params(kerasregressor__model=build_plain).fit(X, y)  # takes no n_units
+    # a value other than the default, or of another type, is a setting
+    reg = KerasRegressor(build_small).set_params(n_units=5, model=build_big)
+    assert reg.get_params()["n_units"] == 5
+    assert "n_units=4.0" in repr(KerasRegressor(build_small).set_params(n_units=4.0))
+    # and clones keep what was set, a default value included
+    copy = clone(KerasRegressor(build_small, n_units=4)).set_params(model=build_big)
+    assert copy.get_params()["n_units"] == 4
 
 
 def test_optimizer_routing_reaches_keras(data):
@@ -348,12 +372,68 @@ def test_metric_objects_are_made_anew_for_each_fit(data):
         ({"loss": "mse", "loss__nope": 1}, "loss__ parameters need a loss class"),
         ({"epochs": 0}, "epochs"),
         ({"batch_size": 2.5}, "batch_size"),
+        ({"loss": 3}, "loss=3 is not a loss: pass a name such as 'mse'"),
+        ({"metrics": ["nope"]}, "metrics: 'nope' is not a Keras metric; use a name such as"),
+        ({"metrics": ["mae", 3]}, "metrics: 3 is not a metric"),
+        ({"activation": "nope"}, "activation='nope' is not an activation: use a name of Keras"),
+        # routed Keras arguments with a range: Keras takes these without a word
+        # (epochs=0 trains nothing, a negative rate climbs the loss) or fails
+        # deep inside
+        ({"fit__epochs": 0}, "'fit__epochs' parameter of KerasRegressor must be an int"),
+        ({"fit__batch_size": -5}, "'fit__batch_size' parameter of KerasRegressor"),
+        ({"fit__shuffle": "x"}, "'fit__shuffle' parameter"),
+        ({"fit__validation_split": -0.5}, "'fit__validation_split' parameter"),
+        ({"fit__initial_epoch": -1}, "'fit__initial_epoch' parameter"),
+        ({"predict__batch_size": 0}, "'predict__batch_size' parameter of KerasRegressor"),
+        ({"compile__steps_per_execution": 0}, "'compile__steps_per_execution' parameter"),
+        (
+            {"optimizer__learning_rate": -1},
+            r"'optimizer__learning_rate' parameter .* \(0.0, inf\)",
+        ),
+        ({"optimizer__learning_rate": 0}, "'optimizer__learning_rate' parameter"),
     ],
 )
 def test_bad_parameters_are_explained(data, params, match):
     X, y = data
+    reg = KerasRegressor(**params)
     with pytest.raises((ValueError, TypeError), match=match):
-        KerasRegressor(**params).fit(X, y)
+        reg.fit(X, y)
+    assert not hasattr(reg, "model_")
+
+
+@pytest.mark.parametrize(
+    "kwargs, match",
+    [
+        ({"epochs": 0}, "'epochs' parameter of KerasRegressor.fit must be an int"),
+        ({"epochs": "x"}, "'epochs' parameter of KerasRegressor.fit"),
+        ({"validation_split": -1}, "'validation_split' parameter of KerasRegressor.fit"),
+        ({"validation_batch_size": 0}, "'validation_batch_size' parameter"),
+        ({"steps_per_epoch": 0}, "'steps_per_epoch' parameter"),
+        ({"class_weight": "nope"}, "'class_weight' parameter of KerasRegressor.fit"),
+    ],
+)
+def test_bad_fit_arguments_are_explained(data, kwargs, match):
+    X, y = data
+    with pytest.raises(ValueError, match=match):
+        KerasRegressor().fit(X, y, **kwargs)
+
+
+def test_routed_values_that_keras_takes_pass_the_checks(data):
+    X, y = data
+    schedule = keras.optimizers.schedules.ExponentialDecay(0.01, decay_steps=10, decay_rate=0.9)
+    reg = KerasRegressor(
+        optimizer__learning_rate=schedule,
+        fit__batch_size=None,  # Keras' default
+        predict__batch_size=None,  # skdl's default
+        compile__steps_per_execution=np.int64(2),
+        fit__validation_freq=2,
+        epochs=2,
+    ).fit(X, y, initial_epoch=1, validation_split=0.2)
+    assert reg.n_iter_ == 1
+    assert reg.predict(X).shape == (len(X),)
+    # set after fit, a bad chunk size is refused at predict, where fit did not see it
+    with pytest.raises(ValueError, match="'predict__batch_size' parameter"):
+        reg.set_params(predict__batch_size=1.5).predict(X)
 
 
 def test_compile_and_metrics_routing(data):

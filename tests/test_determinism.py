@@ -5,6 +5,7 @@ import random
 import subprocess
 import sys
 import threading
+import time
 
 import keras
 import numpy as np
@@ -12,6 +13,7 @@ import pytest
 from sklearn.model_selection import GridSearchCV, cross_val_score
 
 from skdl import KerasClassifier, KerasRegressor
+from skdl._keras import _Turns
 
 FAST = dict(hidden_layer_sizes=(8,), epochs=3)
 
@@ -67,6 +69,54 @@ def test_a_seeded_fit_is_reproducible_beside_unseeded_fits_in_other_threads(data
         other.join()
     for predicted in predictions:
         np.testing.assert_array_equal(predicted, expected)
+
+
+def test_a_waiting_seeded_fit_goes_before_unseeded_fits_that_begin_after_it():
+    # unseeded fits in a loop, each beginning as the last one ends, kept a
+    # seeded fit waiting for ever (on JAX) where they could begin beside one
+    # another while it waited
+    turns, order = _Turns(), []
+    inside, leave = threading.Event(), threading.Event()
+
+    def first_unseeded():
+        with turns.shared():
+            inside.set()
+            leave.wait(10)
+            order.append("first unseeded")
+
+    def seeded():
+        with turns.exclusive():
+            order.append("seeded")
+
+    def later_unseeded():
+        with turns.shared():
+            order.append("later unseeded")
+
+    threads = [threading.Thread(target=first_unseeded)]
+    threads[0].start()
+    inside.wait(10)
+    threads.append(threading.Thread(target=seeded))
+    threads[1].start()
+    deadline = time.monotonic() + 10
+    while not getattr(turns, "_waiting", 0) and time.monotonic() < deadline:
+        time.sleep(0.01)
+    threads.append(threading.Thread(target=later_unseeded))
+    threads[2].start()
+    threads[2].join(0.5)  # time enough to begin, were it let in
+    leave.set()
+    for thread in threads:
+        thread.join(10)
+    assert order == ["first unseeded", "seeded", "later unseeded"]
+    # and a thread already in a shared block enters another while one waits
+    with turns.shared():
+        waiting = threading.Thread(target=seeded)
+        waiting.start()
+        while not turns._waiting:
+            time.sleep(0.01)
+        with turns.shared():
+            order.append("nested unseeded")
+    waiting.join(10)
+    assert order[3:] == ["nested unseeded", "seeded"]
 
 
 def test_unseeded_keras_draws_in_a_builder_follow_random_state(data):

@@ -630,6 +630,36 @@ def test_early_stopping_refuses_a_validation_set_of_one_sample():
         AutoencoderTransformer(early_stopping=True, validation_fraction=0.03, max_iter=3).fit(X)
 
 
+def test_early_stopping_refuses_a_validation_set_that_leaves_no_training_rows():
+    # scikit-learn's train_test_split refuses it too; a division by zero before
+    X = np.random.RandomState(0).normal(size=(20, 3))
+    match = "validation_fraction=0.99 of the 20 samples, which leaves none to train on"
+    with pytest.raises(ValueError, match=match):
+        MLPRegressor(early_stopping=True, validation_fraction=0.99, max_iter=3).fit(X, X[:, 0])
+    with pytest.raises(ValueError, match=match):
+        AutoencoderTransformer(early_stopping=True, validation_fraction=0.99, max_iter=3).fit(X)
+
+
+@pytest.mark.parametrize(
+    "kwargs, match",
+    [
+        ({"epochs": 0}, "'epochs' parameter of MLPClassifier.fit must be an int"),
+        ({"validation_split": "x"}, "'validation_split' parameter of MLPClassifier.fit"),
+        ({"class_weight": "nope"}, "'class_weight' parameter of MLPClassifier.fit"),
+    ],
+)
+def test_keras_fit_arguments_of_the_presets_are_checked(iris, kwargs, match):
+    X, y = iris
+    with pytest.raises(ValueError, match=match):
+        MLPClassifier(max_iter=2).fit(X, y, **kwargs)
+
+
+def test_a_routed_learning_rate_is_checked_as_learning_rate_init(iris):
+    X, y = iris
+    with pytest.raises(ValueError, match="'optimizer__learning_rate' parameter of MLPClassifier"):
+        MLPClassifier(max_iter=2, optimizer__learning_rate=-0.1).fit(X, y)
+
+
 def test_n_iter_no_change_may_be_infinite(iris):
     X, y = iris
     with pytest.warns(ConvergenceWarning, match="Maximum iterations"):

@@ -49,7 +49,10 @@ def test_split_indexed():
         ("learning_rate", "optimizer__learning_rate"),
         ("lr", "optimizer__learning_rate"),
         ("nb_epoch", "epochs"),
-        ("validation_data", "fit(X, y, validation_data=(X_val, y_val))"),
+        (
+            "validation_data",
+            "fit(X, y, validation_data=(X_val, y_val)), or the parameter fit__validation_data",
+        ),
     ],
 )
 def test_suggest(name, expected):

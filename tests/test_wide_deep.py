@@ -126,6 +126,7 @@ def test_features_by_name_mask_and_slice(housing):
         ({"loss": ["mse", "mae"]}, r"takes one loss, for the main output .*loss=\['mse'"),
         ({"compile__loss_weights": [1, 0]}, "compile__loss_weights is set by aux_loss_weight"),
         ({"hidden_layer_sizes": 0}, "'hidden_layer_sizes' parameter"),
+        ({"activation": "nope"}, "activation='nope' is not an activation: use a name of Keras"),
     ],
 )
 def test_errors_name_the_parameter(housing, params, match):

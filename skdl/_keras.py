@@ -69,10 +69,13 @@ class _Turns:
     one, whose random streams they would draw from (its results would then
     depend on their timing). Re-entrant: the thread of an exclusive block may
     enter either kind again, and a thread in a shared block may enter an
-    exclusive one, which waits for the other threads' shared blocks. A waiting
-    exclusive block goes first: shared blocks that begin after it wait for it
-    (unseeded fits in a loop would otherwise keep a seeded fit waiting for
-    ever), but for a thread already in a shared block.
+    exclusive one, which waits for the other threads' shared blocks, or, where
+    those threads wait to enter an exclusive block too (a seeded fit that a
+    callback of an unseeded fit starts, in two threads), goes first of them
+    (they draw nothing while they wait). A waiting exclusive block goes
+    first: shared blocks that begin after it wait for it (unseeded fits in a
+    loop would otherwise keep a seeded fit waiting for ever), but for a thread
+    already in a shared block.
     """
 
     def __init__(self):
@@ -81,17 +84,32 @@ class _Turns:
         self._depth = 0
         self._shared = collections.Counter()  # thread -> its shared blocks
         self._waiting = 0  # exclusive blocks waiting to begin
+        self._upgrading = []  # threads in shared blocks waiting for exclusive ones
+
+    def _may_own(self, me):
+        if self._owner is not None:
+            return self._owner == me
+        others = [t for t in self._shared if t != me]
+        if me in self._upgrading:
+            return self._upgrading[0] == me and all(t in self._upgrading for t in others)
+        return not others
 
     @contextlib.contextmanager
     def exclusive(self):
         me = threading.get_ident()
         with self._condition:
+            upgrading = me in self._shared and self._owner != me
             self._waiting += 1
+            if upgrading:
+                self._upgrading.append(me)
+                self._condition.notify_all()  # another one may wait for this one
             try:
-                while self._owner not in (None, me) or any(t != me for t in self._shared):
+                while not self._may_own(me):
                     self._condition.wait()
             finally:
                 self._waiting -= 1
+                if upgrading:
+                    self._upgrading.remove(me)
             self._owner = me
             self._depth += 1
         try:
@@ -129,21 +147,26 @@ _RANDOM_TURNS = _Turns()
 def preserved_random_state():
     """Restore Python's, NumPy's, Keras' and the backend's global random state
     (TensorFlow's global seed, PyTorch's generators) after the block, whatever
-    it draws or seeds."""
+    it draws or seeds.
+
+    Not beside a seeded fit in another thread, whose random state the
+    restoring would put back where it was: the block takes a shared turn.
+    """
     keras()  # first, as importing Keras draws from the global streams
     from keras.src.backend.common import global_state
 
-    keras_state = {n: global_state.get_global_attribute(n) for n in _keras_random_globals()}
-    tf_state = _tf_random_state()
-    torch_state = _torch_random_state()
-    with _global_random_kept():
-        try:
-            yield
-        finally:
-            for name, value in keras_state.items():
-                global_state.set_global_attribute(name, value)
-            _restore_tf_random_state(tf_state)
-            _restore_torch_random_state(torch_state)
+    with _RANDOM_TURNS.shared():
+        keras_state = {n: global_state.get_global_attribute(n) for n in _keras_random_globals()}
+        tf_state = _tf_random_state()
+        torch_state = _torch_random_state()
+        with _global_random_kept():
+            try:
+                yield
+            finally:
+                for name, value in keras_state.items():
+                    global_state.set_global_attribute(name, value)
+                _restore_tf_random_state(tf_state)
+                _restore_torch_random_state(torch_state)
 
 
 @contextlib.contextmanager
@@ -480,7 +503,10 @@ def clone_model(model):
     The copy shares no state with the original, so fitting it leaves the
     user's model untouched.
     """
-    clone = clone_network(model)
+    with compile_state_lock:  # the compile settings as they are outside a clone
+        compiled = getattr(model, "compiled", False) and model.optimizer is not None
+        settings = model._compile_config if compiled else None
+        clone = clone_network(model)
     if model.built and clone.built:
         clone.set_weights(model.get_weights())
         for layer in clone._flatten_layers(include_self=False):
@@ -489,8 +515,8 @@ def clone_model(model):
                 # its variables; set_weights left those of a fresh layer (mean 0,
                 # variance 1)
                 layer.finalize_state()
-    if getattr(model, "compiled", False) and model.optimizer is not None:
-        config = dict(model._compile_config.config) if model._compile_config else {}
+    if compiled:
+        config = dict(settings.config) if settings else {}
         from ._compile import fresh_metrics, from_config
 
         config["optimizer"] = from_config(model.optimizer, "optimizer")
@@ -500,7 +526,10 @@ def clone_model(model):
     return clone
 
 
-_uncompiling = threading.Lock()
+# Held while a model's ``compiled`` flag is off for a clone (see clone_network),
+# and by what reads that flag of a model another thread may be cloning: its
+# copy, its pickle
+compile_state_lock = threading.RLock()
 
 
 def clone_network(model):
@@ -517,7 +546,7 @@ def clone_network(model):
     from . import _persistence
 
     k = keras()
-    with _uncompiling, _persistence.quiet_lambdas():
+    with compile_state_lock, _persistence.quiet_lambdas():
         compiled = getattr(model, "compiled", False)
         try:
             # for the length of the clone only, and one clone at a time

@@ -39,6 +39,7 @@ import types
 import warnings
 import zipfile
 
+from . import _keras
 from ._compile import object_scope, users_classes
 from ._keras import keras
 
@@ -91,7 +92,8 @@ class SerializedModel:
                 warnings.filterwarnings(
                     "ignore", "__array__ implementation doesn't accept a copy", DeprecationWarning
                 )
-                model.save(path)
+                with _keras.compile_state_lock:  # not while a clone turns it off
+                    model.save(path)
             with open(path, "rb") as fh:
                 data = fh.read()
         names = {e["config"] for e in _entries(_read_config(data)) if _is_function(e)}

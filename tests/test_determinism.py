@@ -119,6 +119,29 @@ def test_a_waiting_seeded_fit_goes_before_unseeded_fits_that_begin_after_it():
     assert order[3:] == ["nested unseeded", "seeded"]
 
 
+def test_seeded_fits_that_unseeded_fits_start_in_two_threads_take_turns():
+    # each thread, in an unseeded fit, starts a seeded one (a callback's): each
+    # waited for the other's unseeded fit to end, for ever
+    turns, order = _Turns(), []
+    both_inside = threading.Barrier(2, timeout=10)
+
+    def unseeded_starting_a_seeded(name):
+        with turns.shared():
+            both_inside.wait()
+            with turns.exclusive():
+                order.append(name)
+
+    threads = [
+        threading.Thread(target=unseeded_starting_a_seeded, args=(n,), daemon=True) for n in "ab"
+    ]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join(10)
+    assert not any(thread.is_alive() for thread in threads)
+    assert sorted(order) == ["a", "b"]
+
+
 def test_unseeded_keras_draws_in_a_builder_follow_random_state(data):
     X, y = data
     draws = []

@@ -2,6 +2,7 @@
 
 import ctypes
 import gc
+import pickle
 import sys
 import threading
 import warnings
@@ -471,6 +472,69 @@ def test_concurrent_fits_of_one_architecture(data):
         thread.join()
     for seed in (0, 1):
         np.testing.assert_array_equal(results[seed].predict(X), expected[seed])
+
+
+def sized_net(meta, units=8):
+    return keras.Sequential([keras.Input((meta["n_features_in_"],)),
+                             keras.layers.Dense(units, activation="relu"),
+                             keras.layers.Dense(meta["n_outputs_"])])  # fmt: skip
+
+
+def run_in_threads(*jobs):
+    threads = [threading.Thread(target=job, daemon=True) for job in jobs]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join(120)
+    assert not any(thread.is_alive() for thread in threads)
+
+
+def test_a_seeded_fit_beside_first_predictions_of_other_networks(data):
+    # a first prediction clones the network for the shared predictor, keeping
+    # the global random state as it found it: restored beside a seeded fit in
+    # another thread, it put that fit's random state back where it was
+    X, y = data
+
+    def seeded():
+        return KerasRegressor(sized_net, epochs=3, random_state=0).fit(X, y).predict(X[:5])
+
+    expected = seeded()
+    others = [KerasRegressor(sized_net, units=20 + k, epochs=1).fit(X[:20], y[:20])
+              for k in range(12)]  # fmt: skip
+    got = {}
+    run_in_threads(
+        lambda: [other.predict(X[:5]) for other in others],
+        lambda: got.setdefault("seeded", seeded()),
+    )
+    np.testing.assert_array_equal(got["seeded"], expected)
+
+
+def test_a_pickle_taken_beside_a_first_prediction_keeps_training(data):
+    # the clone for the shared predictor turned the model's compiled flag off
+    # for a moment, and a pickle taken then saved an uncompiled network
+    X, y = data
+    for units in (31, 32, 33):
+        est, pickled = KerasRegressor(sized_net, units=units, epochs=1).fit(X, y), []
+        run_in_threads(
+            lambda est=est: est.predict(X[:5]),
+            lambda est=est, pickled=pickled: pickled.append(pickle.dumps(est)),
+        )
+        pickle.loads(pickled[0]).partial_fit(X, y)
+
+
+def test_fits_in_threads_of_one_compiled_model_keep_its_compile_settings(data):
+    # each fit copies the user's model, whose compiled flag another fit's copy
+    # had turned off for a moment: those trained with skdl's defaults
+    X, y = data
+    model = keras.Sequential([keras.Input((X.shape[1],)), keras.layers.Dense(4),
+                              keras.layers.Dense(1)])  # fmt: skip
+    model.compile(optimizer=keras.optimizers.SGD(0.01), loss="mae")
+    fitted = []
+    run_in_threads(*[lambda: fitted.append(KerasRegressor(model, epochs=1).fit(X, y))] * 6)
+    assert len(fitted) == 6
+    for est in fitted:
+        assert isinstance(est.model_.optimizer, keras.optimizers.SGD)
+        assert est.model_._compile_config.config["loss"] == "mae"
 
 
 def test_pool_keeps_at_most_shared_models(data):

@@ -38,7 +38,14 @@ class _FloatTargetsMixin:
     def _encode_targets(self, y):
         # scikit-learn checks an object or string y for missing values before
         # it makes numbers of it: None and "nan" become NaN only here
-        assert_all_finite(np.asarray(y, dtype=np.float64), input_name="y")
+        try:
+            as_numbers = np.asarray(y, dtype=np.float64)
+        except (TypeError, ValueError) as exc:
+            raise ValueError(
+                f"{type(self).__name__} trains on numeric targets, and y holds values "
+                f"that are not numbers ({exc}); class labels call for KerasClassifier."
+            ) from exc
+        assert_all_finite(as_numbers, input_name="y")
         with np.errstate(over="ignore"):
             y = np.asarray(y, dtype=np.float32)
         if not np.isfinite(y).all():  # finite in float64: beyond float32's range

@@ -168,6 +168,12 @@ FIT_CASES = {
         "'class_weight' parameter",
     ),
     "fit_epochs_zero": (KerasRegressor(), lambda: (X, y_reg), ValueError, "'epochs' parameter"),
+    "labels_for_a_regressor": (
+        KerasRegressor(),
+        lambda: (X, np.array(["cat", "dog"] * 10)),
+        ValueError,
+        "KerasRegressor trains on numeric targets, and y holds values that are not numbers",
+    ),
     "negative_sample_weight": (
         KerasRegressor(),
         lambda: (X, y_reg),

@@ -267,11 +267,6 @@ def _check_input_shape(model, X):
     )
 
 
-def _same(value, default):
-    """Whether a parameter is left at its default (strings compare by value)."""
-    return value is default or (isinstance(value, str) and value == default)
-
-
 def _equal(a, b):
     """``a == b`` for plain values (numbers, strings, None), identity otherwise."""
     try:
@@ -281,8 +276,8 @@ def _equal(a, b):
 
 
 def _is_default(value, default):
-    """Whether ``value`` is a builder's ``default``: itself, or an equal plain
-    value of its type."""
+    """Whether a parameter's ``value`` is its ``default``: itself, or an equal
+    plain value of its type (a string, a number)."""
     return value is default or (type(value) is type(default) and _equal(value, default))
 
 
@@ -1080,7 +1075,7 @@ class BaseKerasEstimator(BaseEstimator):
             for name in ("optimizer", "loss", "metrics")
             if name in defaults
             and not (any_keyword or name in taken)
-            and not _same(getattr(self, name), defaults[name])
+            and not _is_default(getattr(self, name), defaults[name])
         ]
         unused += [
             name

@@ -1,7 +1,10 @@
 """Global settings of skdl, in the style of ``sklearn.set_config``."""
 
 import contextlib
+import numbers
 import threading
+
+import numpy as np
 
 _DEFAULTS = {"share_compiled": True, "shared_models": 16, "single_pipeline": True}
 _config = dict(_DEFAULTS)
@@ -62,20 +65,19 @@ def set_config(share_compiled=None, shared_models=None, single_pipeline=None):
     >>> skdl.set_config(share_compiled=True)
     """
     updates = {}
-    if share_compiled is not None:
-        if not isinstance(share_compiled, bool):
-            raise TypeError(f"share_compiled must be True or False, got {share_compiled!r}.")
-        updates["share_compiled"] = share_compiled
+    for name, value in (("share_compiled", share_compiled), ("single_pipeline", single_pipeline)):
+        if value is not None:
+            if not isinstance(value, (bool, np.bool_)):
+                raise TypeError(f"{name} must be True or False, got {value!r}.")
+            updates[name] = bool(value)
     if shared_models is not None:
-        if isinstance(shared_models, bool) or not isinstance(shared_models, int):
+        if isinstance(shared_models, (bool, np.bool_)) or not isinstance(
+            shared_models, numbers.Integral
+        ):
             raise TypeError(f"shared_models must be an int >= 0, got {shared_models!r}.")
         if shared_models < 0:
             raise ValueError(f"shared_models must be an int >= 0, got {shared_models}.")
-        updates["shared_models"] = shared_models
-    if single_pipeline is not None:
-        if not isinstance(single_pipeline, bool):
-            raise TypeError(f"single_pipeline must be True or False, got {single_pipeline!r}.")
-        updates["single_pipeline"] = single_pipeline
+        updates["shared_models"] = int(shared_models)
     with _lock:
         _config.update(updates)
 
@@ -101,4 +103,6 @@ def config_context(**settings):
     try:
         yield
     finally:
-        set_config(**old)
+        # the settings given only: a block of another thread that began inside
+        # this one and ends after it keeps its own (they are per process)
+        set_config(**{name: old[name] for name, value in settings.items() if value is not None})

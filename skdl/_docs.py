@@ -42,13 +42,21 @@ model : callable or keras.Model, default=None
         Continue training the fitted model on the next ``fit``: the network
         and its compiled optimizer are kept, so changed builder, ``loss``,
         ``optimizer`` and routed parameters take effect at the next fit without
-        it."""
+        it (a warm fit and ``partial_fit`` name them in a warning)."""
 
 ROUTED_PARAMETERS = """\
 **kwargs
         Arguments of the model builder, and routed parameters with a prefix
         ``model__``, ``optimizer__``, ``loss__``, ``metrics__``, ``compile__``,
         ``fit__``, ``predict__`` (``predict__batch_size``) or ``callbacks__``."""
+
+CLASS_WEIGHT = """\
+class_weight : dict, "balanced" or None, default=None
+        Weights of the classes, multiplied into ``sample_weight``: a dict
+        ``{label: weight}`` (the classes it omits weigh 1), or ``'balanced'``,
+        inversely proportional to the class frequencies in ``y`` (not for
+        ``partial_fit``, whose batches need not hold the data's frequencies:
+        pass the dict that ``compute_class_weight`` computes on the whole ``y``)."""
 
 COMMON_ATTRIBUTES = """\
 model_ : keras.Model
@@ -104,7 +112,8 @@ solver : {'adam', 'sgd'}, default='adam'
         stopping rule goes on with its record, as in scikit-learn: a network
         that converged stops after one epoch that does not improve by ``tol``.
         Other changes to the network or the optimizer apply at the
-        next fit without it.
+        next fit without it (a warm fit and ``partial_fit`` name them in a
+        warning).
     momentum : float, default=0.9
         Momentum of ``solver='sgd'``.
     nesterovs_momentum : bool, default=True

@@ -355,15 +355,20 @@ def main_loss(model, loss):
         return loss[0] if loss else None
     if not isinstance(loss, dict):
         return loss
+    name = main_output_name(model)
+    return loss[name] if name in loss else next(iter(loss.values()), None)
+
+
+def main_output_name(model):
+    """The name of ``model``'s main (first declared) output, as dicts of losses
+    and metrics name it, or None where unknown."""
     declared = _declared_attribute(model, "output")
     if isinstance(declared, dict):
-        name = next(iter(declared), None)
-    else:
-        try:
-            name = _declared(declared)[0]._keras_history[0].name
-        except (AttributeError, IndexError, TypeError):
-            name = None
-    return loss[name] if name in loss else next(iter(loss.values()), None)
+        return next(iter(declared), None)
+    try:
+        return _declared(declared)[0]._keras_history[0].name
+    except (AttributeError, IndexError, TypeError):
+        return None
 
 
 def integer_inputs(model):

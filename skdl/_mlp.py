@@ -133,6 +133,23 @@ class _MLPMixin:
     loss = None
     metrics = None
     validation_split = 0.0
+
+    # a warm fit restarts the optimizer at learning_rate_init, with its other settings
+    _network_params = (
+        "hidden_layer_sizes",
+        "activation",
+        "dropout",
+        "batch_normalization",
+        "loss",
+        "solver",
+        "optimizer",
+        "momentum",
+        "nesterovs_momentum",
+        "beta_1",
+        "beta_2",
+        "epsilon",
+    )
+
     _allow_nd = False  # a table: the network is built from its columns
 
     _parameter_constraints = {
@@ -197,6 +214,12 @@ class _MLPMixin:
     def _l2_regularizer(self, batch_size):
         l2 = 0.5 * float(self.alpha) / batch_size
         return _keras.keras().regularizers.L2(l2) if l2 > 0 else None
+
+    def _network_settings(self):
+        settings = super()._network_settings()
+        if self.optimizer is None:  # the rate a warm fit restarts at (_learning_rate)
+            settings.pop("optimizer__learning_rate", None)
+        return settings
 
     def _set_penalty(self, batch_size):
         """The penalty for this fit's batches: scikit-learn divides it by the

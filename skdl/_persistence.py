@@ -40,7 +40,7 @@ import warnings
 import zipfile
 
 from . import _keras
-from ._compile import object_scope, users_classes
+from ._compile import from_config, object_scope, users_classes
 from ._keras import keras
 
 # packages whose classes Keras imports by itself
@@ -393,6 +393,55 @@ def _load_error(exc, missing):
     if any(item.startswith("lambda") for item in missing):
         message += " A lambda is rebuilt in its module: import it, or use a named function."
     return message
+
+
+class _UsersKerasObject:
+    """A Keras loss, metric or optimizer of a user's class (or holding one, as
+    an optimizer with a learning rate schedule of theirs) among the
+    parameters, pickled with pickle's references to those classes. Keras
+    pickles its objects by their configuration, and loads a class of a module
+    of the user's only where it is registered by name; a parameter of the
+    user's own loss class then failed to pickle, and to ``deepcopy``."""
+
+    def __init__(self, obj, name):
+        self.obj, self.name = obj, name
+
+    def __reduce__(self):
+        # the check each fit makes: a configuration that leaves out an
+        # argument of the constructor would lose it here too
+        from_config(self.obj, self.name)
+        classes = users_classes(self.obj)
+        return (_users_keras_object, (classes, type(self.obj), self.obj.get_config()))
+
+
+def _users_keras_object(classes, cls, config):
+    with object_scope(classes):
+        return cls.from_config(config)
+
+
+def picklable_parameter(value, name):
+    """``value``, a parameter named ``name`` (or a list or dict of them), with
+    each Keras object of a user's class in a :class:`_UsersKerasObject`."""
+    if type(value) in (list, tuple):
+        return type(value)(picklable_parameter(item, name) for item in value)
+    if type(value) is dict:
+        return {key: picklable_parameter(item, name) for key, item in value.items()}
+    if not hasattr(value, "get_config") or isinstance(value, type) or not users_classes(value):
+        return value  # Keras' own objects pickle as Keras pickles them
+    k = keras()
+    if isinstance(value, (k.losses.Loss, k.metrics.Metric, k.optimizers.Optimizer)):
+        return _UsersKerasObject(value, name)
+    return value
+
+
+def unwrapped_parameter(value):
+    """``value`` with the objects :func:`picklable_parameter` wrapped: a shallow
+    ``copy.copy`` hands the state to ``__setstate__`` as ``__getstate__`` made it."""
+    if type(value) in (list, tuple):
+        return type(value)(unwrapped_parameter(item) for item in value)
+    if type(value) is dict:
+        return {key: unwrapped_parameter(item) for key, item in value.items()}
+    return value.obj if isinstance(value, _UsersKerasObject) else value
 
 
 def parameter_functions(params):

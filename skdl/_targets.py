@@ -1,11 +1,15 @@
 """Target encoding: labels <-> the arrays a Keras model trains on and outputs."""
 
+import warnings
+
 import numpy as np
+import scipy.sparse as sp
 from sklearn.base import BaseEstimator, TransformerMixin
 from sklearn.utils.multiclass import check_classification_targets, type_of_target
 from sklearn.utils.validation import check_is_fitted, column_or_1d
 
 from ._compile import as_list
+from ._keras import keras
 
 _SPARSE_HINTS = ("sparse",)
 
@@ -116,6 +120,128 @@ def check_loss_fits_output(activation, loss, encoding):
         )
 
 
+# Losses that read the output as margins (Keras maps 0/1 targets to -1/1): a
+# network trained with one outputs scores whose sign gives the class.
+_MARGIN_LOSSES = frozenset({"hinge", "squared_hinge", "categorical_hinge"})
+
+# Keras activations whose values are probabilities (of each class, or of a
+# class among others once normalized).
+_PROBABILITY_ACTIVATIONS = frozenset(
+    {"sigmoid", "softmax", "hard_sigmoid", "sparse_sigmoid", "sparsemax"}
+)
+
+# Keras activations whose values are not: taken as probabilities, they give
+# negative ones, ones above 1 or rows of zeros.
+_OTHER_ACTIVATIONS = frozenset(
+    {
+        "linear",
+        "relu",
+        "relu6",
+        "leaky_relu",
+        "elu",
+        "selu",
+        "celu",
+        "gelu",
+        "silu",
+        "swish",
+        "mish",
+        "tanh",
+        "hard_tanh",
+        "softplus",
+        "softsign",
+        "exponential",
+        "log_softmax",
+        "log_sigmoid",
+    }
+)
+
+
+def outputs_scores(activation, loss):
+    """Whether the main output holds scores rather than probabilities: logits
+    for a loss made with ``from_logits=True``, or the margins that a hinge loss
+    trains where the output layer is known and no sigmoid or softmax bounds
+    them (``activation`` is None where unknown: a subclassed model's). Their
+    probabilities are the sigmoid or softmax of the scores, whose sign or
+    largest value gives the class."""
+    if uses_logits(loss):
+        return True
+    margins = loss_name(loss) in _MARGIN_LOSSES
+    return margins and activation is not None and activation not in _PROBABILITY_ACTIVATIONS
+
+
+def warn_unless_probabilities(activation, loss, encoding, owner):
+    """Warn where the main output is neither probabilities nor scores that the
+    loss reads as such (``relu`` with a cross-entropy, ``tanh`` with the squared
+    error): ``predict_proba`` would return the outputs as they are."""
+    if activation not in _OTHER_ACTIVATIONS or outputs_scores(activation, loss):
+        return
+    exclusive = encoding not in ("binary", "multilabel")
+    squash = "softmax" if exclusive else "sigmoid"
+    entropy = "sparse_categorical_crossentropy" if exclusive else "binary_crossentropy"
+    if encoding in ("onehot", "onehot_y"):
+        entropy = "categorical_crossentropy"
+    warnings.warn(
+        f"{owner}: the model's output layer applies a {activation}, whose outputs are "
+        f"not probabilities, and the loss {loss_name(loss) or 'given'} reads them as they "
+        "are, so predict_proba would return them unchanged (outside [0, 1], or rows "
+        f"that do not sum to 1). End the model with activation='{squash}', or with a "
+        f"Dense layer without activation and loss='{entropy}', loss__from_logits=True.",
+        UserWarning,
+    )
+
+
+# Metrics named in ``metrics=[...]`` that read probabilities, and how to make
+# them read scores instead: keyed by the name without underscores, lower-case.
+def _on_scores(encoding):
+    k = keras().metrics
+    made = {
+        "auc": lambda name: k.AUC(name=name, from_logits=True),
+        "binarycrossentropy": lambda name: k.BinaryCrossentropy(name=name, from_logits=True),
+        "categoricalcrossentropy": lambda name: k.CategoricalCrossentropy(
+            name=name, from_logits=True
+        ),
+        "sparsecategoricalcrossentropy": lambda name: k.SparseCategoricalCrossentropy(
+            name=name, from_logits=True
+        ),
+    }
+    made["bce"] = made["binarycrossentropy"]
+    if encoding in ("binary", "multilabel"):  # a score above 0: a probability above 0.5
+        made["binaryaccuracy"] = lambda name: k.BinaryAccuracy(name=name, threshold=0.0)
+        made["precision"] = lambda name: k.Precision(name=name, thresholds=0.0)
+        made["recall"] = lambda name: k.Recall(name=name, thresholds=0.0)
+    if encoding == "binary":  # Keras' accuracy of one unit (else the largest output's)
+        made["accuracy"] = made["acc"] = made["binaryaccuracy"]
+    return made
+
+
+def metrics_on_scores(metrics, encoding, main=None):
+    """``metrics`` (as compiled) with the metrics of the main output named by a
+    string that read probabilities made to read the scores of a network whose
+    loss takes scores there (:func:`outputs_scores`): ``"accuracy"`` of a
+    single unit then counts scores above 0, ``"auc"`` applies the sigmoid.
+    Names keep their keys in ``history_``; metric objects are kept as given.
+    Of a dict by output name, the entry of ``main`` (else the first) is the
+    main output's; of a list of lists by output, the first."""
+    if isinstance(metrics, dict):
+        key = main if main in metrics else next(iter(metrics), None)
+        return {
+            name: metrics_on_scores(value, encoding) if name == key else value
+            for name, value in metrics.items()
+        }
+    entries = as_list(metrics)
+    if any(isinstance(entry, (list, tuple, dict)) for entry in entries):
+        return [metrics_on_scores(entries[0], encoding), *entries[1:]]
+    if metrics is None:
+        return None
+    made = _on_scores(encoding)
+    return [
+        made[key](metric)
+        if isinstance(metric, str) and (key := metric.replace("_", "").lower()) in made
+        else metric
+        for metric in entries
+    ]
+
+
 # Keras metrics that compare the probabilities with one-hot targets (their
 # shapes must match): class indices make them fail deep inside Keras.
 _ONE_HOT_METRICS = frozenset(
@@ -172,9 +298,11 @@ def class_targets(y, owner, classes=None):
         y = column_or_1d(y, warn=True)
     check_classification_targets(y)
     target_type = type_of_target(y)
-    if target_type == "multilabel-indicator":
+    if target_type == "multilabel-indicator" and _zeros_and_ones(y):
         return y, target_type, np.arange(y.shape[1])
-    if target_type == "multiclass-multioutput":
+    if target_type in ("multilabel-indicator", "multiclass-multioutput"):
+        # scikit-learn calls any 2-D y of two integers an indicator matrix:
+        # columns of 1 and 2, or -1 and 1, are labels of their own
         raise ValueError(
             f"{owner} does not support multiclass-multioutput targets (y of shape "
             f"{y.shape} with labels other than 0 and 1 in its columns); wrap it in "
@@ -200,6 +328,12 @@ def class_targets(y, owner, classes=None):
             f"{classes.tolist()}."
         )
     return y, target_type, classes
+
+
+def _zeros_and_ones(y):
+    """Whether the indicator matrix ``y`` (dense or sparse) holds only 0 and 1."""
+    values = y.data if sp.issparse(y) else np.asarray(y)
+    return bool(np.isin(values, (0, 1)).all())
 
 
 class ClassifierTargetEncoder(TransformerMixin, BaseEstimator):
@@ -250,23 +384,34 @@ class ClassifierTargetEncoder(TransformerMixin, BaseEstimator):
         check_is_fitted(self)
         y = np.asarray(y)
         if self.encoding in ("multilabel", "onehot_y"):
+            if not _zeros_and_ones(y):
+                raise ValueError(
+                    "y holds values other than 0 and 1, but the network was fitted on "
+                    "a 0/1 indicator matrix (one column per label)."
+                )
             return y.astype(np.float32)
         if y.ndim == 2 and y.shape[1] == 1:
             y = y.ravel()
-        index = np.searchsorted(self.classes_, y)
-        index = np.clip(index, 0, len(self.classes_) - 1)
-        unknown = self.classes_[index] != y
-        if np.any(unknown):
-            raise ValueError(
-                f"y contains labels that the network was not fitted on: "
-                f"{np.unique(y[unknown]).tolist()}; known classes are "
-                f"{self.classes_.tolist()}."
-            )
+        index = self.class_index(y)
         if self.encoding == "binary":
             return index.astype(np.float32).reshape(-1, 1)
         if self.encoding == "onehot":
             return np.eye(len(self.classes_), dtype=np.float32)[index]
         return index.astype(np.int32)
+
+    def class_index(self, labels):
+        """The index in ``classes_`` of each of the 1-D ``labels``; unknown
+        labels are refused."""
+        index = np.searchsorted(self.classes_, labels)
+        index = np.clip(index, 0, len(self.classes_) - 1)
+        unknown = self.classes_[index] != labels
+        if np.any(unknown):
+            raise ValueError(
+                f"y contains labels that the network was not fitted on: "
+                f"{np.unique(labels[unknown]).tolist()}; known classes are "
+                f"{self.classes_.tolist()}."
+            )
+        return index
 
     def predict_proba(self, raw):
         """Model outputs -> probabilities of shape (n_samples, n_classes)."""

@@ -130,6 +130,8 @@ class AutoencoderTransformer(_MLPMixin, KerasTransformer):
     ):
         self._store_init_params(locals())
 
+    _network_params = ("encoding_dim", *_MLPMixin._network_params)
+
     # as the MLP presets': for the stochastic solvers only
     partial_fit = available_if(_MLPMixin._check_solver)(KerasTransformer.partial_fit)
 

@@ -47,7 +47,12 @@ from ._compile import (
     stop_on_nan,
     users_classes,
 )
-from ._persistence import SerializedModel, parameter_functions
+from ._persistence import (
+    SerializedModel,
+    parameter_functions,
+    picklable_parameter,
+    unwrapped_parameter,
+)
 from ._routing import (
     ROUTING_PREFIXES,
     plain,
@@ -279,6 +284,22 @@ def _is_default(value, default):
     """Whether a parameter's ``value`` is its ``default``: itself, or an equal
     plain value of its type (a string, a number)."""
     return value is default or (type(value) is type(default) and _equal(value, default))
+
+
+def _same_setting(now, before):
+    """Whether a parameter's value is the one it had: itself, or an equal plain
+    value or array (a new but equal list of wide features)."""
+    if now is before:
+        return True
+    if isinstance(now, (list, tuple)) and isinstance(before, (list, tuple)):
+        # hidden_layer_sizes=[4] and (4,) make one network
+        return len(now) == len(before) and all(map(_same_setting, now, before))
+    if isinstance(now, np.ndarray) or isinstance(before, np.ndarray):
+        return type(now) is type(before) and np.array_equal(now, before)
+    try:
+        return bool(_is_default(now, before))
+    except (TypeError, ValueError):  # a comparison that gives no truth value
+        return False
 
 
 def _clone_param(value):
@@ -526,18 +547,32 @@ class BaseKerasEstimator(BaseEstimator):
 
     def __getstate__(self):
         _keras.mend_function_configs()  # Keras pickles its objects by their configuration
-        state = super().__getstate__()
-        saved = {}
+        # (object's state is the __dict__ itself) without what the network was
+        # made from: objects compared by identity, which a pickle does not keep
+        state = {k: v for k, v in super().__getstate__().items() if k != "_built_with"}
+        # a loss, metric or optimizer of the user's class: pickled by reference
+        saved = {
+            name: picklable_parameter(state[name], name)
+            for name in self._get_param_names()
+            if name in state and name not in self._saved_networks
+        }
+        if "_extra_params" in state:
+            saved["_extra_params"] = {
+                name: picklable_parameter(value, name)
+                for name, value in state["_extra_params"].items()
+            }
         for name in self._saved_networks:
             if _keras.is_keras_model(state.get(name)):
                 with warnings.catch_warnings():
                     # a model parameter without keras.Input, built at each fit
                     warnings.filterwarnings("ignore", "You are saving a model that has not yet")
                     saved[name] = SerializedModel.from_model(state[name])
-        return {**state, **saved} if saved else state
+        return {**state, **saved}
 
     def __setstate__(self, state):
         _keras.mend_function_configs()
+        params = {*self._get_param_names(), "_extra_params"}
+        state = {n: unwrapped_parameter(v) if n in params else v for n, v in state.items()}
         super().__setstate__(state)
         for name in self._saved_networks:
             if isinstance(state.get(name), SerializedModel):
@@ -622,6 +657,8 @@ class BaseKerasEstimator(BaseEstimator):
         # partial_fit's one epoch is skdl's, not the user's: no override to warn of
         fit_kwargs = self._fit_kwargs(call_kwargs, warn=not incremental)
         warm = warm and self.__sklearn_is_fitted__()
+        if warm:
+            self._warn_of_waiting_changes(incremental)
         state = dict(self.__dict__)
         trained = _keras.training_state(self.model_) if warm else None
         try:
@@ -634,7 +671,45 @@ class BaseKerasEstimator(BaseEstimator):
             if trained is not None:
                 _keras.restore_training_state(self.model_, trained)
             raise
+        if not warm:
+            self._built_with = self._network_settings()
         return self
+
+    # the parameters that make the network and its compile settings (besides
+    # builder and routed ones): a warm fit and partial_fit go on with both
+    _network_params = ("model", "loss", "optimizer", "metrics")
+
+    def _network_settings(self):
+        """The values of the parameters that the fitted network was made from."""
+        own = {name: getattr(self, name) for name in self._network_params}
+        routed = {
+            name: value
+            for name, value in self._extra_params.items()
+            if routing_prefix(name) in (None, "model", "loss", "optimizer", "metrics")
+            or (routing_prefix(name) == "compile" and name != "compile__steps_per_execution")
+        }
+        return {**own, **routed}
+
+    def _warn_of_waiting_changes(self, incremental):
+        """Name the parameters changed since the network was made (set_params
+        between a fit and a warm one): they were silently left unused."""
+        built = self.__dict__.get("_built_with")
+        if built is None:  # loaded from a pickle, which leaves it out
+            return
+        now = self._network_settings()
+        changed = sorted(
+            name
+            for name in built.keys() | now.keys()
+            if name not in built or name not in now or not _same_setting(now[name], built[name])
+        )
+        if changed:
+            how = "partial_fit goes" if incremental else "a warm start goes"
+            warnings.warn(
+                f"{type(self).__name__}: {', '.join(changed)} changed since the network "
+                f"was made, but {how} on training that network as it was compiled: the "
+                "change takes effect at a fit with warm_start=False.",
+                UserWarning,
+            )
 
     def _fit_keras(self, X, y, sample_weight, fit_kwargs, warm, classes=None, incremental=False):
         if not warm:
@@ -645,7 +720,9 @@ class BaseKerasEstimator(BaseEstimator):
             self._check_warm_targets(y)
         else:
             self._fit_targets(y, classes)
-        sample_weight = self._sample_weight(X, y, sample_weight, fit_kwargs.pop("class_weight"))
+        sample_weight = self._sample_weight(
+            X, y, sample_weight, fit_kwargs.pop("class_weight"), incremental=incremental or warm
+        )
         with _keras.seeded(self._seed()):
             if not warm:
                 self.model_ = self._build_model(X, y)
@@ -732,6 +809,8 @@ class BaseKerasEstimator(BaseEstimator):
 
     def _validate_inputs(self, X, y, reset):
         self._refuse_column_blocks(X, y)
+        if not reset:
+            self._check_images_first(X)
         given = X
         X, y = validate_data(
             self,
@@ -760,6 +839,8 @@ class BaseKerasEstimator(BaseEstimator):
             if checked is not None:
                 return self._refuse_rounded_ids(X, checked)
         self._refuse_column_blocks(X)
+        if not reset:
+            self._check_images_first(X)
         checked = validate_data(
             self, X, reset=reset, accept_sparse="csr", dtype=dtype, allow_nd=self._allow_nd
         )
@@ -848,12 +929,23 @@ class BaseKerasEstimator(BaseEstimator):
         if reset:
             self._sample_shape = X.shape[1:]
             return
-        fitted = self.__dict__.get("_sample_shape", X.shape[1:])
-        if X.shape[1:] != fitted:
+        self._refuse_sample_shape(X.shape[1:])
+
+    def _refuse_sample_shape(self, shape):
+        fitted = self.__dict__.get("_sample_shape", shape)
+        if tuple(shape) != fitted:
             raise ValueError(
-                f"X has samples of shape {X.shape[1:]}, but {type(self).__name__} was "
+                f"X has samples of shape {tuple(shape)}, but {type(self).__name__} was "
                 f"fitted on samples of shape {fitted}."
             )
+
+    def _check_images_first(self, X):
+        """For a network fitted on samples of several axes (images), the whole
+        shape before scikit-learn's count of features, ``X.shape[1]``: a
+        flattened X was said to have 64 features where 8 (an image's height)
+        were expected."""
+        if len(self.__dict__.get("_sample_shape", ())) > 1:
+            self._refuse_sample_shape(np.shape(X)[1:])
 
     _y_numeric = False
     # X of more than 2 dimensions (images for a CNN): for a network of the user's
@@ -975,7 +1067,10 @@ class BaseKerasEstimator(BaseEstimator):
             )
         return ""
 
-    def _sample_weight(self, X, y, sample_weight, class_weight):
+    def _sample_weight(self, X, y, sample_weight, class_weight, *, incremental=False):
+        """The weights of the training rows, rescaled to average 1, or None.
+        ``incremental``: the fit goes on training the fitted network (a warm
+        fit or ``partial_fit``), on a batch that may hold some classes only."""
         if sample_weight is None:
             return None
         return self._checked_weights(sample_weight, X)
@@ -983,13 +1078,16 @@ class BaseKerasEstimator(BaseEstimator):
     def _checked_weights(self, sample_weight, X):
         """Weights for the rows of ``X``: checked (none negative), float32,
         rescaled to average 1."""
-        sample_weight = _check_sample_weight(
-            sample_weight, X, dtype=np.float32, ensure_non_negative=True
-        )
-        return self._normalized(sample_weight)
+        return self._normalized(self._given_weights(sample_weight, X))
+
+    @staticmethod
+    def _given_weights(sample_weight, X):
+        """Weights for the rows of ``X`` as given: checked (none negative), float64."""
+        return _check_sample_weight(sample_weight, X, dtype=np.float64, ensure_non_negative=True)
 
     @staticmethod
     def _normalized(sample_weight):
+        # in float64: weights of 1e-39 or 1e39 are as good as any others
         total = float(np.sum(sample_weight, dtype=np.float64))
         if total <= 0:
             raise ValueError("sample_weight sums to 0; give some samples a positive weight.")
@@ -1010,6 +1108,13 @@ class BaseKerasEstimator(BaseEstimator):
             )
         if _keras.is_keras_model(self.model):
             model = _keras.clone_model(self.model)
+        elif isinstance(self.model, keras.layers.Layer):  # callable, but no builder
+            name = type(self.model).__name__
+            raise TypeError(
+                f"model={name}(...) is a Keras layer, not a model: give a keras.Model "
+                f"(e.g. keras.Sequential([keras.Input(shape), {name}(...)])), or a "
+                "function that builds one."
+            )
         else:
             explicit = {
                 k: plain(v) for k, v in self._extra_params.items() if routing_prefix(k) is None
@@ -1097,16 +1202,22 @@ class BaseKerasEstimator(BaseEstimator):
         if loss is None:
             loss = self._default_loss()
             loss_options = {**self._default_loss_options(model), **loss_options}
+        loss = make_loss(loss, loss_options)
+        metrics = make_metrics(self.metrics, route(params, "metrics"))
         model.compile(
             optimizer=make_optimizer(self.optimizer, route(params, "optimizer")),
-            loss=make_loss(loss, loss_options),
-            metrics=make_metrics(self.metrics, route(params, "metrics")),
+            loss=loss,
+            metrics=self._metrics_for(model, loss, metrics),
             **compile_options(route(params, "compile")),
         )
 
     def _default_loss_options(self, model):
         """Arguments of the loss chosen for ``model`` where none is given."""
         return {}
+
+    def _metrics_for(self, model, loss, metrics):
+        """The ``metrics`` to compile ``model`` with, for its ``loss``."""
+        return metrics
 
     def _builder_targets(self, y):
         """``y`` for a builder that names it: the targets a regressor trains on,

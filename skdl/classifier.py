@@ -8,20 +8,21 @@ import numpy as np
 import scipy.sparse as sp
 from sklearn.base import ClassifierMixin
 from sklearn.utils._param_validation import StrOptions
-from sklearn.utils.class_weight import compute_sample_weight
+from sklearn.utils.class_weight import compute_class_weight, compute_sample_weight
 from sklearn.utils.multiclass import type_of_target
-from sklearn.utils.validation import _check_sample_weight
 
 from . import _keras
-from ._docs import COMMON_ATTRIBUTES, COMMON_PARAMETERS, ROUTED_PARAMETERS
+from ._docs import CLASS_WEIGHT, COMMON_ATTRIBUTES, COMMON_PARAMETERS, ROUTED_PARAMETERS
 from ._routing import route
 from ._targets import (
     ClassifierTargetEncoder,
     check_loss_fits_output,
     choose_encoding,
     default_loss,
+    metrics_on_scores,
     needs_one_hot,
-    uses_logits,
+    outputs_scores,
+    warn_unless_probabilities,
 )
 from .base import BaseKerasEstimator
 
@@ -44,8 +45,7 @@ class KerasClassifier(ClassifierMixin, BaseKerasEstimator):
     Parameters
     ----------
     {COMMON_PARAMETERS}
-    class_weight : dict, "balanced" or None, default=None
-        Weights of the classes, multiplied into ``sample_weight``.
+    {CLASS_WEIGHT}
     {ROUTED_PARAMETERS}
 
     Attributes
@@ -168,6 +168,14 @@ class KerasClassifier(ClassifierMixin, BaseKerasEstimator):
                     f"partial_fit, {self.classes_.tolist()!r}; the output layer is "
                     "built for those. Refit with fit, or start a new estimator."
                 )
+        routed = route(self.get_params(), "fit").get("class_weight")
+        if "balanced" in (str(self.class_weight), str(routed)):  # as SGDClassifier
+            raise ValueError(
+                "class_weight='balanced' is not supported for partial_fit: "
+                "each batch would be balanced on its own. Compute the weights once, "
+                "weights = compute_class_weight('balanced', classes=classes, y=y_all), "
+                "and pass class_weight=dict(zip(classes, weights))."
+            )
         return self._partial_fit(X, y, sample_weight, classes)
 
     def _validate_inputs(self, X, y, reset):
@@ -235,9 +243,19 @@ class KerasClassifier(ClassifierMixin, BaseKerasEstimator):
         model = super()._build_model(X, y)
         encoding = self.target_encoder_.encoding
         loss = _keras.main_loss(model, model.loss)
-        check_loss_fits_output(_keras.main_output_activation(model), loss, encoding)
-        self.target_encoder_.set_params(from_logits=uses_logits(loss))
+        activation = _keras.main_output_activation(model)
+        check_loss_fits_output(activation, loss, encoding)
+        warn_unless_probabilities(activation, loss, encoding, type(self).__name__)
+        self.target_encoder_.set_params(from_logits=outputs_scores(activation, loss))
         return model
+
+    def _metrics_for(self, model, loss, metrics):
+        # the accuracy of logits or margins counts those above 0, not above 0.5
+        activation = _keras.main_output_activation(model)
+        if not outputs_scores(activation, _keras.main_loss(model, loss)):
+            return metrics
+        encoding = self.target_encoder_.encoding
+        return metrics_on_scores(metrics, encoding, main=_keras.main_output_name(model))
 
     def _builder_targets(self, y):
         # as keras.wrappers.SKLearnClassifier gives it, whatever encoding the
@@ -273,7 +291,7 @@ class KerasClassifier(ClassifierMixin, BaseKerasEstimator):
             return np.argmax(y, axis=1)
         return None
 
-    def _sample_weight(self, X, y, sample_weight, class_weight):
+    def _sample_weight(self, X, y, sample_weight, class_weight, *, incremental=False):
         class_weight = class_weight if class_weight is not None else self.class_weight
         # where the weights come from, for the errors
         given = " times ".join(
@@ -289,7 +307,7 @@ class KerasClassifier(ClassifierMixin, BaseKerasEstimator):
                     "sample_weight instead."
                 )
             y1d = labels
-            weights = compute_sample_weight(class_weight, y1d)
+            weights = self._class_weights(class_weight, y1d)
             negative = np.unique(y1d[weights < 0])
             if len(negative):
                 raise ValueError(
@@ -298,13 +316,13 @@ class KerasClassifier(ClassifierMixin, BaseKerasEstimator):
                 )
             if sample_weight is not None:
                 # checked before it is combined (a wrong length would broadcast)
-                sample_weight = weights * _check_sample_weight(
-                    sample_weight, X, dtype=np.float64, ensure_non_negative=True
-                )
+                sample_weight = weights * self._given_weights(sample_weight, X)
             else:
                 sample_weight = weights
         sample_weight = super()._sample_weight(X, y, sample_weight, None)
-        if sample_weight is not None and labels is not None:
+        # a warm fit or partial_fit goes on training a network built for every
+        # class: its batch may hold (or weigh) some of them only
+        if sample_weight is not None and labels is not None and not incremental:
             weighted = np.unique(labels[sample_weight > 0])
             if len(weighted) < 2 <= len(np.unique(labels)):
                 raise ValueError(
@@ -312,6 +330,18 @@ class KerasClassifier(ClassifierMixin, BaseKerasEstimator):
                     f"weight ({given}); only class {weighted.tolist()} has one."
                 )
         return sample_weight
+
+    def _class_weights(self, class_weight, labels):
+        """The weight of each row of class ``labels``: a dict names classes of
+        ``classes_`` (columns, for one-hot rows) that a batch of ``partial_fit``
+        may lack; ``'balanced'`` weighs the classes of ``labels``."""
+        if isinstance(class_weight, str):
+            return compute_sample_weight(class_weight, labels)
+        if self.target_encoder_.encoding == "onehot_y":  # labels are the columns
+            known, index = np.arange(self.n_classes_), labels
+        else:
+            known, index = self.classes_, self.target_encoder_.class_index(labels)
+        return compute_class_weight(class_weight, classes=known, y=labels)[index]
 
     # ------------------------------------------------------------- predict
     def predict_proba(self, X):

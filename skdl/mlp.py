@@ -5,6 +5,7 @@ import math
 import numpy as np
 from sklearn.utils._param_validation import StrOptions
 from sklearn.utils.metaestimators import available_if
+from sklearn.utils.multiclass import unique_labels
 from sklearn.utils.validation import column_or_1d
 
 from . import _keras
@@ -117,6 +118,19 @@ class MLPClassifier(_MLPMixin, KerasClassifier):
         **kwargs,
     ):
         self._store_init_params(locals())
+
+    def _fit_keras(self, X, y, sample_weight, fit_kwargs, warm, classes=None, incremental=False):
+        if warm and not incremental and self.target_type_ != "multilabel-indicator":
+            # as scikit-learn's: a warm fit is on every class (partial_fit's batches
+            # may hold some); the error is scikit-learn's, word for word
+            labels = unique_labels(y)
+            if set(labels) != set(self.classes_):
+                raise ValueError(
+                    "warm_start can only be used where `y` has the same classes as in "
+                    f"the previous call to fit. Previously got {self.classes_}, `y` has "
+                    f"{labels}"
+                )
+        super()._fit_keras(X, y, sample_weight, fit_kwargs, warm, classes, incremental)
 
     def _stratify_early_stopping(self, y):
         """Whether the early-stopping split is stratified: where every class can

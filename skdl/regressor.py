@@ -8,6 +8,7 @@ from sklearn.utils import assert_all_finite
 
 from . import _keras
 from ._docs import COMMON_ATTRIBUTES, COMMON_PARAMETERS, ROUTED_PARAMETERS
+from ._targets import loss_name
 from .base import BaseKerasEstimator
 
 # What output activations can reach: a network ending with one cannot fit
@@ -56,7 +57,7 @@ class _FloatTargetsMixin:
             )
         return y.reshape(-1, 1) if y.ndim == 1 else y
 
-    def _sample_weight(self, X, y, sample_weight, class_weight):
+    def _sample_weight(self, X, y, sample_weight, class_weight, *, incremental=False):
         if class_weight is not None:
             raise ValueError("class_weight applies to classifiers; use sample_weight.")
         return super()._sample_weight(X, y, sample_weight, None)
@@ -150,7 +151,24 @@ class KerasRegressor(_FloatTargetsMixin, RegressorMixin, BaseKerasEstimator):
                 f"{self.n_outputs_} column(s): end the model with "
                 f"Dense({self.n_outputs_}) (meta['n_outputs_'] gives the number)."
             )
+        self._refuse_class_losses(units[0], model)
         self._warn_out_of_reach(model)
+
+    def _refuse_class_losses(self, units, model):
+        """A categorical cross-entropy reads class indices (sparse), or one
+        distribution over several units: on a regressor's 1 unit it failed
+        inside TensorFlow, or was 0 whatever the weights (nothing trained)."""
+        compiled = getattr(model, "compiled", False) and model.optimizer is not None
+        name = loss_name(_keras.main_loss(model, model.loss if compiled else self.loss))
+        if "categorical" not in name or "crossentropy" not in name:
+            return
+        if "sparse" in name or units == 1:
+            why = "class indices" if "sparse" in name else "a distribution over several units"
+            raise ValueError(
+                f"{type(self).__name__} got the loss {name}, which takes {why}: use a "
+                "regression loss (the default 'mean_squared_error', 'mae', 'huber'), "
+                "or KerasClassifier for class labels."
+            )
 
     def predict(self, X):
         """Predict targets for ``X``.

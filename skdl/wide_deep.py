@@ -8,7 +8,7 @@ from sklearn.utils._param_validation import Interval
 
 from . import _keras
 from ._compile import compile_options, make_loss, make_metrics, make_optimizer
-from ._docs import COMMON_ATTRIBUTES, ROUTED_PARAMETERS
+from ._docs import CLASS_WEIGHT, COMMON_ATTRIBUTES, ROUTED_PARAMETERS
 from ._routing import route
 from .base import HIDDEN_LAYER_SIZES, BaseKerasEstimator, hidden_sizes
 from .classifier import KerasClassifier
@@ -123,6 +123,14 @@ class _WideAndDeepMixin:
 
     model = None  # the network is built by the estimator itself
     _allow_nd = False  # the paths pick columns of a table
+    _network_params = (
+        *BaseKerasEstimator._network_params,
+        "wide_features",
+        "deep_features",
+        "hidden_layer_sizes",
+        "activation",
+        "aux_loss_weight",
+    )
 
     _parameter_constraints = {
         **BaseKerasEstimator._parameter_constraints,
@@ -183,7 +191,9 @@ class _WideAndDeepMixin:
         loss = make_loss(
             self.loss if self.loss is not None else self._default_loss(), route(params, "loss")
         )
-        metrics = make_metrics(self.metrics, route(params, "metrics"))
+        metrics = self._metrics_for(
+            model, loss, make_metrics(self.metrics, route(params, "metrics"))
+        )
         if self._aux():
             weight = float(self.aux_loss_weight)
             extra = {
@@ -331,8 +341,7 @@ class WideAndDeepClassifier(_WideAndDeepMixin, KerasClassifier):
     Parameters
     ----------
     {_WIDE_DEEP_PARAMETERS}
-    class_weight : dict, "balanced" or None, default=None
-        Weights of the classes, multiplied into ``sample_weight``.
+    {CLASS_WEIGHT}
     {ROUTED_PARAMETERS}
 
     Attributes

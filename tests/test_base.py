@@ -791,7 +791,10 @@ def test_images_for_a_network_that_takes_them():
     assert clf.partial_fit(X, y).n_iter_ == 3
     # every dimension of a sample is checked, not X.shape[1] alone: the shared
     # compiled function would take other shapes silently
-    for other in (X[..., 0], np.concatenate([X, X], axis=3)):
+    # (flattened, or images of another height, were said to have 36 or 7 features
+    # where 6 were expected: an image's height)
+    flat, taller = X.reshape(48, -1), np.concatenate([X, X[:, :1]], axis=1)
+    for other in (X[..., 0], np.concatenate([X, X], axis=3), flat, taller):
         with pytest.raises(ValueError, match=r"X has samples of shape .*fitted on samples of "):
             clf.predict(other)
         with pytest.raises(ValueError, match=r"fitted on samples of shape \(6, 6, 1\)"):

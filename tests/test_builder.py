@@ -314,6 +314,10 @@ def test_builder_errors_are_explained():
         KerasRegressor(lambda: "model").fit(np.ones((4, 2)), np.arange(4.0))
     with pytest.raises(Exception, match="model"):
         KerasRegressor(model=42).fit(np.ones((4, 2)), np.arange(4.0))
+    # a layer is callable, but takes inputs (it was called as a builder, which
+    # raised "missing a required argument: 'inputs'")
+    with pytest.raises(TypeError, match=r"model=Dense\(...\) is a Keras layer, not a model"):
+        KerasRegressor(model=keras.layers.Dense(1)).fit(np.ones((4, 2)), np.arange(4.0))
 
 
 def test_unknown_parameter_suggests_fix():

@@ -447,3 +447,172 @@ def test_metrics_that_compare_one_hot_targets_get_them(metric):
     assert clf.target_encoder_.encoding == "onehot"
     assert clf.model_.loss == "categorical_crossentropy"
     assert len(clf.history_["loss"]) == 2 and len(clf.history_) == 2
+
+
+def _ending_with(units, activation):
+    def build(meta):
+        return keras.Sequential(
+            [keras.Input((meta["n_features_in_"],)), keras.layers.Dense(units, activation)]
+        )
+
+    return build
+
+
+@pytest.mark.parametrize(
+    "units, activation, n_classes", [(1, "tanh", 2), (3, "softplus", 3), (3, "log_softmax", 3)]
+)
+def test_an_output_of_no_probabilities_warns(units, activation, n_classes):
+    """predict_proba gave such outputs as they are: below 0 or above 1 (NaN in
+    predict_log_proba), rows summing to -5 (a relu's rows of zeros, to 0)."""
+    X, y = make_classification(
+        n_samples=60, n_features=5, n_informative=3, n_classes=n_classes, random_state=0
+    )
+    with pytest.warns(UserWarning, match=f"applies a {activation}, whose outputs are not prob"):
+        KerasClassifier(_ending_with(units, activation), epochs=1, random_state=0).fit(X, y)
+    # read as logits, the same outputs give probabilities
+    with warnings.catch_warnings():
+        warnings.simplefilter("error", UserWarning)
+        clf = KerasClassifier(_ending_with(units, activation), loss__from_logits=True, epochs=1)
+        np.testing.assert_allclose(clf.fit(X, y).predict_proba(X).sum(axis=1), 1, rtol=1e-6)
+
+
+@pytest.mark.parametrize("loss", ["hinge", "squared_hinge", keras.losses.Hinge()])
+def test_hinge_losses_train_margins_whose_sign_is_the_class(binary_data, loss):
+    """Keras' hinge losses read 0/1 labels as -1/1: predict cut the margins at
+    0.5 instead of 0, and predict_proba returned them (from -4 to 5)."""
+    X, y = binary_data
+    clf = KerasClassifier(_linear_model, loss=loss, epochs=5, random_state=0).fit(X, y)
+    margins = keras.ops.convert_to_numpy(clf.model_(X.astype("float32"))).ravel()
+    assert (margins < 0).any() and (margins > 0).any()
+    np.testing.assert_array_equal(clf.predict(X), (margins > 0).astype(int))
+    np.testing.assert_allclose(clf.predict_proba(X)[:, 1], 1 / (1 + np.exp(-margins)), rtol=1e-5)
+    # a sigmoid output bounds them: its outputs stay the probabilities
+    clf = KerasClassifier(_ending_with(1, "sigmoid"), loss=loss, epochs=1).fit(X, y)
+    outputs = keras.ops.convert_to_numpy(clf.model_(X.astype("float32"))).ravel()
+    np.testing.assert_allclose(clf.predict_proba(X)[:, 1], outputs, rtol=1e-5)
+
+
+@pytest.mark.parametrize("loss", [{}, {"loss": "hinge"}], ids=["logits", "margins"])
+def test_metrics_named_read_the_scores_of_the_output(binary_data, loss):
+    """A network ending without activation outputs logits (the loss skdl
+    chooses takes them) or margins: Keras' accuracy counted those above 0.5,
+    its AUC and precision read them as probabilities, so history_ said 0.54
+    where the accuracy was 0.92."""
+    from sklearn.metrics import precision_score, roc_auc_score
+
+    X, y = binary_data
+    clf = KerasClassifier(
+        _linear_model, metrics=["accuracy", "AUC", "precision"], epochs=5, random_state=0, **loss
+    )
+    clf.fit(X, y, validation_data=(X, y))
+    pred = clf.predict(X)
+    assert clf.history_["val_accuracy"][-1] == pytest.approx(clf.score(X, y), abs=1e-6)
+    assert clf.history_["val_precision"][-1] == pytest.approx(precision_score(y, pred), abs=1e-6)
+    auc = roc_auc_score(y, clf.predict_proba(X)[:, 1])
+    assert clf.history_["val_AUC"][-1] == pytest.approx(auc, abs=0.01)
+
+
+def test_columns_of_two_labels_other_than_0_and_1_are_refused():
+    """scikit-learn calls them an indicator matrix: the network trained a
+    sigmoid on targets of 2 (a negative loss) and predicted only 0 and 1."""
+    X = np.random.RandomState(0).normal(size=(30, 3))
+    Y = np.stack([np.arange(30) % 2, np.arange(30) // 15], axis=1)
+    with pytest.raises(ValueError, match=r"shape \(30, 2\) with labels other than 0 and 1"):
+        KerasClassifier(epochs=1).fit(X, Y + 1)
+    with pytest.raises(ValueError, match="MultiOutputClassifier"):
+        MLPClassifier(max_iter=1).fit(X, 2 * Y - 1)
+    clf = KerasClassifier(epochs=1).fit(X, Y)
+    with pytest.raises(ValueError, match="values other than 0 and 1, but the network was fitted"):
+        clf.partial_fit(X, 2 * Y - 1)
+
+
+def test_partial_fit_weighs_batches_by_the_classes_of_the_first_call():
+    """A dict for a rare class failed on every batch without it ("The classes,
+    [0], are not in class_weight"), and a batch whose weights leave one class
+    was refused as for fit, where scikit-learn's incremental classifiers take
+    both."""
+    X = np.random.RandomState(0).normal(size=(40, 2))
+    y = np.r_[np.zeros(20), np.ones(18), [2, 2]].astype(int)
+    clf = KerasClassifier(class_weight={2: 10.0}, epochs=1, random_state=0)
+    clf.partial_fit(X[:20], y[:20], classes=[0, 1, 2]).partial_fit(X[20:], y[20:])
+    assert clf.n_iter_ == 2
+    # the weights are those of the whole data: class 2's rows weigh 10
+    weights = clf._sample_weight(X, y, None, None, incremental=True)
+    np.testing.assert_allclose(weights[-2:] / weights[0], 10, rtol=1e-6)
+    with pytest.raises(ValueError, match=r"labels that the network was not fitted on: \[3\]"):
+        clf.partial_fit(X[:4], [0, 1, 2, 3])  # named as without class weights
+    clf.partial_fit(X[:38], y[:38], sample_weight=np.r_[np.ones(20), np.zeros(18)])
+    assert clf.n_iter_ == 3
+    # fit itself still needs two classes of positive weight
+    with pytest.raises(ValueError, match="needs at least 2 classes with a positive weight"):
+        KerasClassifier(epochs=1).fit(
+            X[:38], y[:38], sample_weight=np.r_[np.ones(20), np.zeros(18)]
+        )
+
+
+def test_partial_fit_refuses_balanced_class_weights():
+    """Each batch would be balanced on its own; as SGDClassifier's, the error
+    tells how to compute the weights once."""
+    X = np.random.RandomState(0).normal(size=(20, 2))
+    for balanced in ({"class_weight": "balanced"}, {"fit__class_weight": "balanced"}):
+        clf = KerasClassifier(**balanced)
+        with pytest.raises(ValueError, match="class_weight='balanced' is not supported for parti"):
+            clf.partial_fit(X, np.arange(20) % 2, classes=[0, 1])
+
+
+@pytest.mark.parametrize("scale", [1e-39, 1e39])
+def test_uniform_weights_of_any_size_are_no_weights(binary_data, scale):
+    """Made float32 before they were rescaled, they became 0 (training diverged)
+    or infinite (too large for float32)."""
+    X, y = binary_data
+    plain = KerasClassifier(**FAST).fit(X, y)
+    weighted = KerasClassifier(**FAST).fit(X, y, sample_weight=np.full(len(y), scale))
+    np.testing.assert_allclose(weighted.predict_proba(X), plain.predict_proba(X), rtol=1e-5)
+
+
+def test_a_hinge_loss_on_an_unknown_output_layer_reads_probabilities(binary_data):
+    """A subclassed model's output layer is unknown: its outputs stay the
+    probabilities (read as margins, a sigmoid's put every row in class 1)."""
+
+    class SigmoidNet(keras.Model):
+        def __init__(self, **kwargs):
+            super().__init__(**kwargs)
+            self.out = keras.layers.Dense(1, activation="sigmoid")
+
+        def call(self, x):
+            return self.out(x)
+
+    X, y = binary_data
+    clf = KerasClassifier(SigmoidNet, loss="hinge", epochs=1, random_state=0).fit(X, y)
+    outputs = keras.ops.convert_to_numpy(clf.model_(X.astype("float32"))).ravel()
+    np.testing.assert_allclose(clf.predict_proba(X)[:, 1], outputs, rtol=1e-5)
+
+
+def _logits_and_probabilities(meta):
+    inputs = keras.Input((meta["n_features_in_"],))
+    hidden = keras.layers.Dense(8, activation="relu")(inputs)
+    main = keras.layers.Dense(1, name="main")(hidden)
+    aux = keras.layers.Dense(1, activation="sigmoid", name="aux")(hidden)
+    return keras.Model(inputs, [main, aux])
+
+
+@pytest.mark.parametrize(
+    "metrics",
+    [{"aux": ["accuracy"], "main": ["accuracy"]}, [["accuracy"], ["accuracy"]]],
+    ids=["dict", "lists"],
+)
+def test_only_the_main_outputs_metrics_read_its_logits(binary_data, metrics):
+    """The auxiliary output gives probabilities: its accuracy counted those
+    above 0 where the main output's were read as logits."""
+    X, y = binary_data
+    losses = {
+        "main": keras.losses.BinaryCrossentropy(from_logits=True),
+        "aux": "binary_crossentropy",
+    }
+    clf = KerasClassifier(
+        _logits_and_probabilities, loss=losses, metrics=metrics, epochs=3, random_state=0
+    )
+    clf.fit(X, y, validation_data=(X, y))
+    main, aux = (keras.ops.convert_to_numpy(o).ravel() for o in clf.model_(X.astype("float32")))
+    assert clf.history_["val_main_accuracy"][-1] == pytest.approx(np.mean((main > 0) == y))
+    assert clf.history_["val_aux_accuracy"][-1] == pytest.approx(np.mean((aux > 0.5) == y))

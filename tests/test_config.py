@@ -1,5 +1,6 @@
 """skdl.set_config, get_config and config_context."""
 
+import numpy as np
 import pytest
 
 import skdl
@@ -18,6 +19,20 @@ def test_config_context_restores_the_settings():
             "shared_models": 3,
             "single_pipeline": False,
         }
+    assert skdl.get_config() == DEFAULTS
+
+
+def test_config_context_restores_only_the_settings_it_was_given():
+    """Blocks in two threads that overlap (one begins inside the other and
+    ends after it): the first restored every setting as it found them, and
+    the second then put back the first's share_compiled=False for good."""
+    first = skdl.config_context(share_compiled=False)
+    second = skdl.config_context(shared_models=4)
+    first.__enter__()
+    second.__enter__()
+    first.__exit__(None, None, None)
+    assert skdl.get_config() == {**DEFAULTS, "shared_models": 4}
+    second.__exit__(None, None, None)
     assert skdl.get_config() == DEFAULTS
 
 
@@ -43,6 +58,14 @@ def test_none_leaves_a_setting_unchanged():
 def test_invalid_settings(settings, error, match):
     with pytest.raises(error, match=match):
         skdl.set_config(**settings)
+    assert skdl.get_config() == DEFAULTS
+
+
+def test_numpy_values_are_taken():
+    """As scikit-learn's parameters take them (a value read from an array)."""
+    with skdl.config_context(shared_models=np.int64(3), share_compiled=np.False_):
+        assert skdl.get_config()["shared_models"] == 3
+        assert skdl.get_config()["share_compiled"] is False
     assert skdl.get_config() == DEFAULTS
 
 

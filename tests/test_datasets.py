@@ -46,6 +46,30 @@ def test_corrupted_file_is_detected(monkeypatch):
         load_housing()
 
 
+def _flip_middle(data):
+    middle = len(data) // 2
+    return data[:middle] + bytes([data[middle] ^ 0xFF]) + data[middle + 1 :]
+
+
+@pytest.mark.parametrize(
+    "damage", [lambda data: data[: len(data) // 2], lambda data: b"x" + data, _flip_middle]
+)
+def test_a_truncated_or_overwritten_file_is_detected(monkeypatch, damage):
+    """gzip's own error (BadGzipFile, EOFError) said nothing of reinstalling."""
+    data = base.resources.files(base.__package__).joinpath("data", "housing.csv.gz").read_bytes()
+
+    class Damaged:
+        def joinpath(self, *parts):
+            return self
+
+        def read_bytes(self):
+            return damage(data)
+
+    monkeypatch.setattr(base.resources, "files", lambda package: Damaged())
+    with pytest.raises(OSError, match=r"housing.csv.gz is corrupted \(.*\); reinstall skdl"):
+        load_housing()
+
+
 @pytest.mark.parametrize(
     "gate, expected",
     [("xor", [0, 1, 1, 0]), ("or", [0, 1, 1, 1]), ("AND", [0, 0, 0, 1]), ("nand", [1, 1, 1, 0])],

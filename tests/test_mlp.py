@@ -142,6 +142,22 @@ def test_early_stopping_attributes_follow_the_fit(iris):
     assert clf.best_validation_score_ == np.nanmax(scores)
 
 
+def test_a_warm_fit_needs_the_classes_of_the_last_one(iris):
+    """As scikit-learn's, word for word: a warm fit on some of the classes
+    was taken. partial_fit's batches may still hold some (scikit-learn's
+    refuses them too under warm_start=True)."""
+    X, y = iris
+    for estimator in (neural_network.MLPClassifier, MLPClassifier):
+        clf = estimator(hidden_layer_sizes=(4,), max_iter=1, warm_start=True, random_state=0)
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore", ConvergenceWarning)
+            clf.fit(X, y)
+            with pytest.raises(ValueError, match=r"^warm_start can only be used where `y` has"):
+                clf.fit(X[y < 2], y[y < 2])
+    seen = clf.t_  # skdl's
+    assert clf.partial_fit(X[y < 2], y[y < 2]).t_ == seen + 100
+
+
 def test_stopping_rule_stops_before_max_iter(iris):
     X, y = iris
     with warnings.catch_warnings():

@@ -303,6 +303,68 @@ def test_a_function_as_a_builder_default_survives_pickling(data):
     np.testing.assert_array_equal(loaded.predict(X), fitted.predict(X))
 
 
+class ScaledAbsoluteError(keras.losses.Loss):
+    """A loss of the user's, not registered with Keras."""
+
+    def __init__(self, scale=1.0, name="scaled_absolute_error", **kwargs):
+        super().__init__(name=name, **kwargs)
+        self.scale = scale
+
+    def call(self, y_true, y_pred):
+        return self.scale * keras.ops.mean(keras.ops.abs(y_true - y_pred), axis=-1)
+
+    def get_config(self):
+        return {**super().get_config(), "scale": self.scale}
+
+
+class MeanOutput(keras.metrics.Mean):
+    """A metric of the user's, not registered with Keras."""
+
+    def update_state(self, y_true, y_pred, sample_weight=None):
+        return super().update_state(y_pred)
+
+
+class Halving(keras.optimizers.schedules.LearningRateSchedule):
+    """A learning rate schedule of the user's, not registered with Keras."""
+
+    def __init__(self, rate=0.01):
+        self.rate = rate
+
+    def __call__(self, step):
+        return self.rate / (1.0 + keras.ops.cast(step, "float32"))
+
+    def get_config(self):
+        return {"rate": self.rate}
+
+
+@pytest.mark.parametrize("fitted", [False, True], ids=["unfitted", "fitted"])
+def test_instances_of_the_users_keras_classes_as_parameters_pickle(data, fitted):
+    """Keras pickles its objects by their configuration and finds an
+    unregistered class by name only: pickle and deepcopy failed ("Could not
+    locate class 'ScaledAbsoluteError'"), where clone worked."""
+    X, y = data
+    estimator = KerasRegressor(
+        loss=ScaledAbsoluteError(scale=2.0),
+        metrics=[MeanOutput(name="mean_output")],
+        optimizer=keras.optimizers.SGD(learning_rate=Halving(0.05)),
+        epochs=1,
+        random_state=0,
+    )
+    if fitted:
+        estimator.fit(X, y)
+    shallow = copy.copy(estimator)  # shares the parameters
+    assert shallow.loss is estimator.loss and shallow.metrics[0] is estimator.metrics[0]
+    for copied in (pickle.loads(pickle.dumps(estimator)), copy.deepcopy(estimator)):
+        assert type(copied.loss) is ScaledAbsoluteError and copied.loss.scale == 2.0
+        assert type(copied.metrics[0]) is MeanOutput
+        assert copied.optimizer.get_config()["learning_rate"]["config"] == {"rate": 0.05}
+        assert copied.loss is not estimator.loss
+        if fitted:
+            np.testing.assert_array_equal(copied.predict(X), estimator.predict(X))
+        copied.partial_fit(X, y)  # and trains with them
+        assert "mean_output" in copied.history_
+
+
 class UnregisteredModel(TwoLayer):
     """``TwoLayer`` under another name, which is not registered with Keras."""
 

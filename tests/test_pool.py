@@ -110,19 +110,30 @@ def test_fresh_networks_reuse_one_trainer_and_one_prediction_function(data):
     assert len(_pool._predictors) == (1 if compiles else 0)
 
 
-def test_repeated_predictions_clone_at_most_once(data, monkeypatch):
+@pytest.fixture
+def count_clones(monkeypatch):
+    """Called, starts recording the networks the pool clones (True: a trainer,
+    False: for a prediction function) in the list it returns."""
+
+    def start():
+        clones, clone = [], _pool._clone
+
+        def counted(model, compiled):
+            clones.append(compiled)
+            return clone(model, compiled)
+
+        monkeypatch.setattr(_pool, "_clone", counted)
+        return clones
+
+    return start
+
+
+def test_repeated_predictions_clone_at_most_once(data, count_clones):
     """A prediction function is made once per architecture, or not at all on a
     backend that runs eagerly."""
     X, y = data
-    clones = []
-    clone = _pool._clone
-
-    def counted(model, compiled):
-        clones.append(compiled)
-        return clone(model, compiled)
-
     reg = KerasRegressor(dropout_net, epochs=1, random_state=0).fit(X, y)
-    monkeypatch.setattr(_pool, "_clone", counted)
+    clones = count_clones()
     first = reg.predict(X[:1])
     for _ in range(4):
         np.testing.assert_array_equal(reg.predict(X[:1]), first)
@@ -546,6 +557,31 @@ def test_pool_keeps_at_most_shared_models(data):
     with skdl.config_context(shared_models=0):
         KerasRegressor(dropout_net, units=6, epochs=1).fit(X, y)
         assert n_shared_trainers() == 0
+
+
+def test_taking_turns_with_more_architectures_than_the_pool_keeps_stops_cloning(
+    data, count_clones
+):
+    """Networks of 3 architectures used in turn with a pool of 2 missed at every
+    call: each cloned and traced a new copy (a partial_fit took twice as long,
+    a prediction 50 to 500 times; TensorFlow kept every trace, and the memory
+    grew without limit). Once evicted, a network goes on with its own."""
+    X, y = data
+    with skdl.config_context(shared_models=2):
+        regs = [KerasRegressor(dropout_net, units=u, epochs=1).fit(X, y) for u in (3, 4, 5)]
+        for reg in regs:
+            reg.predict(X)
+        clones = count_clones()
+        for _ in range(3):
+            for reg in regs:
+                expected = keras.ops.convert_to_numpy(reg.model_(X, training=False)).ravel()
+                np.testing.assert_allclose(reg.predict(X), expected, rtol=1e-5)
+            for reg in regs:
+                reg.partial_fit(X, y)
+        assert clones == []
+        # a fresh network of an evicted architecture still gets a shared copy
+        KerasRegressor(dropout_net, units=3, epochs=1).fit(X, y).predict(X)
+        assert clones == [True, False]
 
 
 def test_mlp_early_stopping_scores_the_weights_being_trained(data):

@@ -188,3 +188,18 @@ def test_an_output_activation_that_cannot_reach_the_targets_warns(data, activati
     with warnings.catch_warnings():
         warnings.simplefilter("error", UserWarning)
         KerasRegressor(build, epochs=1).fit(X, (y - y.min()) / (y.max() - y.min()))
+
+
+@pytest.mark.parametrize(
+    "loss, match",
+    [
+        ("categorical_crossentropy", "takes a distribution over several units"),
+        ("sparse_categorical_crossentropy", "takes class indices"),
+    ],
+)
+def test_class_losses_on_one_output_are_refused(data, loss, match):
+    """The categorical one was 0 whatever the weights (nothing trained), the
+    sparse one failed inside TensorFlow with a page of graph nodes."""
+    X, y = data[0], data[1][:, 0]
+    with pytest.raises(ValueError, match=f"KerasRegressor got the loss {loss}, which {match}"):
+        KerasRegressor(loss=loss, epochs=1).fit(X, y)

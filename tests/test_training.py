@@ -7,13 +7,14 @@ from concurrent.futures import ThreadPoolExecutor
 import numpy as np
 import pytest
 from sklearn.base import clone
-from sklearn.exceptions import FitFailedWarning
+from sklearn.exceptions import ConvergenceWarning, FitFailedWarning
 from sklearn.model_selection import GridSearchCV
 
 from skdl import (
     KerasClassifier,
     KerasRegressor,
     KerasTransformer,
+    MLPClassifier,
     MLPRegressor,
     WideAndDeepClassifier,
     WideAndDeepRegressor,
@@ -208,3 +209,40 @@ def test_divergence_prints_nothing(data, capsys):
     with pytest.raises(ValueError, match="training diverged"):
         KerasRegressor(optimizer="sgd", optimizer__learning_rate=1e3, epochs=5).fit(X, y)
     assert capsys.readouterr().out == ""
+
+
+def test_a_warm_fit_names_the_changes_it_leaves_unused():
+    """set_params between a fit and a warm one changed nothing, silently (the
+    network and its compiled optimizer go on as they were made)."""
+    X = np.random.RandomState(0).normal(size=(40, 3))
+    y = X.sum(axis=1)
+    reg = KerasRegressor(hidden_layer_sizes=(4,), warm_start=True, epochs=1, random_state=0)
+    reg.fit(X, y)
+    with warnings.catch_warnings():
+        warnings.simplefilter("error", UserWarning)
+        reg.set_params(epochs=2, hidden_layer_sizes=(4,)).fit(X, y)  # used, or the same
+        reg.set_params(hidden_layer_sizes=[4]).fit(X, y)  # the same network
+    reg.set_params(hidden_layer_sizes=(8,), optimizer__learning_rate=0.1)
+    with pytest.warns(UserWarning, match=r"hidden_layer_sizes, optimizer__learning_rate changed "):
+        reg.fit(X, y)
+    assert reg.model_.layers[0].units == 4
+    with pytest.warns(UserWarning, match="changed since the network was made, but partial_fit"):
+        reg.partial_fit(X, y)
+    # a fresh fit makes the network of the new settings, and warns of nothing
+    with warnings.catch_warnings():
+        warnings.simplefilter("error", UserWarning)
+        reg.set_params(warm_start=False).fit(X, y)
+        reg.set_params(warm_start=True).fit(X, y)
+    assert reg.model_.layers[0].units == 8
+    # the presets name theirs (their learning_rate_init applies to a warm fit)
+    mlp = MLPClassifier(hidden_layer_sizes=(3,), max_iter=1, warm_start=True, random_state=0)
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", ConvergenceWarning)
+        mlp.fit(X, y > np.median(y)).set_params(learning_rate_init=0.01)
+        mlp.fit(X, y > np.median(y))
+        mlp.set_params(optimizer__learning_rate=0.05).fit(X, y > np.median(y))
+        with pytest.warns(UserWarning, match=r"^MLPClassifier: activation changed since"):
+            mlp.set_params(activation="tanh").fit(X, y > np.median(y))
+        reg = MLPRegressor(max_iter=1, warm_start=True, random_state=0).fit(X, np.abs(y))
+        with pytest.warns(UserWarning, match=r"^MLPRegressor: loss changed since"):
+            reg.set_params(loss="poisson").fit(X, np.abs(y))

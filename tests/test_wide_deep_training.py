@@ -15,7 +15,7 @@ import pandas as pd
 import pytest
 from handson_ml import california_housing
 from sklearn.compose import ColumnTransformer
-from sklearn.datasets import load_iris
+from sklearn.datasets import load_iris, make_classification
 from sklearn.linear_model import LinearRegression
 from sklearn.model_selection import RandomizedSearchCV, train_test_split
 from sklearn.pipeline import make_pipeline
@@ -205,6 +205,17 @@ def test_classifier_heads():
     assert clf.model_.get_layer("main").activation.__name__ == "softmax"
     assert clf.model_.get_layer("aux").activation.__name__ == "softmax"
     assert {"main_loss", "aux_loss"} <= set(clf.history_)
+
+
+def test_a_logits_head_gets_metrics_that_read_logits():
+    """Its main output is logits (loss__from_logits=True): Keras' accuracy of
+    one unit counted those above 0.5."""
+    X, y = make_classification(n_samples=120, n_features=5, random_state=0)
+    clf = WideAndDeepClassifier(
+        wide_features=[0, 1], loss__from_logits=True, metrics=["accuracy"], epochs=3
+    )
+    clf.set_params(random_state=0).fit(X, y, validation_data=(X, y))
+    assert clf.history_["val_main_accuracy"][-1] == pytest.approx(clf.score(X, y), abs=1e-6)
 
 
 def test_saved_network_loads_in_plain_keras_in_a_fresh_process(tmp_path):

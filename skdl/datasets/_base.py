@@ -3,6 +3,7 @@
 import gzip
 import hashlib
 import io
+import zlib
 from importlib import resources
 
 from sklearn.utils import Bunch
@@ -19,7 +20,10 @@ def read_csv(name):
     """Read a shipped ``data/<name>`` into a DataFrame, after checking its digest."""
     import pandas as pd
 
-    raw = gzip.decompress(resources.files(__package__).joinpath("data", name).read_bytes())
+    try:
+        raw = gzip.decompress(resources.files(__package__).joinpath("data", name).read_bytes())
+    except (OSError, EOFError, zlib.error) as exc:  # a truncated or overwritten file
+        raise OSError(f"The shipped dataset {name} is corrupted ({exc}); reinstall skdl.") from exc
     digest = hashlib.sha256(raw).hexdigest()
     if digest != CHECKSUMS[name]:
         raise OSError(

@@ -419,29 +419,37 @@ def _users_keras_object(classes, cls, config):
         return cls.from_config(config)
 
 
+def _each_entry(value, change):
+    """``value`` (a parameter, or a list, tuple or dict of them) with ``change``
+    applied to each entry."""
+    if type(value) in (list, tuple):
+        return type(value)(_each_entry(item, change) for item in value)
+    if type(value) is dict:
+        return {key: _each_entry(item, change) for key, item in value.items()}
+    return change(value)
+
+
 def picklable_parameter(value, name):
     """``value``, a parameter named ``name`` (or a list or dict of them), with
     each Keras object of a user's class in a :class:`_UsersKerasObject`."""
-    if type(value) in (list, tuple):
-        return type(value)(picklable_parameter(item, name) for item in value)
-    if type(value) is dict:
-        return {key: picklable_parameter(item, name) for key, item in value.items()}
-    if not hasattr(value, "get_config") or isinstance(value, type) or not users_classes(value):
-        return value  # Keras' own objects pickle as Keras pickles them
-    k = keras()
-    if isinstance(value, (k.losses.Loss, k.metrics.Metric, k.optimizers.Optimizer)):
-        return _UsersKerasObject(value, name)
-    return value
+
+    def wrapped(entry):
+        if not hasattr(entry, "get_config") or isinstance(entry, type):
+            return entry
+        if not users_classes(entry):
+            return entry  # Keras' own objects pickle as Keras pickles them
+        k = keras()
+        if isinstance(entry, (k.losses.Loss, k.metrics.Metric, k.optimizers.Optimizer)):
+            return _UsersKerasObject(entry, name)
+        return entry
+
+    return _each_entry(value, wrapped)
 
 
 def unwrapped_parameter(value):
     """``value`` with the objects :func:`picklable_parameter` wrapped: a shallow
     ``copy.copy`` hands the state to ``__setstate__`` as ``__getstate__`` made it."""
-    if type(value) in (list, tuple):
-        return type(value)(unwrapped_parameter(item) for item in value)
-    if type(value) is dict:
-        return {key: unwrapped_parameter(item) for key, item in value.items()}
-    return value.obj if isinstance(value, _UsersKerasObject) else value
+    return _each_entry(value, lambda e: e.obj if isinstance(e, _UsersKerasObject) else e)
 
 
 def parameter_functions(params):

@@ -228,11 +228,11 @@ def metrics_on_scores(metrics, encoding, main=None):
             name: metrics_on_scores(value, encoding) if name == key else value
             for name, value in metrics.items()
         }
+    if metrics is None:
+        return None
     entries = as_list(metrics)
     if any(isinstance(entry, (list, tuple, dict)) for entry in entries):
         return [metrics_on_scores(entries[0], encoding), *entries[1:]]
-    if metrics is None:
-        return None
     made = _on_scores(encoding)
     return [
         made[key](metric)

@@ -286,6 +286,15 @@ def _is_default(value, default):
     return value is default or (type(value) is type(default) and _equal(value, default))
 
 
+def _compile_setting(name):
+    """Whether the routed parameter ``name`` goes to ``model.compile`` (of which
+    the batches per step are set again at each fit)."""
+    prefix = routing_prefix(name)
+    if prefix == "compile":
+        return name != "compile__steps_per_execution"
+    return prefix in ("optimizer", "loss", "metrics")
+
+
 def _same_setting(now, before):
     """Whether a parameter's value is the one it had: itself, or an equal plain
     value or array (a new but equal list of wide features)."""
@@ -685,8 +694,7 @@ class BaseKerasEstimator(BaseEstimator):
         routed = {
             name: value
             for name, value in self._extra_params.items()
-            if routing_prefix(name) in (None, "model", "loss", "optimizer", "metrics")
-            or (routing_prefix(name) == "compile" and name != "compile__steps_per_execution")
+            if routing_prefix(name) in (None, "model") or _compile_setting(name)
         }
         return {**own, **routed}
 
@@ -1182,12 +1190,7 @@ class BaseKerasEstimator(BaseEstimator):
             and not (any_keyword or name in taken)
             and not _is_default(getattr(self, name), defaults[name])
         ]
-        unused += [
-            name
-            for name in sorted(self._extra_params)
-            if routing_prefix(name) in ("optimizer", "loss", "metrics")
-            or (routing_prefix(name) == "compile" and name != "compile__steps_per_execution")
-        ]
+        unused += [name for name in sorted(self._extra_params) if _compile_setting(name)]
         if unused:
             warnings.warn(
                 f"{type(self).__name__}: the model was compiled {how}, so "

@@ -12,6 +12,11 @@ those of Keras' own array adapter (:func:`keras_orders`), so that their fits
 stay identical to ``model.fit`` on the same arrays; the MLP presets draw a new
 order for every epoch from their ``random_state``.
 
+Where all the epochs of a fit hold little data, their batches are gathered
+in advance instead (:func:`gathered_batches`): the pipeline's gathering
+functions cost more to make and start (30-40 ms per fit) than a small fit's
+whole training, or a ``partial_fit``'s.
+
 Validation arrays, which Keras would evaluate through its array adapter after
 every epoch, become a dataset of the same batches (:func:`validation_batches`).
 
@@ -37,6 +42,11 @@ MIN_STEPS_PER_EXECUTION = 16
 # batches gathered in one operation: tf.data's cost per operation is paid once
 # for all of them (a copy of this many batches at a time)
 CHUNK_BATCHES = 64
+# a fit whose epochs hold at most this many bytes (of batches, all epochs
+# together) gets its batches gathered in advance, not by the pipeline
+GATHERED_BYTES = 16 * 2**20
+# batches that a thread of tf.data's keeps ready ahead of training
+PREFETCH_BATCHES = 2
 
 
 def aligned_steps_per_execution(wanted, steps_per_epoch, required=False):
@@ -78,7 +88,9 @@ def training_data(data, fit_kwargs, wanted, orders, sparse=False):
     Returns
     -------
     data : dict
-        ``{"x": dataset}``, or ``data`` unchanged where Keras' own array
+        ``{"x": dataset}`` (:func:`epoch_batches`, or :func:`gathered_batches`
+        where the fit's epochs hold at most ``GATHERED_BYTES``), or ``data``
+        unchanged where Keras' own array
         adapter is used: not on TensorFlow, with ``set_config(single_pipeline=False)``,
         data other than NumPy arrays, ``shuffle="batch"``, a ``steps_per_epoch``
         other than one pass over the data, or no number of batches per call
@@ -112,7 +124,15 @@ def training_data(data, fit_kwargs, wanted, orders, sparse=False):
     order = orders(n, bool(shuffle))
     if order is None:
         return data, wanted
-    dataset = epoch_batches(arrays, batch_size, bool(shuffle), sparse=sparse, **order)
+    epochs = fit_kwargs.get("epochs", 1) - fit_kwargs.get("initial_epoch", 0)
+    if (
+        epochs >= 1
+        and not has_sparse(arrays)
+        and epochs * n * _row_bytes(arrays) <= GATHERED_BYTES
+    ):
+        dataset = gathered_batches(arrays, batch_size, bool(shuffle), epochs, **order)
+    else:
+        dataset = epoch_batches(arrays, batch_size, bool(shuffle), sparse=sparse, **order)
     fit_kwargs.pop("validation_split", None)
     validation = fit_kwargs.get("validation_data") if validation is None else validation
     if validation is not None:
@@ -247,15 +267,7 @@ def epoch_batches(arrays, batch_size, shuffle, seed=0, first_epoch=0, order=None
     tensors = _tensors(arrays)
     n = int(tensors[0].shape[0])
     whole = n // batch_size * batch_size  # rows in full batches
-    fixed = None if order is None else tf.constant(order, tf.int64)
-
-    def epoch_rows(epoch):
-        if fixed is not None:
-            return fixed
-        if shuffle:
-            seeds = tf.stack([tf.constant(seed, tf.int64), epoch])
-            return tf.random.experimental.stateless_shuffle(tf.range(n, dtype=tf.int64), seeds)
-        return tf.range(n, dtype=tf.int64)
+    epoch_rows = _epoch_rows(n, shuffle, seed, order)
 
     # the rows of a sparse matrix are taken a batch at a time
     chunk = 1 if any(sp.issparse(t) for t in tensors) else CHUNK_BATCHES
@@ -283,15 +295,100 @@ def epoch_batches(arrays, batch_size, shuffle, seed=0, first_epoch=0, order=None
         .map(gather)
         .unbatch()
     )
-    if whole == n:
-        return prefetched(full)
-    # the remainder of every epoch in another; each epoch takes its full batches,
-    # then its remainder (the orders are stateless: both streams draw the same)
-    rest = epochs.map(lambda e: gather(epoch_rows(e)[whole:]))
+    # the remainder of every epoch in another (the orders are stateless: both
+    # streams draw the same)
+    rest = None if whole == n else epochs.map(lambda e: gather(epoch_rows(e)[whole:]))
+    return prefetched(_epochs_of(full, rest, n_full))
+
+
+def gathered_batches(arrays, batch_size, shuffle, n_epochs, seed=0, first_epoch=0, order=None):
+    """The first ``n_epochs`` epochs of :func:`epoch_batches`, gathered in advance.
+
+    The same batches in the same order, made with NumPy before the fit: a
+    dataset of ready batches starts at once, where the pipeline of
+    :func:`epoch_batches` first makes and starts its gathering functions
+    (30-40 ms, more than a small fit's whole training). It holds all the
+    epochs' batches, so it is for little data: dense arrays only.
+
+    Parameters
+    ----------
+    arrays, batch_size, shuffle, seed, first_epoch, order
+        As for :func:`epoch_batches`.
+    n_epochs : int
+        Epochs to gather; the dataset then serves them again (a fit reads no
+        further than its epochs).
+
+    Returns
+    -------
+    dataset : tf.data.Dataset
+        ``n_epochs * ceil(n / batch_size)`` batches, then the same again,
+        endlessly.
+    """
+    import tensorflow as tf
+
+    tree = keras().tree
+    flat = [floatx(a) for a in tree.flatten(arrays)]
+    n = flat[0].shape[0]
+    whole = n // batch_size * batch_size
+    n_full = whole // batch_size
+    epoch_rows = _epoch_rows(n, shuffle, seed, order)
+    rows = [
+        epoch_rows(tf.constant(e, tf.int64)).numpy()
+        for e in range(first_epoch, first_epoch + n_epochs)
+    ]
+
+    def batches(taken):  # the rows `taken` of every array, one batch per row of `taken`
+        return tf.data.Dataset.from_tensor_slices(
+            tree.pack_sequence_as(arrays, [a[taken] for a in flat])
+        )
+
+    full = batches(
+        np.stack([r[:whole].reshape(n_full, batch_size) for r in rows]).reshape(-1, batch_size)
+    )
+    rest = None if whole == n else batches(np.stack([r[whole:] for r in rows]))
+    # endless, as the pipeline is: Keras makes a new iterator (and starts it) at
+    # the end of a dataset of known length
+    return prefetched(_epochs_of(full, rest, n_full).repeat(), prefetch=False)
+
+
+def _epoch_rows(n, shuffle, seed, order):
+    """``epoch_rows(epoch)``: the order of the ``n`` rows in an epoch (an int64
+    scalar tensor), in a ``tf.data`` function or eagerly."""
+    import tensorflow as tf
+
+    fixed = None if order is None else tf.constant(order, tf.int64)
+
+    def epoch_rows(epoch):
+        if fixed is not None:
+            return fixed
+        if shuffle:
+            seeds = tf.stack([tf.constant(seed, tf.int64), epoch])
+            return tf.random.experimental.stateless_shuffle(tf.range(n, dtype=tf.int64), seeds)
+        return tf.range(n, dtype=tf.int64)
+
+    return epoch_rows
+
+
+def _epochs_of(full, rest, n_full):
+    """Epochs of ``n_full`` batches of ``full`` then, unless ``rest`` is None
+    (no remainder), one of ``rest``."""
+    import tensorflow as tf
+
+    if rest is None:
+        return full
     if n_full == 0:
-        return prefetched(rest)
+        return rest
     choice = tf.data.Dataset.from_tensor_slices(tf.constant([0] * n_full + [1], tf.int64)).repeat()
-    return prefetched(tf.data.Dataset.choose_from_datasets([full, rest], choice))
+    return tf.data.Dataset.choose_from_datasets([full, rest], choice)
+
+
+def _row_bytes(arrays):
+    """Bytes of one row of all the (dense) arrays, floats counted in ``floatx``."""
+    size = 0
+    for a in keras().tree.flatten(arrays):
+        item = np.dtype(keras().config.floatx()).itemsize if a.dtype.kind == "f" else a.itemsize
+        size += item * int(np.prod(a.shape[1:], dtype=np.int64))
+    return size
 
 
 def _gather(values, flat, shape, sparse=False):
@@ -355,34 +452,37 @@ def validation_batches(arrays, batch_size):
 
 def prefetched(dataset, prefetch=True):
     """``dataset`` as Keras reads it: its next batches made by a thread of
-    tf.data's while Keras uses the current one.
+    tf.data's while Keras uses the current one, and no autotuning.
 
     Parameters
     ----------
     dataset : tf.data.Dataset
         A pipeline of batches.
     prefetch : bool, default=True
-        Prefetch with a buffer sized by tf.data's autotuner; False leaves the
-        prefetching that tf.data adds itself.
+        Keep ``PREFETCH_BATCHES`` batches ready; False makes each batch when
+        it is asked for (batches that are ready anyway: taking one costs next
+        to nothing).
 
     Returns
     -------
     dataset : tf.data.Dataset
-        Where TensorFlow runs one thread of each kind (a worker process with one
-        core, see :mod:`skdl._threads`), a pipeline that makes each batch in the
-        thread that asks for it: there a second thread only waits for the same
-        core, and the hand-overs between the two left a worker's core idle a
-        third of the time (the Hands-On ML search at ``n_jobs=2`` on two cores
-        took ~1.4x as long with it).
+        Without tf.data's autotuning: its thread held up the end of a fit for
+        1.2 s, 2 to 3 fits in 8 (California housing, 20 epochs, 1.4 s
+        without it), and a fixed buffer trains as fast. Where TensorFlow runs
+        one thread of each kind (a worker process with one core, see
+        :mod:`skdl._threads`), without prefetching: there a second thread only
+        waits for the same core, and the hand-overs between the two left a
+        worker's core idle a third of the time (the Hands-On ML search at
+        ``n_jobs=2`` on two cores took ~1.4x as long with it).
     """
     import tensorflow as tf
 
-    if _threads.applied_limits() == (1, 1):
-        options = tf.data.Options()
-        options.autotune.enabled = False
-        options.experimental_optimization.inject_prefetch = False
-        return dataset.with_options(options)
-    return dataset.prefetch(tf.data.AUTOTUNE) if prefetch else dataset
+    if prefetch and _threads.applied_limits() != (1, 1):
+        dataset = dataset.prefetch(PREFETCH_BATCHES)
+    options = tf.data.Options()
+    options.autotune.enabled = False
+    options.experimental_optimization.inject_prefetch = False
+    return dataset.with_options(options)
 
 
 def _tensors(arrays):

@@ -24,6 +24,7 @@ from skdl._data import (
     _tensors,
     aligned_steps_per_execution,
     epoch_batches,
+    gathered_batches,
     keras_order,
     keras_orders,
 )
@@ -114,6 +115,59 @@ def test_epoch_batches_keep_the_order_across_chunks():
     for epoch in range(2):
         rows = np.concatenate([b[0][:, 0] for b in drawn[epoch * 143 : (epoch + 1) * 143]])
         assert sorted(rows) == list(range(n))
+
+
+@pytest.mark.parametrize("n", [12, 10, 3])  # whole batches, a remainder, no whole batch
+@pytest.mark.parametrize(
+    "orders",
+    [
+        lambda n: dict(seed=5),
+        lambda n: dict(seed=5, first_epoch=4),
+        lambda n: dict(order=np.arange(n)[::-1]),
+        lambda n: None,
+    ],
+    ids=["drawn", "later epochs", "fixed", "unshuffled"],
+)
+def test_gathered_batches_are_those_of_the_pipeline(n, orders):
+    X = np.arange(2 * n, dtype=np.float64).reshape(n, 2)  # floats cast as the pipeline does
+    arrays = ({"a": X, "b": X[:, :1] * 10}, np.arange(n) * 2, np.linspace(0, 1, n))
+    orders = orders(n)
+    shuffle, orders = orders is not None, orders or {}
+    steps = -(-n // 4)
+    gathered = gathered_batches(arrays, 4, shuffle, 3, **orders)
+    expected = epoch_batches(arrays, 4, shuffle, **orders).take(3 * steps)
+    got = list(gathered.take(3 * steps).as_numpy_iterator())
+    assert len(got) == 3 * steps
+    for a, b in zip(got, expected.as_numpy_iterator()):
+        keras.tree.map_structure(np.testing.assert_array_equal, a, b)
+    assert gathered.element_spec == expected.element_spec
+    # endless as the pipeline is: Keras makes no new iterator at the end of a fit
+    assert gathered.cardinality() == tf_infinite()
+
+
+def tf_infinite():
+    import tensorflow as tf
+
+    return tf.data.INFINITE_CARDINALITY
+
+
+@pytest.mark.parametrize(
+    "budget, sparse, expected",
+    [(10**6, False, "gathered"), (1000, False, "pipeline"), (10**6, True, "pipeline")],
+)
+def test_the_batches_of_small_fits_are_gathered_in_advance(monkeypatch, budget, sparse, expected):
+    """The fit's epochs of little data are gathered in advance (the pipeline's
+    functions cost more to make and start than a small fit's training);
+    more data, or a sparse matrix, go through the pipeline."""
+    X = np.ones((100, 4), np.float32)  # 5 epochs: 100 * 5 * (16 + 4) bytes
+    monkeypatch.setattr(_data, "GATHERED_BYTES", budget)
+    data = {"x": sp.csr_matrix(X) if sparse else X, "y": np.ones(100, np.float32)}
+    fit_kwargs = {"epochs": 5, "batch_size": 10}
+    (dataset,) = _data.training_data(data, fit_kwargs, 10, lambda n, shuffle: {"seed": 0})[
+        0
+    ].values()
+    assert ("MapDataset" in dataset_ops(dataset)) == (expected == "pipeline")
+    assert fit_kwargs["steps_per_epoch"] == 10
 
 
 def test_epoch_batches_of_a_sparse_matrix_are_those_of_its_dense_rows():
@@ -375,10 +429,12 @@ KERAS_ESTIMATORS = {
 
 
 @pytest.mark.parametrize("name", list(KERAS_ESTIMATORS))
-def test_keras_estimators_train_alike_on_both_data_paths(data, iterators, name):
+def test_keras_estimators_train_alike_on_every_data_path(data, iterators, monkeypatch, name):
     """The single pipeline changes how the batches reach Keras, not which: the
     same fit through Keras' array adapter (one iterator per epoch) gives the
-    same network and history, validation losses included."""
+    same network and history, validation losses included; so do batches
+    gathered in advance (the data is small) and the pipeline that gathers them
+    as training goes."""
     make, targets, validation = KERAS_ESTIMATORS[name]
     X, y = data
     kwargs = {}
@@ -398,22 +454,27 @@ def test_keras_estimators_train_alike_on_both_data_paths(data, iterators, name):
             kwargs["validation_batch_size"] = 24
         kwargs["validation_data"] = given[0] if target is None else given
     outputs, made = {}, {}
-    for single in (True, False):
+    paths = {"gathered": (True, _data.GATHERED_BYTES), "pipeline": (True, 0), "keras": (False, 0)}
+    for path, (single, gathered_bytes) in paths.items():
         iterators.clear()
-        with skdl.config_context(single_pipeline=single):
+        with skdl.config_context(single_pipeline=single), monkeypatch.context() as patch:
+            patch.setattr(_data, "GATHERED_BYTES", gathered_bytes)
             est = make().fit(X, target, **kwargs)
-        made[single] = len(iterators)
+        made[path] = len(iterators)
         out = est.transform(X) if target is None else est.predict(X)
-        outputs[single] = (out, est.history_)
+        outputs[path] = (out, est.history_)
     # one training iterator per fit instead of one per epoch and one more, or two
     # per epoch when Keras splits off the validation data itself (validation data
-    # take one iterator per epoch on both paths)
-    assert made[False] - made[True] == (2 * 3 - 1 if "validation split" in name else 3)
-    assert ("val_loss" in outputs[True][1]) == ("validation" in name)
-    np.testing.assert_allclose(outputs[True][0], outputs[False][0], rtol=1e-6, atol=1e-7)
-    assert outputs[True][1].keys() == outputs[False][1].keys()
-    for key, values in outputs[True][1].items():
-        np.testing.assert_allclose(values, outputs[False][1][key], rtol=1e-6, err_msg=key)
+    # take one iterator per epoch on every path)
+    assert made["keras"] - made["pipeline"] == (2 * 3 - 1 if "validation split" in name else 3)
+    assert made["gathered"] == made["pipeline"]
+    assert ("val_loss" in outputs["keras"][1]) == ("validation" in name)
+    for path in ("gathered", "pipeline"):
+        out, history = outputs[path]
+        np.testing.assert_allclose(out, outputs["keras"][0], rtol=1e-6, atol=1e-7)
+        assert history.keys() == outputs["keras"][1].keys()
+        for key, values in history.items():
+            np.testing.assert_allclose(values, outputs["keras"][1][key], rtol=1e-6, err_msg=key)
 
 
 def test_validation_data_become_batches_in_order():
@@ -467,8 +528,9 @@ def dataset_ops(dataset):
 @pytest.mark.parametrize("limits", [None, (4, 2), (1, 1)])
 def test_pipelines_need_no_thread_of_their_own_where_tensorflow_has_one(monkeypatch, limits):
     """In a worker whose TensorFlow runs one thread of each kind, the batches are
-    made when Keras asks for them: no prefetching thread, no autotuner; the
-    batches are the same."""
+    made when Keras asks for them: no prefetching thread; the batches are the
+    same. tf.data's autotuner is never used (its thread held up the end of
+    some fits for a second), nor the prefetching it adds itself."""
     X, y = np.arange(20, dtype=np.float32).reshape(10, 2), np.arange(10)
     expected = batches_of(epoch_batches((X, y), 4, shuffle=True, seed=3), 6)
     monkeypatch.setattr(skdl._threads, "_limits", limits)
@@ -476,12 +538,11 @@ def test_pipelines_need_no_thread_of_their_own_where_tensorflow_has_one(monkeypa
     validation = _data.validation_batches((X, y), 4)
     single = limits == (1, 1)
     assert ("PrefetchDataset" in dataset_ops(training)) is not single
-    assert "PrefetchDataset" not in dataset_ops(validation)  # tf.data adds its own...
-    unset_or_off = False if single else None  # ... unless told not to
+    assert "PrefetchDataset" not in dataset_ops(validation)
     for dataset in (training, validation):
         options = dataset.options()
-        assert options.experimental_optimization.inject_prefetch is unset_or_off
-        assert options.autotune.enabled is unset_or_off
+        assert options.experimental_optimization.inject_prefetch is False
+        assert options.autotune.enabled is False
     for got, want in zip(batches_of(training, 6), expected):
         np.testing.assert_array_equal(got[0], want[0])
         np.testing.assert_array_equal(got[1], want[1])

@@ -12,7 +12,7 @@ import numpy as np
 import pytest
 from sklearn.model_selection import GridSearchCV, cross_val_score
 
-from skdl import KerasClassifier, KerasRegressor
+from skdl import KerasClassifier, KerasRegressor, _keras, _pool
 from skdl._keras import _Turns
 
 FAST = dict(hidden_layer_sizes=(8,), epochs=3)
@@ -237,6 +237,50 @@ def _backend_draw():
 
         return torch.rand(3).numpy()
     pytest.skip(f"the {backend} backend has no global generator")
+
+
+def _draws_after(seed_with):
+    """Draws of every global stream that seeding sets, after ``seed_with(5)``."""
+    from keras.src.backend.common import global_state
+
+    seed_with(5)
+    # Keras >= 3.13 starts a new global generator at each seed; older ones keep theirs
+    global_state.set_global_attribute("global_seed_generator", None)
+    draws = [
+        random.random(),
+        np.random.rand(),
+        keras.ops.convert_to_numpy(keras.random.uniform((3,))).tolist(),
+    ]
+    try:
+        import tensorflow as tf
+    except ImportError:
+        return draws
+    shuffled = tf.data.Dataset.range(10).shuffle(10)  # seeded by the global seed
+    return draws + [_keras.tf_global_seed(), list(shuffled.as_numpy_iterator())]
+
+
+def test_seeding_sets_what_keras_set_random_seed_sets():
+    with _keras.preserved_random_state():
+        expected = _draws_after(keras.utils.set_random_seed)
+        assert _draws_after(_keras.set_random_seed) == expected
+
+
+def test_seeded_training_leaves_tensorflows_caches(data, monkeypatch):
+    # tf.random.set_seed empties TensorFlow's caches: each seeded fit or
+    # partial_fit instantiated its compiled functions again (half its time)
+    if keras.backend.backend() != "tensorflow":
+        pytest.skip("TensorFlow's caches")
+    from tensorflow.python import pywrap_tfe
+
+    X, y = data
+    est = KerasRegressor(random_state=0, **FAST).partial_fit(X, y)
+    emptied = []
+    clear = pywrap_tfe.TFE_ContextClearCaches
+    monkeypatch.setattr(pywrap_tfe, "TFE_ContextClearCaches", lambda h: emptied.append(clear(h)))
+    monkeypatch.setattr(_pool, "_networks_built", 0)  # its emptying is 16 networks away
+    est.partial_fit(X, y)
+    est.fit(X, y)
+    assert emptied == []
 
 
 @pytest.mark.parametrize("draws_before", [0, 2])

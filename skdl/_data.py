@@ -12,8 +12,8 @@ those of Keras' own array adapter (:func:`keras_orders`), so that their fits
 stay identical to ``model.fit`` on the same arrays; the MLP presets draw a new
 order for every epoch from their ``random_state``.
 
-Where all the epochs of a fit hold little data, their batches are gathered
-in advance instead (:func:`gathered_batches`): the pipeline's gathering
+Where a fit's epochs are few and hold little data, their batches are
+gathered in advance instead (:func:`gathered_batches`): the pipeline's gathering
 functions cost more to make and start (30-40 ms per fit) than a small fit's
 whole training, or a ``partial_fit``'s.
 
@@ -45,6 +45,9 @@ CHUNK_BATCHES = 64
 # a fit whose epochs hold at most this many bytes (of batches, all epochs
 # together) gets its batches gathered in advance, not by the pipeline
 GATHERED_BYTES = 16 * 2**20
+# ... and at most this many epochs: each epoch's order is drawn before training
+# (0.1 ms each), whether or not early stopping ends the fit sooner
+GATHERED_EPOCHS = 256
 # batches that a thread of tf.data's keeps ready ahead of training
 PREFETCH_BATCHES = 2
 
@@ -89,7 +92,8 @@ def training_data(data, fit_kwargs, wanted, orders, sparse=False):
     -------
     data : dict
         ``{"x": dataset}`` (:func:`epoch_batches`, or :func:`gathered_batches`
-        where the fit's epochs hold at most ``GATHERED_BYTES``), or ``data``
+        for at most ``GATHERED_EPOCHS`` epochs that hold at most
+        ``GATHERED_BYTES`` of dense arrays), or ``data``
         unchanged where Keras' own array
         adapter is used: not on TensorFlow, with ``set_config(single_pipeline=False)``,
         data other than NumPy arrays, ``shuffle="batch"``, a ``steps_per_epoch``
@@ -126,7 +130,7 @@ def training_data(data, fit_kwargs, wanted, orders, sparse=False):
         return data, wanted
     epochs = fit_kwargs.get("epochs", 1) - fit_kwargs.get("initial_epoch", 0)
     if (
-        epochs >= 1
+        1 <= epochs <= GATHERED_EPOCHS
         and not has_sparse(arrays)
         and epochs * n * _row_bytes(arrays) <= GATHERED_BYTES
     ):

@@ -243,16 +243,19 @@ def set_random_seed(seed):
 def _set_tf_seed(seed):
     """``tf.random.set_seed(seed)`` (eager) without emptying TensorFlow's caches.
 
-    ``set_seed`` also empties TensorFlow's cache of eager kernels, which
-    restarts the counters of stateful random operations (``tf.random.uniform``
-    with a seed of its own). Keras 3 draws with stateless operations, whose
-    seeds live in variables, so the emptying changes none of its draws; but
-    every compiled function is then instantiated again at its next call: the
-    training and prediction functions of a fit, 40-50 ms each time for a small
-    network, twice per seeded fit (seeding, then restoring the caller's seed),
-    half the time of a small fit and of a ``partial_fit``. The seed and the
-    stream of operation seeds are set as ``set_seed`` sets them; where
-    TensorFlow keeps them elsewhere, ``set_seed`` itself is called.
+    ``set_seed`` also empties TensorFlow's cache of kernels, which restarts
+    the counters of TensorFlow's stateful random operations
+    (``tf.random.uniform``): after it, they repeat their draws. Keras 3 draws
+    with stateless operations, whose seeds live in variables, so the emptying
+    changes none of its draws; but every compiled function is then
+    instantiated again at its next call: the training and prediction
+    functions of a fit, 40-50 ms each time for a small network, twice per
+    seeded fit (seeding, then restoring the caller's seed), half the time of
+    a small fit and of a ``partial_fit``. A shared compiled network that draws
+    with stateful operations has its counters restarted before each seeded
+    fit (:func:`skdl._pool.training_model`). The seed and the stream of
+    operation seeds are set as ``set_seed`` sets them; where TensorFlow keeps
+    them elsewhere, ``set_seed`` itself is called.
     """
     import tensorflow as tf
     from tensorflow.python.eager import context
@@ -262,7 +265,10 @@ def _set_tf_seed(seed):
         tf.random.set_seed(seed)
         return
     state._seed = seed
-    state._rng = random.Random(seed)
+    try:
+        state._rng = random.Random(seed)
+    except TypeError:  # a NumPy integer, which TensorFlow takes too
+        state._rng = random.Random(int(np.array(seed)))
 
 
 @contextlib.contextmanager

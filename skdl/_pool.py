@@ -47,6 +47,7 @@ from ._keras import (
     keras,
     preserved_random_state,
     state_outside_variables,
+    tf_global_seed,
 )
 from ._persistence import holds_lambda
 
@@ -300,6 +301,7 @@ def training_model(model, batch):
     try:
         _build_for_fit(trainer, batch)
         _quiet_tracing(trainer)
+        _restart_random_counters(trainer)
         _copy_state(model, trainer)
         yield trainer
         _copy_state(trainer, model)
@@ -317,15 +319,25 @@ def _quiet_tracing(model, kinds=("train", "test")):
     expected) logged the warning. The functions are made here, as ``fit`` or
     ``predict_on_batch`` would make them, and told not to warn. Returns ``model``.
     """
+    for function in _compiled_functions(model, kinds):
+        function._omit_frequent_tracing_warning = True
+    return model
+
+
+def _compiled_functions(model, kinds):
+    """The ``tf.function`` objects behind ``model``'s ``<kind>_function`` for each
+    of ``kinds``, made as ``fit`` or ``predict_on_batch`` would make them; none
+    off TensorFlow."""
     if keras().backend.backend() != "tensorflow":
-        return model
+        return []
     try:
         from tensorflow.python.eager.polymorphic_function.polymorphic_function import Function
-    except ImportError:  # TensorFlow moved it: the warning may show, nothing else
-        return model
+    except ImportError:  # TensorFlow moved it
+        return []
+    found = []
     for kind in kinds:
         getattr(model, f"make_{kind}_function")()
-    for function in (getattr(model, f"{kind}_function") for kind in kinds):
+        function = getattr(model, f"{kind}_function")
         # the compiled function itself (predict) or held by a plain one (train)
         candidates = [function]
         for cell in getattr(function, "__closure__", None) or ():
@@ -333,10 +345,64 @@ def _quiet_tracing(model, kinds=("train", "test")):
                 candidates.append(cell.cell_contents)
             except ValueError:  # an empty cell
                 continue
-        for candidate in candidates:
-            if isinstance(candidate, Function):
-                candidate._omit_frequent_tracing_warning = True
-    return model
+        found += [c for c in candidates if isinstance(c, Function)]
+    return found
+
+
+# per shared trainer: (its traced functions, whether they draw statefully)
+_stateful_draws = weakref.WeakKeyDictionary()
+
+
+def _restart_random_counters(trainer):
+    """Under a global seed, restart the counters of TensorFlow's stateful random
+    operations in ``trainer``'s compiled functions (``tf.random.uniform`` in a
+    loss of the user's), so that a seeded fit draws what the same fit drew
+    before.
+
+    ``tf.random.set_seed`` did this by emptying TensorFlow's caches at every
+    seeded fit; skdl's seeding leaves them (:func:`skdl._keras._set_tf_seed`).
+    A fresh network's functions start their counters afresh; a shared trainer's
+    go on from fit to fit, so the caches are emptied for the trainers that
+    draw statefully (Keras' own layers, losses and metrics draw statelessly).
+    """
+    if tf_global_seed() is None:
+        return
+    listings = [
+        getattr(function, "_list_all_concrete_functions", None)
+        for function in _compiled_functions(trainer, ("train", "test"))
+    ]
+    if None in listings:  # TensorFlow moved it: empty the caches, as set_seed would
+        known = (None, True)
+    else:
+        concrete = [c for listing in listings for c in listing()]
+        known = _stateful_draws.get(trainer)
+        if known is None or known[0] != len(concrete):
+            known = (len(concrete), any(_draws_statefully(c.graph) for c in concrete))
+            _stateful_draws[trainer] = known
+    if known[1]:
+        from tensorflow.python.eager import context
+
+        context.context().clear_kernel_cache()
+
+
+def _draws_statefully(graph):
+    """Whether ``graph`` (or a function it calls) runs a random operation whose
+    kernel keeps a counter: a stateful one seeded by attributes."""
+    from tensorflow.python.framework import op_def_registry
+
+    definition = graph.as_graph_def()
+    nodes = list(definition.node)
+    for function in definition.library.function:
+        nodes += function.node_def
+    for op in {node.op for node in nodes}:
+        op_def = op_def_registry.get(op)
+        if (
+            op_def is not None
+            and op_def.is_stateful
+            and any(a.name == "seed2" for a in op_def.attr)
+        ):
+            return True
+    return False
 
 
 # TensorFlow's eager kernel cache keeps every operation it ran, keyed by its

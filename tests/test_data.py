@@ -152,17 +152,25 @@ def tf_infinite():
 
 
 @pytest.mark.parametrize(
-    "budget, sparse, expected",
-    [(10**6, False, "gathered"), (1000, False, "pipeline"), (10**6, True, "pipeline")],
+    "budget, sparse, epochs, expected",
+    [
+        (10**6, False, 5, "gathered"),
+        (1000, False, 5, "pipeline"),
+        (10**6, True, 5, "pipeline"),
+        (10**9, False, 257, "pipeline"),
+    ],
 )
-def test_the_batches_of_small_fits_are_gathered_in_advance(monkeypatch, budget, sparse, expected):
+def test_the_batches_of_small_fits_are_gathered_in_advance(
+    monkeypatch, budget, sparse, epochs, expected
+):
     """The fit's epochs of little data are gathered in advance (the pipeline's
     functions cost more to make and start than a small fit's training);
-    more data, or a sparse matrix, go through the pipeline."""
+    more data, a sparse matrix, or more epochs than are worth drawing before
+    training (early stopping may end it sooner) go through the pipeline."""
     X = np.ones((100, 4), np.float32)  # 5 epochs: 100 * 5 * (16 + 4) bytes
     monkeypatch.setattr(_data, "GATHERED_BYTES", budget)
     data = {"x": sp.csr_matrix(X) if sparse else X, "y": np.ones(100, np.float32)}
-    fit_kwargs = {"epochs": 5, "batch_size": 10}
+    fit_kwargs = {"epochs": epochs, "batch_size": 10}
     (dataset,) = _data.training_data(data, fit_kwargs, 10, lambda n, shuffle: {"seed": 0})[
         0
     ].values()

@@ -156,6 +156,72 @@ def test_unseeded_keras_draws_in_a_builder_follow_random_state(data):
     assert draws[0] == draws[1]
 
 
+class TensorFlowNoise(keras.layers.Layer):
+    """Adds noise from TensorFlow's stateful random operations while training."""
+
+    def call(self, x, training=False):
+        if not training:
+            return x
+        import tensorflow as tf
+
+        return x + tf.random.uniform(tf.shape(x)) + tf.random.uniform(tf.shape(x), seed=3)
+
+
+def test_tensorflow_random_operations_in_a_layer_follow_random_state(data):
+    # seeding keeps TensorFlow's caches: a new network's traced functions still
+    # start their stateful random operations afresh
+    if keras.backend.backend() != "tensorflow":
+        pytest.skip("TensorFlow's random operations")
+    X, y = data
+
+    def build(meta):
+        return keras.Sequential(
+            [
+                keras.Input((meta["n_features_in_"],)),
+                keras.layers.Dense(8),
+                TensorFlowNoise(),
+                keras.layers.Dense(1),
+            ]
+        )
+
+    a, b = (KerasRegressor(build, epochs=3, random_state=0).fit(X, y).predict(X) for _ in "ab")
+    np.testing.assert_array_equal(a, b)
+
+
+def noisy_mse(y_true, y_pred):
+    """A loss of TensorFlow's stateful random draws, with and without a seed."""
+    import tensorflow as tf
+
+    noise = tf.random.uniform(tf.shape(y_pred), seed=3) + tf.random.uniform(tf.shape(y_pred))
+    return keras.ops.mean(keras.ops.square(y_true - y_pred) * noise)
+
+
+def test_a_shared_network_drawing_statefully_starts_its_draws_afresh_at_each_seeded_fit(data):
+    # the fits share one compiled copy of the network, whose stateful random
+    # operations went on from fit to fit once seeding kept TensorFlow's caches
+    if keras.backend.backend() != "tensorflow":
+        pytest.skip("TensorFlow's random operations")
+    X, y = data
+    a, b, c = (
+        KerasRegressor(loss=noisy_mse, random_state=0, **FAST).fit(X, y).predict(X) for _ in "abc"
+    )
+    np.testing.assert_array_equal(a, b)
+    np.testing.assert_array_equal(a, c)
+
+
+def test_a_numpy_seed_of_the_callers_is_put_back(data):
+    # TensorFlow takes a NumPy integer as its seed: the fit puts it back
+    if keras.backend.backend() != "tensorflow":
+        pytest.skip("TensorFlow's seed")
+    import tensorflow as tf
+
+    X, y = data
+    with _keras.preserved_random_state():
+        tf.random.set_seed(np.int64(7))
+        KerasRegressor(random_state=0, **FAST).fit(X, y)
+        assert _keras.tf_global_seed() == 7
+
+
 def test_random_state_instance_draws_a_seed(data):
     X, y = data
     a = KerasRegressor(random_state=np.random.RandomState(0), **FAST).fit(X, y).predict(X)

@@ -300,8 +300,7 @@ def training_model(model, batch):
     _trained_shared.add(model)
     try:
         _build_for_fit(trainer, batch)
-        _quiet_tracing(trainer)
-        _restart_random_counters(trainer)
+        _restart_random_counters(trainer, _quiet(_compiled_functions(trainer, ("train", "test"))))
         _copy_state(model, trainer)
         yield trainer
         _copy_state(trainer, model)
@@ -319,9 +318,15 @@ def _quiet_tracing(model, kinds=("train", "test")):
     expected) logged the warning. The functions are made here, as ``fit`` or
     ``predict_on_batch`` would make them, and told not to warn. Returns ``model``.
     """
-    for function in _compiled_functions(model, kinds):
-        function._omit_frequent_tracing_warning = True
+    _quiet(_compiled_functions(model, kinds))
     return model
+
+
+def _quiet(functions):
+    """Tell the compiled ``functions`` not to warn of retracing; returns them."""
+    for function in functions:
+        function._omit_frequent_tracing_warning = True
+    return functions
 
 
 def _compiled_functions(model, kinds):
@@ -353,11 +358,11 @@ def _compiled_functions(model, kinds):
 _stateful_draws = weakref.WeakKeyDictionary()
 
 
-def _restart_random_counters(trainer):
+def _restart_random_counters(trainer, functions):
     """Under a global seed, restart the counters of TensorFlow's stateful random
-    operations in ``trainer``'s compiled functions (``tf.random.uniform`` in a
-    loss of the user's), so that a seeded fit draws what the same fit drew
-    before.
+    operations in ``trainer``'s compiled ``functions`` (training and evaluation:
+    ``tf.random.uniform`` in a loss of the user's), so that a seeded fit draws
+    what the same fit drew before.
 
     ``tf.random.set_seed`` did this by emptying TensorFlow's caches at every
     seeded fit; skdl's seeding leaves them (:func:`skdl._keras._set_tf_seed`).
@@ -367,10 +372,7 @@ def _restart_random_counters(trainer):
     """
     if tf_global_seed() is None:
         return
-    listings = [
-        getattr(function, "_list_all_concrete_functions", None)
-        for function in _compiled_functions(trainer, ("train", "test"))
-    ]
+    listings = [getattr(function, "_list_all_concrete_functions", None) for function in functions]
     if None in listings:  # TensorFlow moved it: empty the caches, as set_seed would
         known = (None, True)
     else:

@@ -135,7 +135,12 @@ dropout : float, default=0.0
     batch_normalization : bool, default=False
         Keras extra: batch normalisation before each hidden activation.
     optimizer : keras.optimizers.Optimizer or str, default=None
-        Keras extra: replaces the optimizer chosen by ``solver``.
+        Keras extra: replaces the optimizer chosen by ``solver``, and with it
+        ``learning_rate_init``, ``momentum``, ``nesterovs_momentum``,
+        ``beta_1``, ``beta_2``, ``epsilon`` and the schedules of
+        ``learning_rate`` (``fit`` names those changed from their defaults in
+        a warning). Its arguments are routed parameters:
+        ``optimizer__learning_rate=1e-2``.
     callbacks : list of keras.callbacks.Callback, default=None
         Keras extra: callbacks for training.
     **kwargs

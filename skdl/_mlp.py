@@ -2,6 +2,7 @@
 MLP parameters (solver, alpha, max_iter, tol, early_stopping, ...), their stopping
 rule and fitted attributes, on top of the Keras estimators."""
 
+import inspect
 import numbers
 import warnings
 
@@ -15,10 +16,46 @@ from sklearn.utils.validation import _num_samples
 from . import _keras, _pool
 from ._compile import compile_options, make_optimizer, python_numbers
 from ._routing import route
-from .base import HIDDEN_LAYER_SIZES, hidden_sizes
+from .base import HIDDEN_LAYER_SIZES, _is_default, hidden_sizes
 
 _ACTIVATIONS = {"identity": "linear", "logistic": "sigmoid", "tanh": "tanh", "relu": "relu"}
 _SKLEARN_OUT_ACTIVATION = {"linear": "identity", "sigmoid": "logistic", "softmax": "softmax"}
+
+
+# the settings of the optimizer that ``solver`` makes, and of its schedule
+_SOLVER_SETTINGS = (
+    "solver",
+    "learning_rate",
+    "learning_rate_init",
+    "power_t",
+    "momentum",
+    "nesterovs_momentum",
+    "beta_1",
+    "beta_2",
+    "epsilon",
+)
+
+# Keras' losses by the names the Keras bases choose them by
+_LOSS_CLASSES = {
+    "mean_squared_error": "MeanSquaredError",
+    "binary_crossentropy": "BinaryCrossentropy",
+    "categorical_crossentropy": "CategoricalCrossentropy",
+    "sparse_categorical_crossentropy": "SparseCategoricalCrossentropy",
+}
+
+
+def _weighted_mean(loss):
+    """``loss`` (a name of :data:`_LOSS_CLASSES` or a ``keras.losses.Loss``
+    class) reduced as
+    scikit-learn's MLPs reduce theirs: each batch's loss is the weighted mean of
+    its rows' losses, divided by the batch's sum of weights (Keras divides the
+    weighted sum by the batch's size, so that batches of heavier rows made
+    larger steps)."""
+    keras = _keras.keras()
+    reduction = "mean_with_sample_weight"
+    if isinstance(loss, str):
+        loss = getattr(keras.losses, _LOSS_CLASSES[loss])
+    return loss(reduction=reduction)
 
 
 class _Convergence:
@@ -281,6 +318,12 @@ class _MLPMixin:
         super()._fit_targets(y, classes)
         self.out_activation_ = _SKLEARN_OUT_ACTIVATION[self.out_activation_]
         n = y.shape[0]
+        if self.early_stopping and self.validation_fraction == 0:
+            raise ValueError(
+                "early_stopping=True scores a held-out validation_fraction of the data, "
+                "but validation_fraction=0.0 holds out none. Set validation_fraction "
+                "above 0 (0.1, say), or early_stopping=False."
+            )
         self._n_train = (
             n - int(np.ceil(self.validation_fraction * n)) if self.early_stopping else n
         )
@@ -305,7 +348,13 @@ class _MLPMixin:
         return int(np.clip(requested, 1, n_samples))
 
     def _adaptive(self):
-        return self.solver == "sgd" and self.learning_rate == "adaptive"
+        return self._own_sgd() and self.learning_rate == "adaptive"
+
+    def _own_sgd(self):
+        """Whether training runs with ``solver="sgd"``'s optimizer, the only one
+        that ``learning_rate``'s schedules apply to (as in scikit-learn): not
+        with an ``optimizer`` of the user's, which replaces the solver's."""
+        return self.optimizer is None and self.solver == "sgd"
 
     def _optimizer_object(self):
         if self.optimizer is not None:
@@ -329,13 +378,36 @@ class _MLPMixin:
         return cls(**python_numbers(cls, kwargs))
 
     def _compile(self, model, units):
+        if self.optimizer is not None:
+            self._warn_unused_solver_settings()
         params = self.get_params()  # routed parameters set with set_params
         model.compile(
             optimizer=make_optimizer(self._optimizer_object(), route(params, "optimizer")),
-            loss=self._default_loss(),
+            loss=_weighted_mean(self._default_loss()),
             loss_weights=self._loss_weight(),
             **compile_options(route(params, "compile")),
         )
+
+    def _warn_unused_solver_settings(self):
+        """An ``optimizer`` of the user's replaces the one ``solver`` makes, and
+        with it the settings of that one: those changed from their defaults
+        are named (a search over ``learning_rate_init`` would change nothing)."""
+        defaults = {
+            name: p.default for name, p in inspect.signature(type(self)).parameters.items()
+        }
+        unused = [
+            name
+            for name in _SOLVER_SETTINGS
+            if name in defaults and not _is_default(getattr(self, name), defaults[name])
+        ]
+        if unused:
+            warnings.warn(
+                f"{type(self).__name__}: optimizer={self.optimizer!r} replaces the optimizer "
+                f"of solver={self.solver!r}, so {', '.join(unused)} "
+                f"{'is' if len(unused) == 1 else 'are'} not used. Set them on the optimizer "
+                "(optimizer__learning_rate=..., say), or leave optimizer=None.",
+                UserWarning,
+            )
 
     def _loss_weight(self):
         return None
@@ -450,7 +522,7 @@ class _MLPMixin:
         self._set_penalty(fit_kwargs["batch_size"])
         fit_kwargs["verbose"] = 2 if fit_kwargs.get("verbose") else 0
         callbacks = [*fit_kwargs["callbacks"], _Convergence.callback(self, validation)]
-        if self.solver == "sgd" and self.learning_rate == "invscaling":
+        if self._own_sgd() and self.learning_rate == "invscaling":
             callbacks.append(_InvScaling.callback(self, self._t, n_train))
         fit_kwargs["callbacks"] = callbacks
         self._train_size = n_train

@@ -619,8 +619,9 @@ class BaseKerasEstimator(BaseEstimator):
         y : array-like of shape (n_samples,) or (n_samples, n_outputs)
             Target values.
         sample_weight : array-like of shape (n_samples,), default=None
-            Per-sample weights, none negative, rescaled to average 1 (so the loss
-            is a weighted mean, as in scikit-learn).
+            Per-sample weights, none negative, rescaled to average 1 over the
+            data (Keras divides each batch's weighted loss by the batch's size;
+            the MLP presets by its sum of weights, as scikit-learn's MLPs).
         **kwargs
             Keras ``fit`` arguments for this call only: ``epochs``,
             ``batch_size``, ``validation_data``, ``callbacks`` (added to the

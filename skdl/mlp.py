@@ -280,8 +280,8 @@ class MLPRegressor(_MLPMixin, KerasRegressor):
 
 @_keras.per_keras
 def half_poisson_deviance():
-    """scikit-learn's Poisson loss as a Keras loss (registered on first use, so
-    that importing skdl does not import Keras)."""
+    """scikit-learn's Poisson loss as a Keras loss class (registered on first
+    use, so that importing skdl does not import Keras)."""
     keras = _keras.keras()
     ops = keras.ops
 
@@ -296,4 +296,16 @@ def half_poisson_deviance():
         deviance = y_log_y - y_true * ops.log(y_pred + eps) - y_true + y_pred
         return ops.sum(deviance, axis=-1)
 
-    return half_poisson_deviance
+    @keras.saving.register_keras_serializable(package="skdl")
+    class HalfPoissonDeviance(keras.losses.Loss):
+        """:func:`half_poisson_deviance` of each row, reduced as ``reduction``
+        says (a class, where a function has Keras' reduction only)."""
+
+        def __init__(self, reduction="sum_over_batch_size", name=None, dtype=None):
+            name = name or "half_poisson_deviance"
+            super().__init__(name=name, reduction=reduction, dtype=dtype)
+
+        def call(self, y_true, y_pred):
+            return half_poisson_deviance(y_true, y_pred)
+
+    return HalfPoissonDeviance

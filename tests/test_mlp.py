@@ -376,6 +376,56 @@ def test_lbfgs_is_explained(iris):
     assert "solver='adam'" in str(info.value.__cause__)
 
 
+@pytest.mark.parametrize("schedule", ["invscaling", "adaptive"])
+def test_an_optimizer_of_the_users_replaces_the_solvers_settings(schedule):
+    """``optimizer`` replaces the solver's optimizer: learning_rate_init and
+    the schedules (scikit-learn's SGD's) leave its rate alone, and the settings
+    changed for nothing are named."""
+    X = np.random.RandomState(0).normal(size=(40, 3))
+    params = dict(solver="sgd", learning_rate=schedule, learning_rate_init=0.5)
+    # a loss that cannot improve by tol: "adaptive" lowers the solver's rate
+    params.update(max_iter=4, tol=1e3, n_iter_no_change=1, random_state=0)
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", ConvergenceWarning)
+        own = MLPRegressor(**params).fit(X, X[:, 0])
+        with pytest.warns(UserWarning, match="replaces the optimizer of solver='sgd'") as caught:
+            theirs = MLPRegressor(**params, optimizer=keras.optimizers.Adam(0.01))
+            theirs.fit(X, X[:, 0])
+    assert float(own.model_.optimizer.learning_rate.numpy()) < 0.5  # the schedule ran
+    assert float(theirs.model_.optimizer.learning_rate.numpy()) == pytest.approx(0.01)
+    message = str(next(w.message for w in caught if "replaces" in str(w.message)))
+    assert "solver, learning_rate, learning_rate_init are not used" in message
+    with warnings.catch_warnings():
+        warnings.simplefilter("error", UserWarning)  # the defaults are not named
+        warnings.simplefilter("ignore", ConvergenceWarning)
+        MLPRegressor(max_iter=1, optimizer="rmsprop", random_state=0).fit(X, X[:, 0])
+
+
+@pytest.mark.skipif(
+    "sample_weight" not in inspect.signature(neural_network.MLPRegressor.fit).parameters,
+    reason="scikit-learn's MLPs take sample_weight from 1.7",
+)
+@pytest.mark.parametrize("solver", ["adam", "sgd"])
+def test_weighted_batches_step_as_scikit_learns(solver):
+    """Each mini-batch's loss is the weighted mean of its rows' losses (divided
+    by the batch's sum of weights, not its size), as scikit-learn's: the same
+    losses and steps from the same weights (alpha=0: the penalty is divided by
+    the batch size, see the migration guide)."""
+    X, y = make_regression(n_samples=60, n_features=4, noise=1, random_state=0)
+    y = y / 100
+    weights = np.random.RandomState(1).uniform(0.1, 5.0, size=60)
+    params = dict(solver=solver, hidden_layer_sizes=(5,), batch_size=25, shuffle=False)
+    params.update(alpha=0.0, learning_rate_init=0.01, momentum=0.0, random_state=0)
+    theirs = scikit_learn_twin(params, X, y)
+    ours = MLPRegressor(**params)  # starts from the twin's weights
+    for _ in range(3):
+        ours.partial_fit(X, y, sample_weight=weights)
+        theirs.partial_fit(X, y, sample_weight=weights)
+    np.testing.assert_allclose(ours.loss_curve_, theirs.loss_curve_, rtol=1e-4)
+    for mine, sklearns in zip(ours.coefs_ + ours.intercepts_, theirs.coefs_ + theirs.intercepts_):
+        np.testing.assert_allclose(mine, sklearns, atol=1e-5)
+
+
 @pytest.mark.parametrize("sizes", [(8, 0), (8, -1), (8, 2.5), ("8",)])
 def test_hidden_layer_sizes_are_checked(iris, sizes):
     X, y = iris
@@ -654,6 +704,16 @@ def test_early_stopping_refuses_a_validation_set_that_leaves_no_training_rows():
         MLPRegressor(early_stopping=True, validation_fraction=0.99, max_iter=3).fit(X, X[:, 0])
     with pytest.raises(ValueError, match=match):
         AutoencoderTransformer(early_stopping=True, validation_fraction=0.99, max_iter=3).fit(X)
+
+
+def test_early_stopping_refuses_an_empty_validation_fraction():
+    # scikit-learn's error comes from train_test_split, naming its test_size
+    X = np.random.RandomState(0).normal(size=(20, 3))
+    match = "validation_fraction=0.0 holds out none. Set validation_fraction above 0"
+    with pytest.raises(ValueError, match=match):
+        MLPRegressor(early_stopping=True, validation_fraction=0.0).fit(X, X[:, 0])
+    with pytest.raises(ValueError, match=match):
+        AutoencoderTransformer(early_stopping=True, validation_fraction=0.0).fit(X)
 
 
 @pytest.mark.parametrize(

@@ -6,10 +6,14 @@ TensorFlow; they are imported when a model is built, fitted or loaded.
 
 import importlib
 
+from . import _keras, _keras_objects
 from ._config import config_context, get_config, set_config
 from ._show_versions import show_versions
 
 __version__ = "0.1.0"
+
+# keras.models.load_model reads networks saved with skdl's layer and loss
+_keras.when_imported(_keras_objects.register)
 
 _PUBLIC = {
     "AutoencoderTransformer": "skdl.autoencoder",

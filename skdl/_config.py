@@ -56,6 +56,12 @@ def set_config(share_compiled=None, shared_models=None, single_pipeline=None):
         with their own seeded order. ``False`` trains from arrays through
         Keras' data path.
 
+    Notes
+    -----
+    The settings are per process: workers of other processes (joblib's
+    ``n_jobs`` with its default backend, Dask) keep the defaults unless code
+    that they import sets them.
+
     Examples
     --------
     >>> import skdl

@@ -3,10 +3,13 @@
 import collections
 import contextlib
 import functools
+import importlib.abc
+import importlib.util
 import inspect
 import random
 import sys
 import threading
+import warnings
 
 import numpy as np
 
@@ -33,6 +36,51 @@ def keras():
     import keras as _keras_module
 
     return _keras_module
+
+
+def when_imported(then):
+    """Call ``then()`` once Keras is imported: now if it is, else right after
+    its import, by the user's code or by skdl's.
+
+    Objects of skdl's that Keras saves by a registered name (a layer, a loss)
+    are registered so: ``keras.models.load_model`` reads a network saved with
+    them in a process that imported skdl, whether before Keras or after it,
+    without making ``import skdl`` import Keras.
+    """
+    if "keras" in sys.modules:
+        then()
+    else:
+        sys.meta_path.insert(0, _AfterImport("keras", then))
+
+
+class _AfterImport(importlib.abc.MetaPathFinder):
+    """A finder that finds module ``name`` as the others do, and has its
+    loader call ``then()`` once the module has run; it takes itself out of
+    ``sys.meta_path`` at the first search."""
+
+    def __init__(self, name, then):
+        self.name, self.then = name, then
+
+    def find_spec(self, fullname, path=None, target=None):
+        if fullname != self.name:
+            return None
+        sys.meta_path.remove(self)
+        spec = importlib.util.find_spec(fullname)
+        loader = None if spec is None else spec.loader
+        if loader is not None and hasattr(loader, "exec_module"):
+            run, then = loader.exec_module, self.then
+
+            def exec_module(module):
+                run(module)
+                try:
+                    then()
+                except Exception as error:  # the user's import goes on
+                    warnings.warn(
+                        f"skdl could not register its Keras objects: {error!r}", stacklevel=2
+                    )
+
+            loader.exec_module = exec_module
+        return spec
 
 
 def per_keras(make):

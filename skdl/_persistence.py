@@ -39,7 +39,7 @@ import types
 import warnings
 import zipfile
 
-from . import _keras
+from . import _keras, _keras_objects
 from ._compile import from_config, object_scope, users_classes
 from ._keras import keras
 
@@ -113,6 +113,7 @@ class SerializedModel:
         -------
         model : keras.Model
         """
+        _keras_objects.register()  # for a Keras loaded anew by set_backend too
         given = dict(custom_objects or {})
         config = _read_config(self.data)
         entries = list(_entries(config))

@@ -311,6 +311,10 @@ def _same_setting(now, before):
         return False
 
 
+# a setting changed before the estimator was pickled: equal to no value
+_CHANGED = object()
+
+
 def _clone_param(value):
     """A parameter's value for a clone: a Keras model is copied (its architecture,
     weights and compile settings, sharing no state), anything else goes through
@@ -557,8 +561,11 @@ class BaseKerasEstimator(BaseEstimator):
     def __getstate__(self):
         _keras.mend_function_configs()  # Keras pickles its objects by their configuration
         # (object's state is the __dict__ itself) without what the network was
-        # made from: objects compared by identity, which a pickle does not keep
+        # made from: objects compared by identity, which a pickle does not keep;
+        # the names of those changed since then instead
         state = {k: v for k, v in super().__getstate__().items() if k != "_built_with"}
+        if "_built_with" in self.__dict__:
+            state["_changed_since_built"] = self._changed_settings()
         # a loss, metric or optimizer of the user's class: pickled by reference
         saved = {
             name: picklable_parameter(state[name], name)
@@ -582,6 +589,7 @@ class BaseKerasEstimator(BaseEstimator):
         _keras.mend_function_configs()
         params = {*self._get_param_names(), "_extra_params"}
         state = {n: unwrapped_parameter(v) if n in params else v for n, v in state.items()}
+        changed = state.pop("_changed_since_built", None)
         super().__setstate__(state)
         for name in self._saved_networks:
             if isinstance(state.get(name), SerializedModel):
@@ -599,6 +607,10 @@ class BaseKerasEstimator(BaseEstimator):
             # Keras' PyTorch trainer refuses (for prediction too)
             set_steps_per_execution(self.model_, 1)
             self.__dict__["_steps_per_execution"] = 1
+        if changed is not None:
+            # the settings as loaded, those changed before pickling marked so
+            built = {**self._network_settings(), **dict.fromkeys(changed, _CHANGED)}
+            self.__dict__["_built_with"] = built
 
     # -------------------------------------------------------------------- fit
     def fit(self, X, y, sample_weight=None, **kwargs):
@@ -699,18 +711,21 @@ class BaseKerasEstimator(BaseEstimator):
         }
         return {**own, **routed}
 
-    def _warn_of_waiting_changes(self, incremental):
-        """Name the parameters changed since the network was made (set_params
-        between a fit and a warm one): they were silently left unused."""
-        built = self.__dict__.get("_built_with")
-        if built is None:  # loaded from a pickle, which leaves it out
-            return
-        now = self._network_settings()
-        changed = sorted(
+    def _changed_settings(self):
+        """The names of the parameters changed since the network was made."""
+        built, now = self._built_with, self._network_settings()
+        return sorted(
             name
             for name in built.keys() | now.keys()
             if name not in built or name not in now or not _same_setting(now[name], built[name])
         )
+
+    def _warn_of_waiting_changes(self, incremental):
+        """Name the parameters changed since the network was made (set_params
+        between a fit and a warm one): they were silently left unused."""
+        if "_built_with" not in self.__dict__:  # a pickle of an older skdl
+            return
+        changed = self._changed_settings()
         if changed:
             how = "partial_fit goes" if incremental else "a warm start goes"
             warnings.warn(

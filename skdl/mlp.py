@@ -8,8 +8,8 @@ from sklearn.utils.metaestimators import available_if
 from sklearn.utils.multiclass import unique_labels
 from sklearn.utils.validation import column_or_1d
 
-from . import _keras
 from ._docs import MLP_ATTRIBUTES, MLP_PARAMETERS
+from ._keras_objects import half_poisson_deviance
 from ._mlp import _MLPMixin
 from .classifier import KerasClassifier
 from .regressor import KerasRegressor
@@ -271,41 +271,3 @@ class MLPRegressor(_MLPMixin, KerasRegressor):
         """
         pred = super().predict(X)
         return pred.ravel() if pred.ndim == 2 and pred.shape[1] == 1 else pred
-
-    def __setstate__(self, state):
-        if "model_" in state and state.get("loss") == "poisson":
-            half_poisson_deviance()  # the saved network's loss, registered
-        super().__setstate__(state)
-
-
-@_keras.per_keras
-def half_poisson_deviance():
-    """scikit-learn's Poisson loss as a Keras loss class (registered on first
-    use, so that importing skdl does not import Keras)."""
-    keras = _keras.keras()
-    ops = keras.ops
-
-    @keras.saving.register_keras_serializable(package="skdl")
-    def half_poisson_deviance(y_true, y_pred):
-        """``xlogy(y, y / y_pred) - y + y_pred``, summed over the outputs as in
-        scikit-learn (Keras' ``poisson`` leaves out ``y log y - y`` and averages
-        the outputs)."""
-        y_true = ops.cast(y_true, y_pred.dtype)
-        eps = keras.config.epsilon()
-        y_log_y = ops.where(y_true > 0, y_true * ops.log(ops.maximum(y_true, eps)), 0.0)
-        deviance = y_log_y - y_true * ops.log(y_pred + eps) - y_true + y_pred
-        return ops.sum(deviance, axis=-1)
-
-    @keras.saving.register_keras_serializable(package="skdl")
-    class HalfPoissonDeviance(keras.losses.Loss):
-        """:func:`half_poisson_deviance` of each row, reduced as ``reduction``
-        says (a class, where a function has Keras' reduction only)."""
-
-        def __init__(self, reduction="sum_over_batch_size", name=None, dtype=None):
-            name = name or "half_poisson_deviance"
-            super().__init__(name=name, reduction=reduction, dtype=dtype)
-
-        def call(self, y_true, y_pred):
-            return half_poisson_deviance(y_true, y_pred)
-
-    return HalfPoissonDeviance

@@ -9,36 +9,11 @@ from sklearn.utils._param_validation import Interval
 from . import _keras
 from ._compile import compile_options, make_loss, make_metrics, make_optimizer
 from ._docs import CLASS_WEIGHT, COMMON_ATTRIBUTES, ROUTED_PARAMETERS
+from ._keras_objects import column_selector
 from ._routing import route
 from .base import HIDDEN_LAYER_SIZES, BaseKerasEstimator, hidden_sizes
 from .classifier import KerasClassifier
 from .regressor import KerasRegressor
-
-
-@_keras.per_keras
-def column_selector():
-    """The Keras layer that picks columns of its input (registered on first use,
-    so that importing skdl does not import Keras)."""
-    keras = _keras.keras()
-
-    @keras.saving.register_keras_serializable(package="skdl")
-    class ColumnSelector(keras.layers.Layer):
-        """Selects the input columns ``indices`` (a list of ints)."""
-
-        def __init__(self, indices, **kwargs):
-            super().__init__(**kwargs)
-            self.indices = [int(i) for i in indices]
-
-        def call(self, inputs):
-            return keras.ops.take(inputs, self.indices, axis=-1)
-
-        def compute_output_shape(self, input_shape):
-            return (*input_shape[:-1], len(self.indices))
-
-        def get_config(self):
-            return {**super().get_config(), "indices": self.indices}
-
-    return ColumnSelector
 
 
 def resolve_features(spec, name, n_features, feature_names=None):
@@ -209,11 +184,6 @@ class _WideAndDeepMixin:
             **extra,
             **compile_options(route(params, "compile")),
         )
-
-    def __setstate__(self, state):
-        if "model_" in state:
-            column_selector()  # the saved network needs the layer registered
-        super().__setstate__(state)
 
 
 _WIDE_DEEP_PARAMETERS = """\

@@ -32,6 +32,20 @@ def test_no_keras_or_tensorflow_on_import(statement):
     assert out == "[]"
 
 
+def test_skdls_keras_objects_registered_when_keras_is_imported():
+    # by the user's import after skdl's: Keras' registry then holds them
+    out = _run(
+        "import sys, skdl\nassert 'keras' not in sys.modules\nimport keras\n"
+        "names = keras.saving.get_custom_objects()\n"
+        "print(sorted(n for n in names if n.startswith('skdl>')), len(sys.meta_path))\n"
+        "import importlib; importlib.reload(keras)\nprint(len(sys.meta_path))"
+    )
+    names, finders, after = out.splitlines()[-2].rsplit(" ", 1) + out.splitlines()[-1:]
+    expected = ["skdl>ColumnSelector", "skdl>HalfPoissonDeviance", "skdl>half_poisson_deviance"]
+    assert names == str(expected)
+    assert finders == after  # the finder took itself out
+
+
 def test_keras_loaded_on_fit():
     out = _run(
         "import sys, numpy as np\nfrom skdl import KerasRegressor\n"

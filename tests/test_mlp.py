@@ -2,6 +2,9 @@
 
 import inspect
 import pickle
+import subprocess
+import sys
+import textwrap
 import warnings
 
 import keras
@@ -293,6 +296,37 @@ def test_poisson_loss_is_scikit_learns(n_targets):
     np.testing.assert_allclose(ours.predict(X), theirs.predict(X), rtol=1e-4)
     pickled = pickle.loads(pickle.dumps(ours))  # the loss is registered with Keras
     np.testing.assert_array_equal(pickled.predict(X), ours.predict(X))
+
+
+def test_poisson_network_loads_in_a_fresh_process(tmp_path):
+    """The Poisson loss is registered with Keras where skdl is imported: a
+    network saved by Keras loads, and so does a pickle whose ``loss`` was set
+    to another since the fit (the network keeps the Poisson loss)."""
+    X = np.random.RandomState(0).uniform(size=(30, 3))
+    reg = MLPRegressor(loss="poisson", max_iter=2, random_state=0)
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", ConvergenceWarning)
+        reg.fit(X, X.sum(axis=1))
+    reg.model_.save(tmp_path / "model.keras")
+    pickle.dump(reg.set_params(loss="squared_error"), open(tmp_path / "reg.pkl", "wb"))
+    np.save(tmp_path / "X.npy", X)
+    np.save(tmp_path / "pred.npy", reg.predict(X))
+    code = textwrap.dedent(
+        f"""
+        import os, pickle
+        import numpy as np
+        import skdl, keras
+        os.chdir({str(tmp_path)!r})
+        X, pred = np.load("X.npy"), np.load("pred.npy")
+        model = keras.models.load_model("model.keras")
+        assert model.loss.name == "half_poisson_deviance", model.loss
+        np.testing.assert_allclose(np.ravel(model.predict_on_batch(X)), pred, rtol=1e-6)
+        np.testing.assert_array_equal(pickle.load(open("reg.pkl", "rb")).predict(X), pred)
+        print("ok")
+        """
+    )
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=300)
+    assert out.stdout.strip() == "ok", out.stderr
 
 
 @pytest.mark.parametrize("share_compiled", [True, False])

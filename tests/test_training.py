@@ -1,9 +1,12 @@
 """Training behaviour: divergence, warm start, partial_fit, concurrent prediction."""
 
+import copy
+import pickle
 import re
 import warnings
 from concurrent.futures import ThreadPoolExecutor
 
+import keras
 import numpy as np
 import pytest
 from sklearn.base import clone
@@ -246,3 +249,26 @@ def test_a_warm_fit_names_the_changes_it_leaves_unused():
         reg = MLPRegressor(max_iter=1, warm_start=True, random_state=0).fit(X, np.abs(y))
         with pytest.warns(UserWarning, match=r"^MLPRegressor: loss changed since"):
             reg.set_params(loss="poisson").fit(X, np.abs(y))
+
+
+def pickle_round_trip(estimator):
+    return pickle.loads(pickle.dumps(estimator))
+
+
+@pytest.mark.parametrize("duplicate", [pickle_round_trip, copy.deepcopy], ids=["pickle", "copy"])
+def test_a_copy_names_the_changes_a_warm_fit_leaves_unused(duplicate):
+    """A pickled or copied estimator keeps what its network was made from: the
+    changes made before the copy, and after it, are named; unchanged settings
+    (an optimizer instance, which a copy replaces by an equal one) are not."""
+    X = np.random.RandomState(0).normal(size=(40, 3))
+    y = X.sum(axis=1)
+    params = dict(optimizer=keras.optimizers.Adam(0.01), warm_start=True, epochs=1)
+    reg = KerasRegressor(hidden_layer_sizes=(4,), **params, random_state=0).fit(X, y)
+    with warnings.catch_warnings():
+        warnings.simplefilter("error", UserWarning)
+        duplicate(reg).fit(X, y)
+    reg.set_params(hidden_layer_sizes=(8,))
+    with pytest.warns(UserWarning, match=r": hidden_layer_sizes changed since the network"):
+        duplicate(reg).fit(X, y)
+    with pytest.warns(UserWarning, match=r": hidden_layer_sizes, loss changed since the network"):
+        duplicate(duplicate(reg)).set_params(loss="mae").partial_fit(X, y)

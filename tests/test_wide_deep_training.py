@@ -218,7 +218,10 @@ def test_a_logits_head_gets_metrics_that_read_logits():
     assert clf.history_["val_main_accuracy"][-1] == pytest.approx(clf.score(X, y), abs=1e-6)
 
 
-def test_saved_network_loads_in_plain_keras_in_a_fresh_process(tmp_path):
+@pytest.mark.parametrize("imports", ["import skdl; import keras", "import keras; import skdl"])
+def test_saved_network_loads_in_plain_keras_in_a_fresh_process(tmp_path, imports):
+    """The layer that picks the columns is registered with Keras where skdl is
+    imported, before Keras or after it."""
     rng = np.random.RandomState(0)
     X = rng.normal(size=(80, 6)).astype(np.float32)
     reg = WideAndDeepRegressor(wide_features=[0, 1], epochs=2, random_state=0)
@@ -232,9 +235,7 @@ def test_saved_network_loads_in_plain_keras_in_a_fresh_process(tmp_path):
         import numpy as np
         os.chdir({str(tmp_path)!r})
         X, pred = np.load("X.npy"), np.load("pred.npy")
-        from skdl.wide_deep import column_selector
-        column_selector()  # registers the layer that picks the columns
-        import keras
+        {imports}
         model = keras.models.load_model("model.keras")
         assert model.get_layer("wide").get_config()["indices"] == [0, 1]
         main = np.asarray(model.predict_on_batch(X)[0]).ravel()

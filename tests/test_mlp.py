@@ -2,9 +2,6 @@
 
 import inspect
 import pickle
-import subprocess
-import sys
-import textwrap
 import warnings
 
 import keras
@@ -12,6 +9,7 @@ import numpy as np
 import pandas as pd
 import pytest
 from estimator_checks import parametrize_with_checks, sample_weight_equivalence_fails
+from fresh_process import run_in_fresh_process
 from handson_ml import california_housing
 from sklearn import neural_network
 from sklearn.base import clone
@@ -309,24 +307,15 @@ def test_poisson_network_loads_in_a_fresh_process(tmp_path):
         reg.fit(X, X.sum(axis=1))
     reg.model_.save(tmp_path / "model.keras")
     pickle.dump(reg.set_params(loss="squared_error"), open(tmp_path / "reg.pkl", "wb"))
-    np.save(tmp_path / "X.npy", X)
-    np.save(tmp_path / "pred.npy", reg.predict(X))
-    code = textwrap.dedent(
-        f"""
-        import os, pickle
-        import numpy as np
+    code = """
+        import pickle
         import skdl, keras
-        os.chdir({str(tmp_path)!r})
-        X, pred = np.load("X.npy"), np.load("pred.npy")
         model = keras.models.load_model("model.keras")
         assert model.loss.name == "half_poisson_deviance", model.loss
         np.testing.assert_allclose(np.ravel(model.predict_on_batch(X)), pred, rtol=1e-6)
         np.testing.assert_array_equal(pickle.load(open("reg.pkl", "rb")).predict(X), pred)
-        print("ok")
         """
-    )
-    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=300)
-    assert out.stdout.strip() == "ok", out.stderr
+    run_in_fresh_process(tmp_path, code, X=X, pred=reg.predict(X))
 
 
 @pytest.mark.parametrize("share_compiled", [True, False])

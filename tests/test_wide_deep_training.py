@@ -6,13 +6,10 @@ names from a ColumnTransformer, the search's parameters reaching the network,
 and the saved network read back by plain Keras.
 """
 
-import subprocess
-import sys
-import textwrap
-
 import numpy as np
 import pandas as pd
 import pytest
+from fresh_process import run_in_fresh_process
 from handson_ml import california_housing
 from sklearn.compose import ColumnTransformer
 from sklearn.datasets import load_iris, make_classification
@@ -227,21 +224,11 @@ def test_saved_network_loads_in_plain_keras_in_a_fresh_process(tmp_path, imports
     reg = WideAndDeepRegressor(wide_features=[0, 1], epochs=2, random_state=0)
     reg.fit(X, X[:, 0] - X[:, 5])
     reg.model_.save(tmp_path / "model.keras")
-    np.save(tmp_path / "X.npy", X)
-    np.save(tmp_path / "pred.npy", reg.predict(X))
-    code = textwrap.dedent(
-        f"""
-        import os
-        import numpy as np
-        os.chdir({str(tmp_path)!r})
-        X, pred = np.load("X.npy"), np.load("pred.npy")
+    code = f"""
         {imports}
         model = keras.models.load_model("model.keras")
         assert model.get_layer("wide").get_config()["indices"] == [0, 1]
         main = np.asarray(model.predict_on_batch(X)[0]).ravel()
         np.testing.assert_allclose(main, pred, rtol=1e-6, atol=1e-6)
-        print("ok")
         """
-    )
-    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=300)
-    assert out.stdout.strip() == "ok", out.stderr
+    run_in_fresh_process(tmp_path, code, X=X, pred=reg.predict(X))

@@ -8,6 +8,7 @@ with its parameters (or with a clone). Routed parameters (``optimizer__*``,
 import copy
 import functools
 import inspect
+import math
 
 import numpy as np
 
@@ -122,6 +123,18 @@ def set_steps_per_execution(model, steps_per_execution):
     """Compile ``model`` again if it runs another number of batches per step."""
     if getattr(model, "steps_per_execution", 1) != steps_per_execution:
         _recompile(model, steps_per_execution)
+
+
+def given_step_limit(fit_kwargs):
+    """The number of batches that each call of a fit must divide: the greatest
+    common divisor of the caller's ``steps_per_epoch`` and ``validation_steps``
+    (None without either). Keras runs whole calls: with more batches per call
+    than an epoch of ``steps_per_epoch`` holds, a call trained past its end
+    (``steps_per_epoch=5`` trained 20 batches an epoch), and so did
+    evaluation past ``validation_steps``."""
+    given = [fit_kwargs.get(name) for name in ("steps_per_epoch", "validation_steps")]
+    given = [int(steps) for steps in given if steps]
+    return math.gcd(*given) if given else None
 
 
 def epoch_steps(fit_kwargs, n_samples):

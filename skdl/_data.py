@@ -147,6 +147,17 @@ def training_data(data, fit_kwargs, wanted, orders, sparse=False):
     return {"x": dataset}, aligned
 
 
+def training_rows(n_rows, validation_split):
+    """How many of ``n_rows`` rows Keras trains on with ``validation_split``:
+    it holds out the last ones."""
+    keras()  # imported as skdl imports it
+    from keras.src.trainers.data_adapters.array_slicing import train_validation_split
+
+    return len(
+        train_validation_split((np.arange(n_rows),), validation_split=validation_split)[0][0]
+    )
+
+
 def _validation_dataset(validation, fit_kwargs, batch_size):
     """``validation_data`` as :func:`validation_batches` when it is arrays (Keras
     evaluates arrays through its array adapter: ~0.5 ms per batch, every epoch);

@@ -15,7 +15,9 @@ _SPARSE_HINTS = ("sparse",)
 
 
 def loss_name(loss):
-    """A lower-case name for a loss given as a string, function, class or object."""
+    """A lower-case name for a loss given as a string, function, class or object:
+    a Keras loss object's is that of its function (whatever ``name`` it was
+    given: ``SparseCategoricalCrossentropy(name="sce")`` is sparse)."""
     if isinstance(loss, (list, tuple)):
         loss = loss[0] if loss else None
     elif isinstance(loss, dict):
@@ -24,7 +26,12 @@ def loss_name(loss):
         return ""
     if isinstance(loss, str):
         return loss.lower()
-    name = getattr(loss, "name", None) or getattr(loss, "__name__", None)
+    function = getattr(loss, "fn", None)  # keras.losses.LossFunctionWrapper's
+    name = (
+        getattr(function, "__name__", None)
+        or getattr(loss, "name", None)
+        or getattr(loss, "__name__", None)
+    )
     return (name or type(loss).__name__).lower()
 
 
@@ -243,9 +250,14 @@ def metrics_on_scores(metrics, encoding, main=None):
 
 
 # Keras metrics that compare the probabilities with one-hot targets (their
-# shapes must match): class indices make them fail deep inside Keras.
+# shapes must match): class indices make them fail deep inside Keras, or
+# count wrongly (categorical_accuracy compares the largest of each).
 _ONE_HOT_METRICS = frozenset(
     {
+        "categoricalaccuracy",
+        "topkcategoricalaccuracy",
+        "categoricalcrossentropy",
+        "categoricalhinge",
         "f1score",
         "fbetascore",
         "auc",

@@ -10,7 +10,7 @@ import numpy as np
 import scipy.sparse as sp
 from sklearn import get_config
 from sklearn.base import BaseEstimator, clone
-from sklearn.utils import check_random_state
+from sklearn.utils import _safe_indexing, check_random_state
 from sklearn.utils._param_validation import (
     Interval,
     StrOptions,
@@ -37,6 +37,7 @@ from ._compile import (
     compile_options,
     epoch_steps,
     fit_callbacks,
+    given_step_limit,
     make_callbacks,
     make_loss,
     make_metrics,
@@ -309,6 +310,18 @@ def _same_setting(now, before):
         return bool(_is_default(now, before))
     except (TypeError, ValueError):  # a comparison that gives no truth value
         return False
+
+
+def _targets_per_output(y):
+    """Whether ``y`` is a list or tuple of target arrays of one length each, as
+    Keras' ``fit`` takes them for a model of several outputs (a list of labels,
+    or of rows, is a y as scikit-learn takes it)."""
+    if not isinstance(y, (list, tuple)) or len(y) < 2:
+        return False
+    if not all(getattr(targets, "ndim", 0) >= 1 for targets in y):
+        return False
+    lengths = {_num_samples(targets) for targets in y}
+    return len(lengths) == 1 and lengths != {len(y)}
 
 
 # a setting changed before the estimator was pickled: equal to no value
@@ -744,8 +757,8 @@ class BaseKerasEstimator(BaseEstimator):
             self._check_warm_targets(y)
         else:
             self._fit_targets(y, classes)
-        sample_weight = self._sample_weight(
-            X, y, sample_weight, fit_kwargs.pop("class_weight"), incremental=incremental or warm
+        sample_weight = self._row_weights(
+            X, y, sample_weight, fit_kwargs, incremental=incremental or warm
         )
         with _keras.seeded(self._seed()):
             if not warm:
@@ -763,13 +776,14 @@ class BaseKerasEstimator(BaseEstimator):
                 fit_kwargs["validation_data"] = self._validation_data(
                     fit_kwargs["validation_data"]
                 )
+            limit = given_step_limit(fit_kwargs)  # the caller's, before epoch_steps
             epoch_steps(fit_kwargs, _num_samples(X))
             X_keras = _keras.split_inputs(self.model_, X)
             batch = _keras.keras().tree.map_structure(
                 lambda a: None if a is None else _sparse.dense(a[:1]),
                 (X_keras, y_keras, sample_weight),
             )
-            data = self._fit_data(X_keras, y_keras, sample_weight, fit_kwargs, warm)
+            data = self._fit_data(X_keras, y_keras, sample_weight, fit_kwargs, warm, limit)
             with _pool.training_model(self.model_, batch) as trainer:
                 history = trainer.fit(**data, **fit_kwargs)
             for callback in fit_kwargs["callbacks"]:
@@ -785,11 +799,12 @@ class BaseKerasEstimator(BaseEstimator):
         resolve settings that depend on the data or add callbacks."""
         return X, y, sample_weight, fit_kwargs
 
-    def _fit_data(self, x, y, sample_weight, fit_kwargs, warm):
+    def _fit_data(self, x, y, sample_weight, fit_kwargs, warm, limit=None):
         """The data arguments of ``keras.Model.fit``: on TensorFlow, one pipeline
         for all epochs (adjusting ``fit_kwargs`` to it); compiles the network with
-        the batches per call that this fit runs. ``warm``: the fit continues
-        training the fitted network."""
+        the batches per call that this fit runs, a divisor of ``limit``
+        (:func:`~skdl._compile.given_step_limit`) if given. ``warm``: the fit
+        continues training the fitted network."""
         wanted = steps_for_callbacks(
             self._steps_per_execution,
             fit_kwargs["callbacks"],
@@ -802,6 +817,8 @@ class BaseKerasEstimator(BaseEstimator):
             functools.partial(self._epoch_orders, warm=warm),
             sparse=_sparse.takes_sparse(self.model_),
         )
+        if limit is not None:
+            steps = _data.aligned_steps_per_execution(steps, limit, required=True)
         set_steps_per_execution(self.model_, steps)
         return _sparse.training_data(data, fit_kwargs)
 
@@ -872,11 +889,28 @@ class BaseKerasEstimator(BaseEstimator):
         return checked if reset else self._refuse_rounded_ids(X, checked)  # as in _validate_inputs
 
     def _refuse_column_blocks(self, X, y=None):
-        """X as a tuple or list of column blocks, ``(X_wide, X_deep)``, as Keras'
-        ``fit`` takes it for a model of several inputs, is refused with the fix
-        (scikit-learn's own error said nothing of it). Told from a list of 2-D
-        samples (images) by its rows: each block has a row per target, or, to
-        predict, blocks of other widths or one per input of the network."""
+        """X as a tuple, list or dict of column blocks, ``(X_wide, X_deep)``, and
+        y as a list of targets, one per output, as Keras' ``fit`` takes them for
+        a model of several inputs or outputs, are refused with the fix
+        (scikit-learn's own errors said nothing of them). A tuple or list X is
+        told from a list of 2-D samples (images) by its rows: each block has a
+        row per target, or, to predict, blocks of other widths or one per input
+        of the network."""
+        name = type(self).__name__
+        if isinstance(X, dict):
+            raise ValueError(
+                f"X is a dict of {len(X)} arrays ({', '.join(map(repr, X))}), as Keras' fit "
+                f"takes them for a model of named inputs; {name} takes X as one table, "
+                "which scikit-learn splits by rows. Stack the arrays in the order of the "
+                "model's inputs, e.g. np.hstack([X_wide, X_deep]): a model of several "
+                "inputs receives consecutive column blocks of X, in the order of its inputs."
+            )
+        if _targets_per_output(y):
+            raise ValueError(
+                f"y is a {type(y).__name__} of {len(y)} target arrays, as Keras' fit takes "
+                f"them for a model of several outputs; {name} trains every output on the "
+                "same y: pass the main output's targets once, fit(X, y)."
+            )
         if not isinstance(X, (tuple, list)) or len(X) < 2:
             return
         shapes = [getattr(block, "shape", ()) for block in X]
@@ -890,7 +924,7 @@ class BaseKerasEstimator(BaseEstimator):
         if blocks:
             raise ValueError(
                 f"X is a {type(X).__name__} of {len(X)} column blocks, as Keras' fit "
-                f"takes them for a model of several inputs; {type(self).__name__} takes "
+                f"takes them for a model of several inputs; {name} takes "
                 "X as one table, which scikit-learn splits by rows. Stack the blocks, "
                 "e.g. np.hstack([X_wide, X_deep]): a model of several inputs receives "
                 "consecutive column blocks of X, in the order of its inputs."
@@ -1090,6 +1124,42 @@ class BaseKerasEstimator(BaseEstimator):
                 "(pipeline[:-1].transform(X_val), y_val)."
             )
         return ""
+
+    def _row_weights(self, X, y, sample_weight, fit_kwargs, *, incremental=False):
+        """The weights of the rows given to Keras (:meth:`_sample_weight`), or None.
+        With ``validation_split``, the rows that Keras holds out are weighed as
+        ``validation_data`` would be: by ``sample_weight`` alone (Keras weighs
+        the classes of the training rows only), rescaled over themselves."""
+        class_weight = fit_kwargs.pop("class_weight")
+        split = fit_kwargs.get("validation_split")
+        if not split or fit_kwargs.get("validation_data") is not None:
+            return self._sample_weight(X, y, sample_weight, class_weight, incremental=incremental)
+        n_train = _data.training_rows(_num_samples(X), split)
+        if sample_weight is not None:
+            sample_weight = self._given_weights(sample_weight, X)
+        parts = [slice(0, n_train), slice(n_train, None)]
+        weights = [None if sample_weight is None else sample_weight[rows] for rows in parts]
+        train = self._sample_weight(
+            _safe_indexing(X, parts[0]),
+            _safe_indexing(y, parts[0]),
+            weights[0],
+            class_weight,
+            incremental=incremental,
+        )
+        if weights[1] is not None:
+            try:
+                weights[1] = self._checked_weights(weights[1], _safe_indexing(X, parts[1]))
+            except ValueError as exc:
+                raise ValueError(f"The rows that validation_split holds out: {exc}") from exc
+        if train is None and weights[1] is None:
+            return None
+        n_rows = (n_train, _num_samples(X) - n_train)
+        return np.concatenate(
+            [
+                np.ones(n, np.float32) if w is None else w
+                for n, w in zip(n_rows, [train, weights[1]])
+            ]
+        )
 
     def _sample_weight(self, X, y, sample_weight, class_weight, *, incremental=False):
         """The weights of the training rows, rescaled to average 1, or None.

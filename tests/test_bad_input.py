@@ -355,3 +355,27 @@ def test_column_blocks_given_as_keras_takes_them_are_refused_with_the_fix():
     images = [np.full((2, 2), i, dtype=float) for i in range(20)]
     flat = keras.Sequential([keras.Input((2, 2)), keras.layers.Flatten(), keras.layers.Dense(1)])
     KerasRegressor(flat, epochs=1).fit(images, y_reg).predict(images[:2])
+
+
+def test_inputs_and_targets_by_name_or_output_are_refused_with_the_fix():
+    # the book's fit({"wide_input": X_wide, "deep_input": X_deep}, (y, y)) for a
+    # model of two inputs and an auxiliary output: scikit-learn's errors spoke
+    # of float() and a dict, or of 2 samples against 20
+    wide, deep = X[:, :2], X
+    named = {"wide_input": wide, "deep_input": deep}
+    reg = KerasRegressor(two_inputs, epochs=1)
+    match = r"X is a dict of 2 arrays \('wide_input', 'deep_input'\).*np\.hstack"
+    with pytest.raises(ValueError, match=match):
+        reg.fit(named, y_reg)
+    reg.fit(np.hstack([wide, deep]), y_reg)
+    with pytest.raises(ValueError, match=match):
+        reg.predict(named)
+    stacked = np.hstack([wide, deep])
+    for targets in ([y_reg, y_reg], (y_reg, pd.Series(y_reg))):
+        with pytest.raises(ValueError, match=r"of 2 target arrays.*pass the main output's"):
+            reg.fit(stacked, targets)
+    with pytest.raises(ValueError, match=r"^validation_data: y is a list of 2 target arrays"):
+        reg.fit(stacked, y_reg, validation_data=(stacked, [y_reg, y_reg]))
+    # a list of labels, or of rows, is a y as scikit-learn takes it
+    KerasRegressor(epochs=1).fit(X[:2], [1.0, 2.0])
+    KerasRegressor(epochs=1).fit(X[:2], [np.array([1.0, 2.0]), np.array([3.0, 4.0])])

@@ -421,6 +421,24 @@ def test_multilabel_y_and_a_softmax_output_are_refused():
         KerasClassifier(_softmax_model(3), epochs=1).fit(X, Y)
 
 
+@pytest.mark.parametrize("weighted", [False, True])
+def test_validation_split_weighs_its_rows_as_validation_data(weighted):
+    """class_weight weighs the training rows only, as in Keras: the rows that
+    validation_split holds out were weighed by class too (and the training
+    rows' weights rescaled over them), so that early stopping on val_loss
+    depended on how the validation rows were given."""
+    X, y = make_classification(n_samples=100, n_features=4, weights=[0.7], random_state=0)
+    weights = np.random.RandomState(0).uniform(0.5, 2.0, size=100) if weighted else None
+    params = dict(epochs=2, shuffle=False, class_weight={0: 1, 1: 20}, random_state=0)
+    split = KerasClassifier(**params).fit(X, y, weights, validation_split=0.3)
+    held_out = (X[70:], y[70:]) + ((weights[70:],) if weighted else ())
+    given = KerasClassifier(**params).fit(
+        X[:70], y[:70], None if weights is None else weights[:70], validation_data=held_out
+    )
+    for key in ("loss", "val_loss"):
+        np.testing.assert_allclose(split.history_[key], given.history_[key], rtol=1e-6)
+
+
 def test_validation_split_of_sorted_labels_warns():
     """Keras holds out the last rows: on iris, sorted by class, only class 2."""
     X, y = make_classification(
@@ -435,7 +453,14 @@ def test_validation_split_of_sorted_labels_warns():
 
 
 @pytest.mark.parametrize(
-    "metric", [keras.metrics.F1Score(average="macro"), "AUC", keras.metrics.Precision]
+    "metric",
+    [
+        keras.metrics.F1Score(average="macro"),
+        "AUC",
+        keras.metrics.Precision,
+        keras.metrics.TopKCategoricalAccuracy(k=2),
+        "categorical_crossentropy",
+    ],
 )
 def test_metrics_that_compare_one_hot_targets_get_them(metric):
     """On multiclass labels they failed in Keras (shapes of class indices and
@@ -447,6 +472,27 @@ def test_metrics_that_compare_one_hot_targets_get_them(metric):
     assert clf.target_encoder_.encoding == "onehot"
     assert clf.model_.loss == "categorical_crossentropy"
     assert len(clf.history_["loss"]) == 2 and len(clf.history_) == 2
+
+
+def test_categorical_accuracy_counts_the_classes_predicted():
+    """On class indices it compared the largest of each row (an index with one
+    value): 0.3 reported for a network of accuracy 0.97."""
+    X, y = make_classification(
+        n_samples=90, n_features=5, n_informative=3, n_classes=3, random_state=0
+    )
+    still = dict(optimizer="sgd", optimizer__learning_rate=1e-12)  # the weights stay
+    clf = KerasClassifier(metrics=["categorical_accuracy"], epochs=1, random_state=0, **still)
+    clf.fit(X, y)
+    assert clf.history_["categorical_accuracy"][0] == pytest.approx(clf.score(X, y))
+
+
+def test_a_sparse_loss_of_another_name_gets_class_indices():
+    X, y = make_classification(
+        n_samples=60, n_features=5, n_informative=3, n_classes=3, random_state=0
+    )
+    loss = keras.losses.SparseCategoricalCrossentropy(name="sce")
+    clf = KerasClassifier(loss=loss, epochs=1, random_state=0).fit(X, y)
+    assert clf.target_encoder_.encoding == "sparse"
 
 
 def _ending_with(units, activation):

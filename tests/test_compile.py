@@ -7,7 +7,12 @@ import numpy as np
 import pytest
 
 from skdl import KerasRegressor, MLPRegressor
-from skdl._compile import default_steps_per_execution, epoch_steps, has_batch_hooks
+from skdl._compile import (
+    default_steps_per_execution,
+    epoch_steps,
+    given_step_limit,
+    has_batch_hooks,
+)
 from skdl._data import aligned_steps_per_execution, use_single_pipeline
 
 
@@ -205,3 +210,36 @@ def test_epoch_steps(given, expected):
     kwargs = dict(given)
     epoch_steps(kwargs, 200)
     assert kwargs.get("steps_per_epoch") == expected
+
+
+@pytest.mark.parametrize(
+    "given, limit",
+    [
+        ({}, None),
+        ({"steps_per_epoch": None, "validation_steps": None}, None),
+        ({"steps_per_epoch": 6}, 6),
+        ({"validation_steps": 4}, 4),
+        ({"steps_per_epoch": 6, "validation_steps": 4}, 2),
+    ],
+)
+def test_given_step_limit(given, limit):
+    assert given_step_limit(given) == limit
+
+
+@pytest.mark.parametrize("steps_per_epoch", [1, 5, 7])
+def test_a_steps_per_epoch_of_ones_own_is_kept(data, steps_per_epoch):
+    """Each call runs a divisor of it: it ran skdl's batches per call (a whole
+    epoch of 20 batches here) whatever it said."""
+    X, y = np.concatenate([data[0]] * 3), np.concatenate([data[1]] * 3)  # 900 rows
+    reg = KerasRegressor(epochs=2, random_state=0).fit(X, y, steps_per_epoch=steps_per_epoch)
+    assert int(reg.model_.optimizer.iterations.numpy()) == 2 * steps_per_epoch
+
+
+def test_validation_steps_are_kept(data):
+    """The validation loss is that of the first ``validation_steps`` batches."""
+    X, y = data
+    still = dict(optimizer="sgd", optimizer__learning_rate=1e-12)  # the weights stay
+    reg = KerasRegressor(epochs=1, random_state=0, **still)
+    reg.fit(X, y, validation_data=(X, y), validation_steps=2, validation_batch_size=8)
+    first = np.mean((reg.predict(X[:16]) - y[:16]) ** 2)
+    assert reg.history_["val_loss"][0] == pytest.approx(first, rel=1e-5)

@@ -72,6 +72,9 @@ def test_loss_name_of_objects():
         "sparse_categorical_crossentropy"
     )
     assert loss_name(keras.losses.binary_crossentropy) == "binary_crossentropy"
+    # a Keras loss's name is that of its function, whatever name it was given
+    named = keras.losses.SparseCategoricalCrossentropy(name="sce")
+    assert loss_name(named) == "sparse_categorical_crossentropy"
     assert loss_name(["mse", "mae"]) == "mse"
     assert loss_name(None) == ""
 

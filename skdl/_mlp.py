@@ -46,11 +46,10 @@ _LOSS_CLASSES = {
 
 def _weighted_mean(loss):
     """``loss`` (a name of :data:`_LOSS_CLASSES` or a ``keras.losses.Loss``
-    class) reduced as
-    scikit-learn's MLPs reduce theirs: each batch's loss is the weighted mean of
-    its rows' losses, divided by the batch's sum of weights (Keras divides the
-    weighted sum by the batch's size, so that batches of heavier rows made
-    larger steps)."""
+    class) reduced as scikit-learn's MLPs reduce theirs: each batch's loss is
+    the weighted mean of its rows' losses, divided by the batch's sum of
+    weights (Keras divides the weighted sum by the batch's size, so that
+    batches of heavier rows made larger steps)."""
     keras = _keras.keras()
     reduction = "mean_with_sample_weight"
     if isinstance(loss, str):
@@ -404,8 +403,8 @@ class _MLPMixin:
             warnings.warn(
                 f"{type(self).__name__}: optimizer={self.optimizer!r} replaces the optimizer "
                 f"of solver={self.solver!r}, so {', '.join(unused)} "
-                f"{'is' if len(unused) == 1 else 'are'} not used. Set them on the optimizer "
-                "(optimizer__learning_rate=..., say), or leave optimizer=None.",
+                f"{'is' if len(unused) == 1 else 'are'} not used. Set what you meant on the "
+                "optimizer (optimizer__learning_rate=..., say), or leave optimizer=None.",
                 UserWarning,
             )
 

@@ -897,13 +897,15 @@ class BaseKerasEstimator(BaseEstimator):
         row per target, or, to predict, blocks of other widths or one per input
         of the network."""
         name = type(self).__name__
+        one_table = (
+            f"{name} takes X as one table, which scikit-learn splits by rows. Stack the "
+            "blocks, e.g. np.hstack([X_wide, X_deep]): a model of several inputs "
+            "receives consecutive column blocks of X, in the order of its inputs."
+        )
         if isinstance(X, dict):
             raise ValueError(
                 f"X is a dict of {len(X)} arrays ({', '.join(map(repr, X))}), as Keras' fit "
-                f"takes them for a model of named inputs; {name} takes X as one table, "
-                "which scikit-learn splits by rows. Stack the arrays in the order of the "
-                "model's inputs, e.g. np.hstack([X_wide, X_deep]): a model of several "
-                "inputs receives consecutive column blocks of X, in the order of its inputs."
+                f"takes them for a model of named inputs; {one_table}"
             )
         if _targets_per_output(y):
             raise ValueError(
@@ -924,10 +926,7 @@ class BaseKerasEstimator(BaseEstimator):
         if blocks:
             raise ValueError(
                 f"X is a {type(X).__name__} of {len(X)} column blocks, as Keras' fit "
-                f"takes them for a model of several inputs; {name} takes "
-                "X as one table, which scikit-learn splits by rows. Stack the blocks, "
-                "e.g. np.hstack([X_wide, X_deep]): a model of several inputs receives "
-                "consecutive column blocks of X, in the order of its inputs."
+                f"takes them for a model of several inputs; {one_table}"
             )
 
     def _refuse_rounded_ids(self, given, X):

@@ -12,6 +12,13 @@ model : callable or keras.Model, default=None
         ``X`` and ``y`` (as Keras' own scikit-learn wrappers give them), if it
         asks for them. ``None`` uses a ReLU network with
         ``hidden_layer_sizes=(100,)``.
+    hidden_layer_sizes : int or tuple of int, default=(100,)
+        Units of each hidden layer of the default network (``model=None``):
+        an argument of its builder, hence an estimator parameter that
+        ``get_params`` lists and a search can tune.
+    activation : str, default="relu"
+        Activation of the default network's hidden layers (``model=None``),
+        in Keras' names.
     optimizer : str, keras.optimizers.Optimizer class or instance, default="adam"
         Used when the builder returns an uncompiled model (a compiled one keeps
         its own, and ``fit`` warns of the settings left unused). Its arguments

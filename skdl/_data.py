@@ -111,9 +111,7 @@ def training_data(data, fit_kwargs, wanted, orders, sparse=False):
     validation = None
     split = fit_kwargs.get("validation_split")
     if split and fit_kwargs.get("validation_data") is None:
-        from keras.src.trainers.data_adapters.array_slicing import train_validation_split
-
-        arrays, validation = train_validation_split(arrays, validation_split=split)
+        arrays, validation = _held_out(arrays, split)
     n = next(a for a in keras().tree.flatten(arrays) if a is not None).shape[0]
     batch_size = fit_kwargs.get("batch_size") or KERAS_BATCH_SIZE
     steps = math.ceil(n / batch_size)
@@ -148,14 +146,17 @@ def training_data(data, fit_kwargs, wanted, orders, sparse=False):
 
 
 def training_rows(n_rows, validation_split):
-    """How many of ``n_rows`` rows Keras trains on with ``validation_split``:
-    it holds out the last ones."""
+    """How many of ``n_rows`` rows Keras trains on with ``validation_split``."""
+    return len(_held_out((np.arange(n_rows),), validation_split)[0][0])
+
+
+def _held_out(arrays, validation_split):
+    """``(training, validation)``: ``arrays`` split as Keras' ``fit`` splits
+    them for ``validation_split``, the last rows held out."""
     keras()  # imported as skdl imports it
     from keras.src.trainers.data_adapters.array_slicing import train_validation_split
 
-    return len(
-        train_validation_split((np.arange(n_rows),), validation_split=validation_split)[0][0]
-    )
+    return train_validation_split(arrays, validation_split=validation_split)
 
 
 def _validation_dataset(validation, fit_kwargs, batch_size):

@@ -39,24 +39,32 @@ def keras():
 
 
 def when_imported(then):
-    """Call ``then()`` once Keras is imported: now if it is, else right after
-    its import, by the user's code or by skdl's.
+    """Call ``then()`` whenever Keras is imported: now if it is, and after each
+    import of it to come (by the user's code, by TensorFlow's, by skdl's, or
+    again by ``keras.config.set_backend``).
 
     Objects of skdl's that Keras saves by a registered name (a layer, a loss)
     are registered so: ``keras.models.load_model`` reads a network saved with
     them in a process that imported skdl, whether before Keras or after it,
     without making ``import skdl`` import Keras.
     """
-    if "keras" in sys.modules:
+    if sys.modules.get("keras") is not None:
+        _quietly(then)
+    sys.meta_path.insert(0, _AfterImport("keras", then))
+
+
+def _quietly(then):
+    """``then()``, whose failure is a warning: the import of Keras goes on."""
+    try:
         then()
-    else:
-        sys.meta_path.insert(0, _AfterImport("keras", then))
+    except Exception as error:
+        warnings.warn(f"skdl could not register its Keras objects: {error!r}", RuntimeWarning)
 
 
 class _AfterImport(importlib.abc.MetaPathFinder):
-    """A finder that finds module ``name`` as the others do, and has its
-    loader call ``then()`` once the module has run; it takes itself out of
-    ``sys.meta_path`` at the first search."""
+    """A finder that finds module ``name`` as the finders after it do, with a
+    loader that calls ``then()`` once the module has run. A search that
+    imports nothing (``importlib.util.find_spec``) leaves it in place."""
 
     def __init__(self, name, then):
         self.name, self.then = name, then
@@ -64,20 +72,21 @@ class _AfterImport(importlib.abc.MetaPathFinder):
     def find_spec(self, fullname, path=None, target=None):
         if fullname != self.name:
             return None
-        sys.meta_path.remove(self)
-        spec = importlib.util.find_spec(fullname)
-        loader = None if spec is None else spec.loader
+        for finder in list(sys.meta_path):
+            if finder is self or not hasattr(finder, "find_spec"):
+                continue
+            spec = finder.find_spec(fullname, path, target)
+            if spec is not None:
+                break
+        else:
+            return None
+        loader = spec.loader
         if loader is not None and hasattr(loader, "exec_module"):
             run, then = loader.exec_module, self.then
 
             def exec_module(module):
                 run(module)
-                try:
-                    then()
-                except Exception as error:  # the user's import goes on
-                    warnings.warn(
-                        f"skdl could not register its Keras objects: {error!r}", stacklevel=2
-                    )
+                _quietly(then)
 
             loader.exec_module = exec_module
         return spec

@@ -35,7 +35,7 @@ _SOLVER_SETTINGS = (
     "epsilon",
 )
 
-# Keras' losses by the names the Keras bases choose them by
+# skdl's default losses (by the names the Keras bases give them): Keras' classes
 _LOSS_CLASSES = {
     "mean_squared_error": "MeanSquaredError",
     "binary_crossentropy": "BinaryCrossentropy",
@@ -47,9 +47,9 @@ _LOSS_CLASSES = {
 def _weighted_mean(loss):
     """``loss`` (a name of :data:`_LOSS_CLASSES` or a ``keras.losses.Loss``
     class) reduced as scikit-learn's MLPs reduce theirs: each batch's loss is
-    the weighted mean of its rows' losses, divided by the batch's sum of
-    weights (Keras divides the weighted sum by the batch's size, so that
-    batches of heavier rows made larger steps)."""
+    the weighted sum of its rows' losses divided by the batch's sum of weights,
+    a weighted mean (Keras divides by the batch's size, so that batches of
+    heavier rows made larger steps)."""
     keras = _keras.keras()
     reduction = "mean_with_sample_weight"
     if isinstance(loss, str):

@@ -27,8 +27,9 @@ def loss_name(loss):
     if isinstance(loss, str):
         return loss.lower()
     function = getattr(loss, "fn", None)  # keras.losses.LossFunctionWrapper's
+    function_name = getattr(function, "__name__", None)
     name = (
-        getattr(function, "__name__", None)
+        (function_name if function_name != "<lambda>" else None)
         or getattr(loss, "name", None)
         or getattr(loss, "__name__", None)
     )

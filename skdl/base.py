@@ -3,6 +3,7 @@
 import copy
 import functools
 import inspect
+import math
 import numbers
 import warnings
 
@@ -312,16 +313,23 @@ def _same_setting(now, before):
         return False
 
 
-def _targets_per_output(y):
-    """Whether ``y`` is a list or tuple of target arrays of one length each, as
-    Keras' ``fit`` takes them for a model of several outputs (a list of labels,
-    or of rows, is a y as scikit-learn takes it)."""
-    if not isinstance(y, (list, tuple)) or len(y) < 2:
+def _targets_per_output(y, n_rows):
+    """Whether ``y`` is a list or tuple of target arrays of ``n_rows`` rows
+    each, as Keras' ``fit`` takes them for a model of several outputs (a list
+    of ``n_rows`` labels, or rows, is a y as scikit-learn takes it)."""
+    if not isinstance(y, (list, tuple)) or len(y) < 2 or len(y) == n_rows:
         return False
-    if not all(getattr(targets, "ndim", 0) >= 1 for targets in y):
-        return False
-    lengths = {_num_samples(targets) for targets in y}
-    return len(lengths) == 1 and lengths != {len(y)}
+    return all(
+        getattr(targets, "ndim", 0) >= 1 and _num_samples(targets) == n_rows for targets in y
+    )
+
+
+def _rows_of(X):
+    """The number of rows of ``X``, or None where it has none (a scalar)."""
+    try:
+        return _num_samples(X)
+    except TypeError:
+        return None
 
 
 # a setting changed before the estimator was pickled: equal to no value
@@ -645,8 +653,10 @@ class BaseKerasEstimator(BaseEstimator):
             Target values.
         sample_weight : array-like of shape (n_samples,), default=None
             Per-sample weights, none negative, rescaled to average 1 over the
-            data (Keras divides each batch's weighted loss by the batch's size;
-            the MLP presets by its sum of weights, as scikit-learn's MLPs).
+            data (with ``validation_split``, over the rows it trains on and
+            over those it holds out). Keras divides each batch's weighted sum
+            of losses by the batch's size; the MLP presets by its sum of
+            weights, as scikit-learn's MLPs.
         **kwargs
             Keras ``fit`` arguments for this call only: ``epochs``,
             ``batch_size``, ``validation_data``, ``callbacks`` (added to the
@@ -817,7 +827,9 @@ class BaseKerasEstimator(BaseEstimator):
             functools.partial(self._epoch_orders, warm=warm),
             sparse=_sparse.takes_sparse(self.model_),
         )
-        if limit is not None:
+        if limit is not None:  # and of the epoch Keras runs, which calls may not pass
+            epoch = fit_kwargs.get("steps_per_epoch")
+            limit = math.gcd(limit, epoch) if epoch else limit
             steps = _data.aligned_steps_per_execution(steps, limit, required=True)
         set_steps_per_execution(self.model_, steps)
         return _sparse.training_data(data, fit_kwargs)
@@ -902,12 +914,12 @@ class BaseKerasEstimator(BaseEstimator):
             "blocks, e.g. np.hstack([X_wide, X_deep]): a model of several inputs "
             "receives consecutive column blocks of X, in the order of its inputs."
         )
-        if isinstance(X, dict):
+        if isinstance(X, dict) and not sp.issparse(X):  # SciPy's dok_matrix is a dict
             raise ValueError(
                 f"X is a dict of {len(X)} arrays ({', '.join(map(repr, X))}), as Keras' fit "
                 f"takes them for a model of named inputs; {one_table}"
             )
-        if _targets_per_output(y):
+        if y is not None and _targets_per_output(y, _rows_of(X)):
             raise ValueError(
                 f"y is a {type(y).__name__} of {len(y)} target arrays, as Keras' fit takes "
                 f"them for a model of several outputs; {name} trains every output on the "
@@ -1128,37 +1140,42 @@ class BaseKerasEstimator(BaseEstimator):
         """The weights of the rows given to Keras (:meth:`_sample_weight`), or None.
         With ``validation_split``, the rows that Keras holds out are weighed as
         ``validation_data`` would be: by ``sample_weight`` alone (Keras weighs
-        the classes of the training rows only), rescaled over themselves."""
+        the classes of the training rows only), rescaled over themselves (left
+        as they are where they are all 0), and the training rows' weights over
+        the training rows."""
         class_weight = fit_kwargs.pop("class_weight")
         split = fit_kwargs.get("validation_split")
-        if not split or fit_kwargs.get("validation_data") is not None:
+        unweighted = sample_weight is None and class_weight is None
+        if (
+            not split
+            or fit_kwargs.get("validation_data") is not None
+            or (unweighted and getattr(self, "class_weight", None) is None)
+        ):
             return self._sample_weight(X, y, sample_weight, class_weight, incremental=incremental)
-        n_train = _data.training_rows(_num_samples(X), split)
+        n_rows = _num_samples(X)
+        n_train = _data.training_rows(n_rows, split)
+        train = slice(0, n_train)
         if sample_weight is not None:
             sample_weight = self._given_weights(sample_weight, X)
-        parts = [slice(0, n_train), slice(n_train, None)]
-        weights = [None if sample_weight is None else sample_weight[rows] for rows in parts]
-        train = self._sample_weight(
-            _safe_indexing(X, parts[0]),
-            _safe_indexing(y, parts[0]),
-            weights[0],
-            class_weight,
-            incremental=incremental,
-        )
-        if weights[1] is not None:
-            try:
-                weights[1] = self._checked_weights(weights[1], _safe_indexing(X, parts[1]))
-            except ValueError as exc:
-                raise ValueError(f"The rows that validation_split holds out: {exc}") from exc
-        if train is None and weights[1] is None:
-            return None
-        n_rows = (n_train, _num_samples(X) - n_train)
-        return np.concatenate(
-            [
-                np.ones(n, np.float32) if w is None else w
-                for n, w in zip(n_rows, [train, weights[1]])
-            ]
-        )
+        try:
+            weights = self._sample_weight(
+                _safe_indexing(X, train),
+                _safe_indexing(y, train),
+                None if sample_weight is None else sample_weight[train],
+                class_weight,
+                incremental=incremental,
+            )
+        except ValueError as exc:
+            raise ValueError(f"The rows that validation_split trains on: {exc}") from exc
+        if weights is None:
+            weights = np.ones(n_train, np.float32)
+        if sample_weight is None:
+            held_out = np.ones(n_rows - n_train, np.float32)
+        elif sample_weight[n_train:].sum() > 0:
+            held_out = self._normalized(sample_weight[n_train:])
+        else:
+            held_out = sample_weight[n_train:].astype(np.float32)
+        return np.concatenate([weights, held_out])
 
     def _sample_weight(self, X, y, sample_weight, class_weight, *, incremental=False):
         """The weights of the training rows, rescaled to average 1, or None.

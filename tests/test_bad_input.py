@@ -379,3 +379,6 @@ def test_inputs_and_targets_by_name_or_output_are_refused_with_the_fix():
     # a list of labels, or of rows, is a y as scikit-learn takes it
     KerasRegressor(epochs=1).fit(X[:2], [1.0, 2.0])
     KerasRegressor(epochs=1).fit(X[:2], [np.array([1.0, 2.0]), np.array([3.0, 4.0])])
+    assert KerasRegressor(epochs=1).fit(X, list(X[:, :2])).n_outputs_ == 2
+    labels = (X[:, 0] > 0).astype(int)
+    assert KerasClassifier(epochs=1).fit(X, list(np.eye(2)[labels])).n_classes_ == 2

@@ -439,6 +439,16 @@ def test_validation_split_weighs_its_rows_as_validation_data(weighted):
         np.testing.assert_allclose(split.history_[key], given.history_[key], rtol=1e-6)
 
 
+def test_validation_split_takes_held_out_rows_of_no_weight():
+    # as validation_data of weights 0 would: they were refused, summing to 0
+    X, y = make_classification(n_samples=40, n_features=4, random_state=0)
+    weights = np.r_[np.ones(30), np.zeros(10)]
+    clf = KerasClassifier(epochs=1, random_state=0).fit(X, y, weights, validation_split=0.25)
+    assert clf.history_["val_loss"] == [0.0]
+    with pytest.raises(ValueError, match="^The rows that validation_split trains on: "):
+        clf.fit(X, y, 1 - weights, validation_split=0.25)
+
+
 def test_validation_split_of_sorted_labels_warns():
     """Keras holds out the last rows: on iris, sorted by class, only class 2."""
     X, y = make_classification(

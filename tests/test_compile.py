@@ -235,6 +235,18 @@ def test_a_steps_per_epoch_of_ones_own_is_kept(data, steps_per_epoch):
     assert int(reg.model_.optimizer.iterations.numpy()) == 2 * steps_per_epoch
 
 
+@pytest.mark.parametrize("split", [None, 0.25])
+def test_validation_steps_leave_the_epochs_whole(split):
+    """Calls of batches that divide validation_steps divide the epoch too (3
+    batches per call ran 12 batches of a 10-batch epoch)."""
+    X = np.random.RandomState(0).normal(size=(40, 3))
+    validation = {"validation_split": split} if split else {"validation_data": (X, X[:, 0])}
+    reg = KerasRegressor(epochs=2, batch_size=4, random_state=0)
+    reg.fit(X, X[:, 0], validation_steps=3, **validation)
+    per_epoch = 8 if split else 10
+    assert int(reg.model_.optimizer.iterations.numpy()) == 2 * per_epoch
+
+
 def test_validation_steps_are_kept(data):
     """The validation loss is that of the first ``validation_steps`` batches."""
     X, y = data

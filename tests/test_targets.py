@@ -75,6 +75,11 @@ def test_loss_name_of_objects():
     # a Keras loss's name is that of its function, whatever name it was given
     named = keras.losses.SparseCategoricalCrossentropy(name="sce")
     assert loss_name(named) == "sparse_categorical_crossentropy"
+    # but a lambda's is its name
+    from keras.src.losses.losses import LossFunctionWrapper
+
+    wrapped = LossFunctionWrapper(lambda y_true, y_pred: y_pred, name="sparse_ce")
+    assert loss_name(wrapped) == "sparse_ce"
     assert loss_name(["mse", "mae"]) == "mse"
     assert loss_name(None) == ""
 

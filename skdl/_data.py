@@ -162,9 +162,12 @@ def _held_out(arrays, validation_split):
 def _validation_dataset(validation, fit_kwargs, batch_size):
     """``validation_data`` as :func:`validation_batches` when it is arrays (Keras
     evaluates arrays through its array adapter: ~0.5 ms per batch, every epoch);
-    unchanged otherwise, or with ``validation_steps``."""
+    unchanged otherwise, or with ``validation_steps``, when arrays keep the
+    training batches' size (Keras' default, which ``fit`` no longer gets)."""
     arrays = validation_arrays(validation, fit_kwargs)
     if arrays is None:
+        if isinstance(validation, tuple) and fit_kwargs.get("validation_batch_size") is None:
+            fit_kwargs["validation_batch_size"] = batch_size
         return validation
     size = fit_kwargs.pop("validation_batch_size", None) or batch_size
     return validation_batches(arrays, size)

@@ -247,11 +247,14 @@ def test_validation_steps_leave_the_epochs_whole(split):
     assert int(reg.model_.optimizer.iterations.numpy()) == 2 * per_epoch
 
 
-def test_validation_steps_are_kept(data):
-    """The validation loss is that of the first ``validation_steps`` batches."""
+@pytest.mark.parametrize("sizes", [{"validation_batch_size": 8}, {"batch_size": 8}])
+def test_validation_steps_are_kept(data, sizes):
+    """The validation loss is that of the first ``validation_steps`` batches,
+    of ``validation_batch_size`` rows, else ``batch_size`` (they were Keras'
+    default 32 where the training batches came through skdl's pipeline)."""
     X, y = data
     still = dict(optimizer="sgd", optimizer__learning_rate=1e-12)  # the weights stay
     reg = KerasRegressor(epochs=1, random_state=0, **still)
-    reg.fit(X, y, validation_data=(X, y), validation_steps=2, validation_batch_size=8)
+    reg.fit(X, y, validation_data=(X, y), validation_steps=2, **sizes)
     first = np.mean((reg.predict(X[:16]) - y[:16]) ** 2)
     assert reg.history_["val_loss"][0] == pytest.approx(first, rel=1e-5)

@@ -2,7 +2,6 @@
 MLP parameters (solver, alpha, max_iter, tol, early_stopping, ...), their stopping
 rule and fitted attributes, on top of the Keras estimators."""
 
-import inspect
 import numbers
 import warnings
 
@@ -16,7 +15,7 @@ from sklearn.utils.validation import _num_samples
 from . import _keras, _pool
 from ._compile import compile_options, make_optimizer, python_numbers
 from ._routing import route
-from .base import HIDDEN_LAYER_SIZES, _is_default, hidden_sizes
+from .base import HIDDEN_LAYER_SIZES, hidden_sizes
 
 _ACTIVATIONS = {"identity": "linear", "logistic": "sigmoid", "tanh": "tanh", "relu": "relu"}
 _SKLEARN_OUT_ACTIVATION = {"linear": "identity", "sigmoid": "logistic", "softmax": "softmax"}
@@ -391,14 +390,7 @@ class _MLPMixin:
         """An ``optimizer`` of the user's replaces the one ``solver`` makes, and
         with it the settings of that one: those changed from their defaults
         are named (a search over ``learning_rate_init`` would change nothing)."""
-        defaults = {
-            name: p.default for name, p in inspect.signature(type(self)).parameters.items()
-        }
-        unused = [
-            name
-            for name in _SOLVER_SETTINGS
-            if name in defaults and not _is_default(getattr(self, name), defaults[name])
-        ]
+        unused = self._changed_from_defaults(_SOLVER_SETTINGS)
         if unused:
             warnings.warn(
                 f"{type(self).__name__}: optimizer={self.optimizer!r} replaces the optimizer "

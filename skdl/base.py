@@ -1271,6 +1271,18 @@ class BaseKerasEstimator(BaseEstimator):
                     "convolutions, return_sequences=False in the last recurrent layer)."
                 )
 
+    def _changed_from_defaults(self, names):
+        """Those of the constructor parameters ``names`` (others are skipped)
+        whose values are not their defaults."""
+        defaults = {
+            name: p.default for name, p in inspect.signature(type(self)).parameters.items()
+        }
+        return [
+            name
+            for name in names
+            if name in defaults and not _is_default(getattr(self, name), defaults[name])
+        ]
+
     def _warn_unused_compile_settings(self):
         """A network that its builder compiled (or a compiled instance) keeps its
         own optimizer, loss and metrics: a search over ``optimizer__learning_rate``
@@ -1282,15 +1294,10 @@ class BaseKerasEstimator(BaseEstimator):
             taken, any_keyword = builder_argument_names(self._builder())
             how = "by its builder"
             fix = "Take them as builder arguments, or return the model uncompiled"
-        defaults = {
-            name: p.default for name, p in inspect.signature(type(self)).parameters.items()
-        }
         unused = [
             name
-            for name in ("optimizer", "loss", "metrics")
-            if name in defaults
-            and not (any_keyword or name in taken)
-            and not _is_default(getattr(self, name), defaults[name])
+            for name in self._changed_from_defaults(("optimizer", "loss", "metrics"))
+            if not (any_keyword or name in taken)
         ]
         unused += [name for name in sorted(self._extra_params) if _compile_setting(name)]
         if unused:

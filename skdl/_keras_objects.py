@@ -11,6 +11,7 @@ def register():
     """Register every Keras object of skdl's with Keras (importing Keras)."""
     column_selector()
     half_poisson_deviance()
+    half_squared_error()
 
 
 @_keras.per_keras
@@ -70,3 +71,32 @@ def half_poisson_deviance():
             return half_poisson_deviance(y_true, y_pred)
 
     return HalfPoissonDeviance
+
+
+@_keras.per_keras
+def half_squared_error():
+    """scikit-learn's squared-error loss of its MLPs as a Keras loss class
+    (registered on first use, so that importing skdl does not import Keras)."""
+    keras = _keras.keras()
+    ops = keras.ops
+
+    @keras.saving.register_keras_serializable(package="skdl")
+    class HalfSquaredError(keras.losses.Loss):
+        """Half the squared error of each row averaged over its outputs, the
+        value scikit-learn's ``MLPRegressor`` reports, with the gradient it
+        steps along: that of the error summed over the outputs (the same with
+        one output). ``reduction`` reduces the rows."""
+
+        def __init__(self, reduction="sum_over_batch_size", name=None, dtype=None):
+            name = name or "half_squared_error"
+            super().__init__(name=name, reduction=reduction, dtype=dtype)
+
+        def call(self, y_true, y_pred):
+            y_true = ops.cast(y_true, y_pred.dtype)
+            squares = ops.square(y_pred - y_true)
+            mean = 0.5 * ops.mean(squares, axis=-1)
+            total = 0.5 * ops.sum(squares, axis=-1)
+            # the value of the mean, the gradient of the sum
+            return total - ops.stop_gradient(total - mean)
+
+    return HalfSquaredError

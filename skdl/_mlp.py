@@ -36,7 +36,6 @@ _SOLVER_SETTINGS = (
 
 # skdl's default losses (by the names the Keras bases give them): Keras' classes
 _LOSS_CLASSES = {
-    "mean_squared_error": "MeanSquaredError",
     "binary_crossentropy": "BinaryCrossentropy",
     "categorical_crossentropy": "CategoricalCrossentropy",
     "sparse_categorical_crossentropy": "SparseCategoricalCrossentropy",

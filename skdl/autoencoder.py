@@ -12,6 +12,7 @@ from sklearn.utils.validation import _check_sample_weight, check_is_fitted
 
 from . import _keras
 from ._docs import MLP_FIT_ATTRIBUTES, MLP_KERAS_EXTRAS, MLP_TRAINING_PARAMETERS, MODEL_ATTRIBUTES
+from ._keras_objects import half_squared_error
 from ._mlp import _MLPMixin
 from .transformer import TRANSFORMER_ATTRIBUTES, KerasTransformer
 
@@ -144,8 +145,10 @@ class AutoencoderTransformer(_MLPMixin, KerasTransformer):
             "(e.g. 'gelu', 'selu')",
         )
 
-    def _loss_weight(self):
-        return 0.5  # scikit-learn's squared error is half the mean squared error
+    def _default_loss(self):
+        # as MLPRegressor's: half the squared error, stepping along the
+        # gradient of its sum over the columns
+        return half_squared_error()
 
     def _build_network(self, meta):
         keras = _keras.keras()

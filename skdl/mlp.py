@@ -9,7 +9,7 @@ from sklearn.utils.multiclass import unique_labels
 from sklearn.utils.validation import column_or_1d
 
 from ._docs import MLP_ATTRIBUTES, MLP_PARAMETERS
-from ._keras_objects import half_poisson_deviance
+from ._keras_objects import half_poisson_deviance, half_squared_error
 from ._mlp import _MLPMixin
 from .classifier import KerasClassifier
 from .regressor import KerasRegressor
@@ -227,13 +227,11 @@ class MLPRegressor(_MLPMixin, KerasRegressor):
     ):
         self._store_init_params(locals())
 
-    # scikit-learn's "squared_error" is half the mean squared error, and
-    # "poisson" the half Poisson deviance with an exponential output (log link)
+    # scikit-learn's "squared_error" is half the mean squared error (stepping
+    # along the gradient of the sum over several targets), and "poisson" the
+    # half Poisson deviance with an exponential output (log link)
     def _default_loss(self):
-        return half_poisson_deviance() if self.loss == "poisson" else "mean_squared_error"
-
-    def _loss_weight(self):
-        return None if self.loss == "poisson" else 0.5
+        return half_poisson_deviance() if self.loss == "poisson" else half_squared_error()
 
     def _out_activation(self, target_type):
         return "exponential" if self.loss == "poisson" else "linear"

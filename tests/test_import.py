@@ -48,7 +48,12 @@ def test_skdls_keras_objects_registered_when_keras_is_imported(imports):
         "names = keras.saving.get_custom_objects()\n"
         "print(sorted(n for n in names if n.startswith('skdl>')))"
     )
-    expected = ["skdl>ColumnSelector", "skdl>HalfPoissonDeviance", "skdl>half_poisson_deviance"]
+    expected = [
+        "skdl>ColumnSelector",
+        "skdl>HalfPoissonDeviance",
+        "skdl>HalfSquaredError",
+        "skdl>half_poisson_deviance",
+    ]
     assert out.splitlines()[-1] == str(expected)
 
 

@@ -296,26 +296,56 @@ def test_poisson_loss_is_scikit_learns(n_targets):
     np.testing.assert_array_equal(pickled.predict(X), ours.predict(X))
 
 
-def test_poisson_network_loads_in_a_fresh_process(tmp_path):
-    """The Poisson loss is registered with Keras where skdl is imported: a
+@pytest.mark.parametrize(
+    "loss, other, name",
+    [
+        ("poisson", "squared_error", "half_poisson_deviance"),
+        ("squared_error", "poisson", "half_squared_error"),
+    ],
+)
+def test_mlp_losses_load_in_a_fresh_process(tmp_path, loss, other, name):
+    """skdl's losses are registered with Keras where skdl is imported: a
     network saved by Keras loads, and so does a pickle whose ``loss`` was set
-    to another since the fit (the network keeps the Poisson loss)."""
+    to another since the fit (the network keeps the loss it was fitted with)."""
     X = np.random.RandomState(0).uniform(size=(30, 3))
-    reg = MLPRegressor(loss="poisson", max_iter=2, random_state=0)
+    reg = MLPRegressor(loss=loss, max_iter=2, random_state=0)
     with warnings.catch_warnings():
         warnings.simplefilter("ignore", ConvergenceWarning)
         reg.fit(X, X.sum(axis=1))
     reg.model_.save(tmp_path / "model.keras")
-    pickle.dump(reg.set_params(loss="squared_error"), open(tmp_path / "reg.pkl", "wb"))
-    code = """
+    pickle.dump(reg.set_params(loss=other), open(tmp_path / "reg.pkl", "wb"))
+    code = f"""
         import pickle
         import skdl, keras
         model = keras.models.load_model("model.keras")
-        assert model.loss.name == "half_poisson_deviance", model.loss
+        assert model.loss.name == "{name}", model.loss
         np.testing.assert_allclose(np.ravel(model.predict_on_batch(X)), pred, rtol=1e-6)
         np.testing.assert_array_equal(pickle.load(open("reg.pkl", "rb")).predict(X), pred)
         """
     run_in_fresh_process(tmp_path, code, X=X, pred=reg.predict(X))
+
+
+@pytest.mark.parametrize(
+    "solver",
+    [dict(solver="sgd", momentum=0.9, learning_rate_init=0.01), dict(solver="adam")],
+    ids=["sgd", "adam"],
+)
+def test_squared_error_of_several_targets_is_scikit_learns(solver):
+    """With several targets, scikit-learn reports half the squared error
+    averaged over them but steps along the gradient of its sum: the same
+    losses and steps from the same weights, the L2 penalty included."""
+    X, y = make_regression(n_samples=120, n_features=5, n_targets=3, noise=1, random_state=0)
+    y = y / 100
+    params = dict(hidden_layer_sizes=(6,), batch_size=40, shuffle=False, random_state=0)
+    params.update(solver, alpha=0.01, tol=0.0, n_iter_no_change=100)
+    theirs = scikit_learn_twin(params, X, y)
+    ours = MLPRegressor(**params)  # starts from the twin's weights
+    for _ in range(3):
+        ours.partial_fit(X, y)
+        theirs.partial_fit(X, y)
+    np.testing.assert_allclose(ours.loss_curve_, theirs.loss_curve_, rtol=1e-4)
+    for mine, sklearns in zip(ours.coefs_ + ours.intercepts_, theirs.coefs_ + theirs.intercepts_):
+        np.testing.assert_allclose(mine, sklearns, atol=1e-5)
 
 
 @pytest.mark.parametrize("share_compiled", [True, False])

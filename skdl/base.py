@@ -130,12 +130,15 @@ _FLOATS = (np.dtype(np.float32), np.dtype(np.float64))
 
 
 def is_float32(X):
-    """Whether ``X`` is float32 as scikit-learn's validation keeps it: an array,
-    a sparse matrix or a DataFrame of NumPy float32 columns (pandas' nullable
-    ``Float32``, polars and Arrow columns become float64)."""
+    """Whether ``X`` is float32 as scikit-learn's validation keeps it: an array
+    or a sparse matrix of float32, or a DataFrame of NumPy columns whose common
+    type is float32 (float32 columns beside int8, bool or float16 ones; pandas'
+    nullable ``Float32``, polars and Arrow columns become float64)."""
     dtype = getattr(X, "dtype", None)
     dtypes = [dtype] if dtype is not None else list(getattr(X, "dtypes", []))
-    return bool(dtypes) and all(isinstance(d, np.dtype) and d == np.float32 for d in dtypes)
+    if not dtypes or not all(isinstance(d, np.dtype) for d in dtypes):
+        return False
+    return np.result_type(*dtypes) == np.float32
 
 
 def output_dtype(X, fitted_float32):
@@ -945,18 +948,18 @@ class BaseKerasEstimator(BaseEstimator):
         """``X``, checked, as float32, against the ``X`` given, for a network with
         an integer input: float32 holds integers exactly up to 2**24 only, and
         larger IDs would reach its lookup or embedding rounded to others."""
-        if not self.__dict__.get("_integer_input") or sp.issparse(X):
+        if not self.__dict__.get("_integer_input"):
             return X
         try:
-            exact = np.asarray(given, dtype=np.float64)
+            # of a sparse X, its stored values (duplicates summed, as X's)
+            values = given.tocsr().data if sp.issparse(given) else given
+            exact = np.asarray(values, dtype=np.float64)
         except (TypeError, ValueError):
             return X
-        beyond = np.abs(exact) > 2**24
-        if exact.shape != X.shape or not beyond.any():
-            return X
-        rounded = exact[beyond] != X[beyond]
+        beyond = exact[np.abs(exact) > 2**24]
+        rounded = beyond != beyond.astype(np.float32)
         if rounded.any():
-            example = exact[beyond][rounded][0]
+            example = beyond[rounded][0]
             raise ValueError(
                 f"X holds integers beyond 2**24 = {2**24}, such as {example:.0f}, for a "
                 f"network with an integer input: {type(self).__name__} gives Keras X as "

@@ -322,12 +322,15 @@ def test_ids_that_float32_would_round_are_refused_for_an_integer_input():
     np.testing.assert_allclose(
         clf.predict_proba(small)[:, 1], clf.model_.predict(small, verbose=0).ravel(), rtol=1e-6
     )
-    for rounded in (big, big.astype(np.float64), pd.DataFrame(big)):
+    for rounded in (big, big.astype(np.float64), pd.DataFrame(big), sp.csr_matrix(big)):
         with pytest.raises(ValueError, match="beyond 2"), warnings.catch_warnings():
             warnings.simplefilter("ignore", UserWarning)  # feature names
             clf.predict(rounded)
+    with pytest.raises(ValueError, match="such as 20000001"):
+        KerasClassifier(id_network, epochs=1).fit(sp.coo_matrix(big), labels)
     # IDs that float32 holds exactly pass; so do large numbers for a float input
     clf.predict(np.array([[2**24], [-(2**24)]]))
+    clf.predict(sp.csr_matrix([[2**24], [0]]))
     KerasRegressor(epochs=1).fit(big, labels).predict(big)
 
 

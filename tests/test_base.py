@@ -881,8 +881,9 @@ def test_settings_that_a_compiled_model_leaves_unused_are_named(data):
 )
 def test_outputs_are_float32_where_X_and_the_fitted_X_are(data, estimator, methods):
     """As scikit-learn's MLPs: fitted on float32 X, float32 in (array, sparse,
-    DataFrame of float32 columns) gives float32 out, the same values, and other
-    X (pandas' nullable Float32 too) float64; fitted on float64 X, float64."""
+    DataFrame of columns whose common type is float32) gives float32 out, the
+    same values, and other X (pandas' nullable Float32 too) float64; fitted on
+    float64 X, float64."""
     X, y = data
     if hasattr(estimator, "predict_proba"):
         y = y > 0
@@ -890,12 +891,24 @@ def test_outputs_are_float32_where_X_and_the_fitted_X_are(data, estimator, metho
     with warnings.catch_warnings():
         warnings.simplefilter("ignore")  # max_iter=1
         estimator.set_params(random_state=0).fit(X32, y)
-    as_float32 = {"array": X32, "sparse": sp.csr_matrix(X32), "frame": pd.DataFrame(X32)}
+
+    def frame_with_first_column(dtype):
+        frame = pd.DataFrame(X32)
+        frame[0] = frame[0].astype(dtype)
+        return frame
+
+    as_float32 = {
+        "array": X32,
+        "sparse": sp.csr_matrix(X32),
+        "frame": pd.DataFrame(X32),
+        "mixed, int8": frame_with_first_column(np.int8),  # their common type is float32
+    }
     others = {
         "float64": X,
         "list": X.tolist(),
         "int": X.astype(np.int64),
         "nullable": pd.DataFrame(X32).astype("Float32"),
+        "mixed, int32": frame_with_first_column(np.int32),  # float64
     }
     for method in methods:
         expected = getattr(estimator, method)(X)
@@ -904,7 +917,7 @@ def test_outputs_are_float32_where_X_and_the_fitted_X_are(data, estimator, metho
                 warnings.simplefilter("ignore", UserWarning)  # feature names
                 out = getattr(estimator, method)(values)
             assert out.dtype == (np.float32 if kind in as_float32 else np.float64), kind
-            if kind != "int":
+            if kind != "int" and not kind.startswith("mixed"):
                 np.testing.assert_allclose(out, expected, rtol=1e-6)
     with warnings.catch_warnings():
         warnings.simplefilter("ignore")

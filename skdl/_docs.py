@@ -38,10 +38,12 @@ model : callable or keras.Model, default=None
         *last* samples, before shuffling).
     callbacks : list of keras.callbacks.Callback (instances or classes), default=None
         Copied for each fit; class arguments are routed: ``callbacks__patience``.
-    shuffle : bool, default=True
-        Shuffle the training data before each epoch.
-    verbose : int, default=0
-        Keras' progress output (0: silent, 1: progress bar, 2: one line per epoch).
+    shuffle : bool or "batch", default=True
+        Shuffle the training data before each epoch; Keras' ``"batch"``
+        shuffles in batch-sized chunks (on Keras' own data path).
+    verbose : int or "auto", default=0
+        Keras' progress output (0: silent, 1: progress bar, 2: one line per
+        epoch, ``"auto"``: Keras' choice, 1 here).
     random_state : int, RandomState instance or None, default=None
         Seeds weight initialisation, shuffling and dropout for a reproducible
         fit, without changing the global random state of the caller.

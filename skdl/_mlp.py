@@ -121,11 +121,12 @@ class _Convergence:
                 if self.best_weights is not None:
                     self.model.set_weights(self.best_weights)
                 estimator._stopping_state = (self.rule, self.best, self.count)
-                # not when this rule or another callback (EarlyStopping) ended it
-                ran_out = self.epochs_run == self.params.get("epochs") == estimator.max_iter
-                if ran_out and not self.stopped:
+                # not when this rule or another callback (EarlyStopping) ended
+                # it; fit(epochs=...) sets the maximum for its call
+                epochs = self.params.get("epochs")
+                if self.epochs_run == epochs and not self.stopped:
                     warnings.warn(
-                        f"Stochastic Optimizer: Maximum iterations ({estimator.max_iter}) "
+                        f"Stochastic Optimizer: Maximum iterations ({epochs}) "
                         "reached and the optimization hasn't converged yet.",
                         ConvergenceWarning,
                     )
@@ -223,6 +224,8 @@ class _MLPMixin:
     @property
     def epochs(self):
         return self.max_iter
+
+    _FIT_ARGUMENT_PARAMETERS = {"epochs": "max_iter"}
 
     def _builder(self):
         return self._build_network

@@ -84,6 +84,10 @@ FIT_CALL_ARGS = frozenset(
 )
 
 _POSITIVE = Interval(numbers.Integral, 1, None, closed="left")
+# the values Keras' fit takes: shuffle="batch" shuffles within batch-sized
+# chunks (on Keras' own data path), verbose="auto" is Keras' default
+_SHUFFLE = ["boolean", StrOptions({"batch"})]
+_VERBOSE = ["verbose", StrOptions({"auto"})]
 # Values of the Keras arguments that fit(X, y, **kwargs) and the routed
 # parameters (fit__epochs, predict__batch_size, ...) take, checked before
 # training as the estimator's own parameters are: Keras takes epochs=0 or a
@@ -93,8 +97,8 @@ _KERAS_CONSTRAINTS = {
         "epochs": [_POSITIVE],
         "batch_size": [_POSITIVE, None],
         "validation_split": [Interval(numbers.Real, 0, 1, closed="left")],
-        "shuffle": ["boolean"],
-        "verbose": ["verbose"],
+        "shuffle": _SHUFFLE,
+        "verbose": _VERBOSE,
         "class_weight": [dict, StrOptions({"balanced"}), None],
         "initial_epoch": [Interval(numbers.Integral, 0, None, closed="left")],
         "steps_per_epoch": [_POSITIVE, None],
@@ -368,6 +372,9 @@ class BaseKerasEstimator(BaseEstimator):
     # set_fit_request: only a Keras estimator takes them. ``sample_weight``
     # waits for a request, as for scikit-learn's estimators.
     __metadata_request__fit = {name: True for name in sorted(FIT_CALL_ARGS)}
+    # the estimator parameter that a fit argument of another name stands for
+    # (the MLP presets' epochs are their max_iter)
+    _FIT_ARGUMENT_PARAMETERS = {}
 
     def __init_subclass__(cls, **kwargs):
         # repr shows the builder's arguments only where they differ from their
@@ -385,8 +392,8 @@ class BaseKerasEstimator(BaseEstimator):
         "epochs": [Interval(numbers.Integral, 1, None, closed="left")],
         "validation_split": [Interval(numbers.Real, 0, 1, closed="left")],
         "callbacks": "no_validation",
-        "shuffle": ["boolean"],
-        "verbose": ["verbose"],
+        "shuffle": _SHUFFLE,
+        "verbose": _VERBOSE,
         "random_state": ["random_state"],
         "warm_start": ["boolean"],
     }
@@ -1091,15 +1098,16 @@ class BaseKerasEstimator(BaseEstimator):
         a search over ``epochs`` does (every candidate would train alike)."""
         defaults = inspect.signature(type(self)).parameters
         for name, value in call_kwargs.items():
-            if name not in defaults or name in ("callbacks", "verbose"):
+            param = self._FIT_ARGUMENT_PARAMETERS.get(name, name)
+            if param not in defaults or name in ("callbacks", "verbose"):
                 continue
-            own = getattr(self, name)
-            if not _equal(own, defaults[name].default) and not _equal(own, value):
+            own = getattr(self, param)
+            if not _equal(own, defaults[param].default) and not _equal(own, value):
                 warnings.warn(
-                    f"{type(self).__name__}: fit({name}={value!r}) overrides {name}={own!r} "
+                    f"{type(self).__name__}: fit({name}={value!r}) overrides {param}={own!r} "
                     f"set on the estimator, for this call only (clones and searches "
                     f"do not see it). Set it on the estimator instead: "
-                    f"set_params({name}={value!r}).",
+                    f"set_params({param}={value!r}).",
                     UserWarning,
                 )
 

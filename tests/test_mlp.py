@@ -819,3 +819,18 @@ def test_n_iter_counts_the_last_fit_as_scikit_learn(iris):
         for est in (neural_network.MLPClassifier, MLPClassifier):
             clf = est(max_iter=3, warm_start=True, random_state=0).fit(X, y).fit(X, y)
             assert clf.n_iter_ == 3 and len(clf.loss_curve_) == 6
+
+
+def test_fit_epochs_stands_for_max_iter(iris):
+    """fit(epochs=...) sets the maximum of its call, as max_iter would: a
+    max_iter set otherwise is named, and running out warns of that maximum."""
+    X, y = iris
+    with pytest.warns(UserWarning, match=r"fit\(epochs=3\) overrides max_iter=2 .*max_iter=3"):
+        with pytest.warns(ConvergenceWarning, match=r"Maximum iterations \(3\) reached"):
+            clf = MLPClassifier(max_iter=2, random_state=0).fit(X, y, epochs=3)
+    assert clf.n_iter_ == 3
+    with warnings.catch_warnings(record=True) as caught:
+        warnings.simplefilter("always")
+        MLPClassifier(random_state=0).fit(X, y, epochs=3)  # max_iter at its default
+        MLPClassifier(max_iter=3, random_state=0).fit(X, y, epochs=3)  # the same value
+    assert [str(w.message)[:31] for w in caught] == ["Stochastic Optimizer: Maximum i"] * 2

@@ -272,3 +272,23 @@ def test_a_copy_names_the_changes_a_warm_fit_leaves_unused(duplicate):
         duplicate(reg).fit(X, y)
     with pytest.warns(UserWarning, match=r": hidden_layer_sizes, loss changed since the network"):
         duplicate(duplicate(reg)).set_params(loss="mae").partial_fit(X, y)
+
+
+def test_keras_values_of_shuffle_and_verbose(data, capsys):
+    """shuffle="batch" (batch-sized chunks, on Keras' own data path) and
+    verbose="auto" (Keras' default) are taken as Keras' fit takes them: as fit
+    arguments, routed ones, and the estimator's parameters."""
+    X, y = data[0] / 100, data[1] / 100
+    settings = dict(batch_size=8, epochs=2, optimizer="sgd", optimizer__learning_rate=0.05)
+    est = KerasRegressor(**settings, random_state=0)
+    chunks = est.fit(X, y, shuffle="batch").predict(X)
+    np.testing.assert_array_equal(est.fit(X, y, shuffle="batch").predict(X), chunks)
+    np.testing.assert_array_equal(
+        est.set_params(fit__shuffle="batch").fit(X, y).predict(X), chunks
+    )
+    capsys.readouterr()
+    est.fit(X, y, verbose="auto")
+    assert "Epoch 2/2" in capsys.readouterr().out
+    est = KerasRegressor(**settings, shuffle="batch", verbose="auto", random_state=0).fit(X, y)
+    assert "Epoch 2/2" in capsys.readouterr().out
+    np.testing.assert_array_equal(est.predict(X), chunks)

@@ -70,6 +70,13 @@ def set_config(share_compiled=None, shared_models=None, single_pipeline=None):
     False
     >>> skdl.set_config(share_compiled=True)
     """
+    updates = _checked(share_compiled, shared_models, single_pipeline)
+    with _lock:
+        _config.update(updates)
+
+
+def _checked(share_compiled=None, shared_models=None, single_pipeline=None):
+    """The settings given (not None), checked."""
     updates = {}
     for name, value in (("share_compiled", share_compiled), ("single_pipeline", single_pipeline)):
         if value is not None:
@@ -84,8 +91,12 @@ def set_config(share_compiled=None, shared_models=None, single_pipeline=None):
         if shared_models < 0:
             raise ValueError(f"shared_models must be an int >= 0, got {shared_models}.")
         updates["shared_models"] = int(shared_models)
-    with _lock:
-        _config.update(updates)
+    return updates
+
+
+# the config_context blocks running, in the order they began: each holds the
+# settings it gives and the values it found (which it puts back at its end)
+_blocks = []
 
 
 @contextlib.contextmanager
@@ -104,11 +115,30 @@ def config_context(**settings):
     ...     skdl.get_config()["share_compiled"]
     False
     """
-    old = get_config()
-    set_config(**settings)
+    updates = _checked(**settings)
+    block = (updates, {})
+    with _lock:
+        block[1].update({name: _config[name] for name in updates})
+        _config.update(updates)
+        _blocks.append(block)
     try:
         yield
     finally:
-        # the settings given only: a block of another thread that began inside
-        # this one and ends after it keeps its own (they are per process)
-        set_config(**{name: old[name] for name, value in settings.items() if value is not None})
+        with _lock:
+            _end(block)
+
+
+def _end(block):
+    """End ``block``: put back the values it found, or, for a setting that a
+    later block (of another thread) still running gives too, hand them to the
+    first such block, which puts them back at its end. Blocks of several
+    threads may end in any order; the settings end as they were before all."""
+    index = next(i for i, running in enumerate(_blocks) if running is block)
+    later = _blocks[index + 1 :]
+    for name, found in block[1].items():
+        heir = next((running for running in later if name in running[0]), None)
+        if heir is None:
+            _config[name] = found
+        else:
+            heir[1][name] = found
+    del _blocks[index]

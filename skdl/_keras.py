@@ -328,28 +328,63 @@ def _set_tf_seed(seed):
         state._rng = random.Random(int(np.array(seed)))
 
 
+class _ThreadStreams:
+    """Keras' source of default seeds (``python_random`` of
+    ``keras.src.random.seed_generator``, Python's global ``random`` module as
+    Keras sets it), routed per thread: a thread given a stream of its own by
+    :func:`_own_python_random` draws from that one, every other thread from
+    the source Keras had."""
+
+    def __init__(self, shared):
+        self._shared = shared
+        self._local = threading.local()
+
+    def __getattr__(self, name):
+        stream = getattr(self._local, "stream", None)
+        return getattr(self._shared if stream is None else stream, name)
+
+
+_streams_lock = threading.Lock()
+
+
 @contextlib.contextmanager
 def _own_python_random(seed):
-    """Keras draws its default seeds from ``random.Random(seed)`` in the block.
+    """Keras draws its default seeds from ``random.Random(seed)`` in the block,
+    in this thread only.
 
-    Keras takes the seeds of weight initializers from Python's global
-    ``random`` stream, which every thread of the process shares: other threads
-    (a Dask worker's event loop, for one) draw from it at any time. The private
-    stream starts where ``random.seed(seed)`` puts the global one, so the
-    results are the same as without other threads.
+    Keras takes the seeds of weight initializers and seed generators from
+    Python's global ``random`` stream, which every thread of the process
+    shares: other threads (a Dask worker's event loop, a search's other
+    workers) draw from it at any time. The private stream starts where
+    ``random.seed(seed)`` puts the global one, so the results are the same as
+    without other threads, and the other threads' draws (a copy of a network
+    made meanwhile) do not shift it.
     """
     try:
         from keras.src.random import seed_generator
 
-        shared = seed_generator.python_random
+        source = seed_generator.python_random
     except (ImportError, AttributeError):  # another Keras layout: nothing to swap
         yield
         return
-    seed_generator.python_random = random.Random(seed)
+    with _streams_lock:
+        if not isinstance(source, _ThreadStreams):
+            source = seed_generator.python_random = _ThreadStreams(source)
+    previous = getattr(source._local, "stream", None)
+    source._local.stream = random.Random(seed)
     try:
         yield
     finally:
-        seed_generator.python_random = shared
+        source._local.stream = previous
+
+
+def untouched_random_streams():
+    """A block whose Keras objects draw their default seeds from a stream of
+    their own: for copies of networks whose weights are set afterwards (or
+    that never train), whose draws matter to nothing. The global streams, and
+    a seeded fit's in another thread, stay where they were, without the
+    restoring that would rewind other threads' draws."""
+    return _own_python_random(0)
 
 
 def tf_global_seed():

@@ -45,7 +45,6 @@ from ._keras import (
     function_arguments,
     graph_model_types,
     keras,
-    preserved_random_state,
     state_outside_variables,
     tf_global_seed,
 )
@@ -236,13 +235,16 @@ def _copy_state(source, target):
 def _clone(model, compiled):
     """A clone of ``model``, or None where Keras cannot clone it.
 
-    Cloning creates initializers and seed generators, which draw from the
-    global random streams: those are kept as the caller will find them.
+    Cloning creates initializers and seed generators, which draw their seeds:
+    from a stream of their own, so that the global streams (and a seeded fit's
+    in another thread) are left where they were. The clone's weights and
+    seed generators' states are copied from the networks it trains or
+    predicts for.
     """
-    from ._keras import clone_model, clone_network
+    from ._keras import clone_model, clone_network, untouched_random_streams
 
     try:
-        with preserved_random_state():
+        with untouched_random_streams():
             if not compiled:
                 return clone_network(model)
             clone = clone_model(model)

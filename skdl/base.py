@@ -348,7 +348,9 @@ def _clone_param(value):
     weights and compile settings, sharing no state), anything else goes through
     scikit-learn's ``clone``."""
     if _keras.is_keras_model(value):
-        return _keras.clone_model(value)
+        # its initializers' seeds: drawn again where a fit builds its network
+        with _keras.untouched_random_streams():
+            return _keras.clone_model(value)
     classes = users_classes(value)
     if not classes:
         return clone(value, safe=False)

@@ -36,6 +36,33 @@ def test_config_context_restores_only_the_settings_it_was_given():
     assert skdl.get_config() == DEFAULTS
 
 
+@pytest.mark.parametrize("order", ["first ends first", "last ends first"])
+def test_blocks_of_the_same_setting_may_end_in_any_order(order):
+    """Blocks in three threads that give the same setting and overlap: the
+    value is that of the latest block still running, and the one from before
+    all of them once they have ended (a block that ended first put back its
+    value, and a later one then the first's, for good)."""
+    blocks = [skdl.config_context(shared_models=n) for n in (3, 4, 5)]
+    for block in blocks:
+        block.__enter__()
+    assert skdl.get_config()["shared_models"] == 5
+    ending = blocks if order == "first ends first" else [blocks[2], blocks[0], blocks[1]]
+    remaining = list(blocks)
+    for block in ending:
+        block.__exit__(None, None, None)
+        remaining.remove(block)
+        expected = [3, 4, 5][blocks.index(remaining[-1])] if remaining else 16
+        assert skdl.get_config()["shared_models"] == expected
+    assert skdl.get_config() == DEFAULTS
+
+
+def test_a_context_with_an_invalid_setting_changes_nothing():
+    with pytest.raises(TypeError, match="share_compiled must be True or False"):
+        with skdl.config_context(shared_models=3, share_compiled="no"):
+            pass
+    assert skdl.get_config() == DEFAULTS
+
+
 def test_none_leaves_a_setting_unchanged():
     skdl.set_config(shared_models=4)
     try:

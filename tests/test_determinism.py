@@ -10,6 +10,7 @@ import time
 import keras
 import numpy as np
 import pytest
+from sklearn.base import clone
 from sklearn.model_selection import GridSearchCV, cross_val_score
 
 from skdl import KerasClassifier, KerasRegressor, _keras, _pool
@@ -69,6 +70,60 @@ def test_a_seeded_fit_is_reproducible_beside_unseeded_fits_in_other_threads(data
         other.join()
     for predicted in predictions:
         np.testing.assert_array_equal(predicted, expected)
+
+
+def test_copies_made_in_other_threads_leave_a_seeded_fits_stream_alone():
+    """A seeded fit's Keras objects draw their default seeds from the fit's
+    own stream, in its thread only: a keras.Model parameter that another
+    thread copies meanwhile (a threaded search's clone of the next candidate)
+    took its seeds from that stream, which shifted the fit's dropout seeds."""
+    from keras.src.random import seed_generator
+
+    inside, go_on = threading.Event(), threading.Event()
+    drawn = []
+
+    def seeded_fit():
+        with _keras._own_python_random(7):
+            drawn.append(seed_generator.make_default_seed())
+            inside.set()
+            go_on.wait(10)
+            drawn.append(seed_generator.make_default_seed())
+
+    thread = threading.Thread(target=seeded_fit)
+    thread.start()
+    assert inside.wait(10)
+    model = keras.Sequential([keras.Input((3,)), keras.layers.Dropout(0.5), keras.layers.Dense(2)])
+    clone(KerasRegressor(model=model))  # draws the copy's default seeds
+    seed_generator.make_default_seed()
+    go_on.set()
+    thread.join(10)
+    own = random.Random(7)
+    assert drawn == [own.randint(1, int(1e9)) for _ in range(2)]
+
+
+def test_a_first_prediction_rewinds_no_other_threads_draws(data, monkeypatch):
+    """The first prediction of an architecture copies the network, and the
+    copy's draws once were undone by restoring the global streams: the
+    draws of other threads meanwhile were undone with them, and unseeded
+    fits in those threads repeated each other."""
+    X, y = data
+    _pool.clear()
+    reg = KerasRegressor(hidden_layer_sizes=(13,), epochs=1, random_state=0).fit(X, y)
+    real, others = _keras.clone_network, []
+
+    def copying_while_another_thread_draws(model):
+        others.append((random.random(), np.random.rand()))
+        return real(model)
+
+    monkeypatch.setattr(_keras, "clone_network", copying_while_another_thread_draws)
+    random.seed(5)
+    np.random.seed(5)
+    reg.predict(X[:2])
+    after = (random.random(), np.random.rand())
+    python, numpy = random.Random(5), np.random.RandomState(5)
+    assert others == [(python.random(), numpy.rand())]  # the copy was made
+    # the draws go on after the other thread's, and the copy drew nothing
+    assert after == (python.random(), numpy.rand())
 
 
 def test_a_waiting_seeded_fit_goes_before_unseeded_fits_that_begin_after_it():

@@ -505,20 +505,25 @@ def _predictor(model):
         key = _model_keys[model]
     except KeyError:
         seen, key = False, architecture_key(model)
-        _model_keys[model] = key
     except TypeError:
         return None
     if key is None:
+        _model_keys[model] = key
         return None
     with _predictors_lock:
         entry = _predictors.get(key)
         if entry is not None:
             _predictors.move_to_end(key)
+            if not seen:
+                _model_keys[model] = key
             return entry
     if seen:
         return None  # its shared function was evicted: it predicts with its own
     reference = _clone(model, compiled=False)
     entry = None if reference is None else _compiled_call(reference)
+    # seen once the shared function exists: a prediction in another thread
+    # meanwhile makes one too (one is kept), rather than trace the network's own
+    _model_keys[model] = key
     if entry is None:
         return None
     with _predictors_lock:

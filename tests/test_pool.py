@@ -633,3 +633,27 @@ def test_clearing_the_kernel_cache_keeps_live_estimators_and_seeds(data, monkeyp
     np.testing.assert_array_equal(predicted, expected)
     np.testing.assert_array_equal(first.predict(X), expected)
     assert again.history_ == first.history_
+
+
+def test_a_prediction_beside_the_first_one_shares_too(data, monkeypatch):
+    """A network predicting in two threads at once, the first time: the
+    second thread found the network marked as seen before the shared
+    function existed, and traced the network's own."""
+    X, y = data
+    _pool.clear()
+    reg = KerasRegressor(dropout_net, units=11, epochs=1, random_state=0).fit(X, y)
+    real, beside, calls = _pool._clone, [], []
+
+    def clone_while_another_thread_predicts(model, compiled):
+        calls.append(compiled)
+        if len(calls) == 1:  # the first prediction's copy: the other begins
+            thread = threading.Thread(target=lambda: beside.append(reg.predict(X)))
+            thread.start()
+            thread.join(30)
+        return real(model, compiled)
+
+    monkeypatch.setattr(_pool, "_clone", clone_while_another_thread_predicts)
+    first = reg.predict(X)
+    np.testing.assert_array_equal(beside[0], first)
+    assert calls == [False, False]  # each made a copy to share (one is kept)
+    assert reg.model_.predict_function is None  # and traced none of its own

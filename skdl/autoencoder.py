@@ -134,7 +134,82 @@ class AutoencoderTransformer(_MLPMixin, KerasTransformer):
     _network_params = ("encoding_dim", *_MLPMixin._network_params)
 
     # as the MLP presets': for the stochastic solvers only
-    partial_fit = available_if(_MLPMixin._check_solver)(KerasTransformer.partial_fit)
+    def fit(self, X, y=None, sample_weight=None, **kwargs):
+        """Train the autoencoder to reconstruct ``X``.
+
+        Parameters
+        ----------
+        X : {array-like, sparse matrix} of shape (n_samples, n_features)
+            Training data; converted to float32.
+        y : None
+            Ignored: the targets are ``X``.
+        sample_weight : array-like of shape (n_samples,), default=None
+            Per-sample weights, none negative; each batch's loss is their
+            weighted mean.
+        **kwargs
+            Keras ``fit`` arguments for this call only (``epochs``,
+            ``callbacks``, ...); ``validation_data=X_val``.
+
+        Returns
+        -------
+        self : object
+            The fitted autoencoder.
+        """
+        return super().fit(X, y, sample_weight=sample_weight, **kwargs)
+
+    @available_if(_MLPMixin._check_solver)
+    def partial_fit(self, X, y=None, sample_weight=None):
+        """Train for one epoch to reconstruct ``X``, continuing from the
+        current weights (for the stochastic solvers only).
+
+        Parameters
+        ----------
+        X : {array-like, sparse matrix} of shape (n_samples, n_features)
+            Training data of this call; converted to float32.
+        y : None
+            Ignored: the targets are ``X``.
+        sample_weight : array-like of shape (n_samples,), default=None
+            Per-sample weights, none negative.
+
+        Returns
+        -------
+        self : object
+            The autoencoder, trained one more epoch.
+        """
+        return KerasTransformer.partial_fit(self, X, y, sample_weight)
+
+    def fit_transform(self, X, y=None, **kwargs):
+        """Fit to ``X``, then return its code, ``transform(X)``.
+
+        Parameters
+        ----------
+        X : {array-like, sparse matrix} of shape (n_samples, n_features)
+            Training data; converted to float32.
+        y : None
+            Ignored: the targets are ``X``.
+        **kwargs
+            ``sample_weight`` and Keras ``fit`` arguments, as in ``fit``.
+
+        Returns
+        -------
+        X_new : ndarray of shape (n_samples, encoding_dim)
+        """
+        return super().fit_transform(X, y, **kwargs)
+
+    def transform(self, X):
+        """The code of ``X``: the output of the ``encoding`` layer.
+
+        Parameters
+        ----------
+        X : {array-like, sparse matrix} of shape (n_samples, n_features)
+
+        Returns
+        -------
+        X_new : ndarray of shape (n_samples, encoding_dim)
+            float32 for a float32 ``X`` where ``fit`` was given a float32
+            ``X`` too, float64 otherwise.
+        """
+        return super().transform(X)
 
     def _validate_params(self):
         super()._validate_params()
@@ -183,6 +258,7 @@ class AutoencoderTransformer(_MLPMixin, KerasTransformer):
         y : None
             Ignored.
         sample_weight : array-like of shape (n_samples,), default=None
+            Weights of the samples in the R².
 
         Returns
         -------

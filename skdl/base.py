@@ -467,6 +467,17 @@ class BaseKerasEstimator(BaseEstimator):
         The builder's keyword arguments appear with their defaults unless set,
         so ``KerasRegressor(build_model).get_params()`` lists ``n_hidden`` and
         friends, ready for ``set_params``, ``clone`` and a hyperparameter search.
+
+        Parameters
+        ----------
+        deep : bool, default=True
+            Also return the parameters of contained estimators, as
+            scikit-learn's ``get_params`` does.
+
+        Returns
+        -------
+        params : dict
+            Parameter names mapped to their values.
         """
         params = super().get_params(deep=deep)
         params.update(self._builder_defaults())
@@ -481,6 +492,17 @@ class BaseKerasEstimator(BaseEstimator):
         A builder argument given its builder's default, as ``get_params``
         lists it, stays unset: ``set_params(**get_params())`` changes nothing,
         and another builder set later brings its own defaults.
+
+        Parameters
+        ----------
+        **params : dict
+            Parameter names (``optimizer__learning_rate``, ``n_hidden``, ...)
+            mapped to their new values.
+
+        Returns
+        -------
+        self : object
+            The estimator.
         """
         own = set(self._get_param_names())
         for name in own.intersection(params):  # model first: its defaults count
@@ -691,12 +713,16 @@ class BaseKerasEstimator(BaseEstimator):
         Parameters
         ----------
         X : {array-like, sparse matrix} of shape (n_samples, n_features)
+            Training data of this call; converted to float32.
         y : array-like of shape (n_samples,) or (n_samples, n_outputs)
+            Targets of this call, in the form of the first call's.
         sample_weight : array-like of shape (n_samples,), default=None
+            Per-sample weights, none negative, rescaled to average 1.
 
         Returns
         -------
         self : object
+            The estimator, trained one more epoch.
         """
         return self._partial_fit(X, y, sample_weight)
 

@@ -133,12 +133,16 @@ class KerasClassifier(ClassifierMixin, BaseKerasEstimator):
         Parameters
         ----------
         X : {array-like, sparse matrix} of shape (n_samples, n_features)
+            Training data of this call; converted to float32.
         y : array-like of shape (n_samples,) or (n_samples, n_labels)
+            Class labels of this call (a label indicator matrix for a
+            multilabel target).
         classes : array-like of shape (n_classes,), default=None
             Every class label, required on the first call (as in scikit-learn)
             because a batch may hold only some of them; later calls may omit
             it, or must pass the same labels.
         sample_weight : array-like of shape (n_samples,), default=None
+            Per-sample weights, none negative, rescaled to average 1.
 
         Returns
         -------

@@ -62,8 +62,13 @@ class MLPClassifier(_MLPMixin, KerasClassifier):
         Parameters
         ----------
         X : {array-like, sparse matrix} of shape (n_samples, n_features)
+            Training data of this call; converted to float32.
         y : array-like of shape (n_samples,) or (n_samples, n_labels)
+            Class labels of this call (a label indicator matrix for a
+            multilabel target).
         sample_weight : array-like of shape (n_samples,), default=None
+            Per-sample weights, none negative; each batch's loss is their
+            weighted mean, as in scikit-learn.
         classes : array-like of shape (n_classes,), default=None
             Every class label, required on the first call because a batch may
             hold only some of them; later calls may omit it, or must pass the

@@ -164,10 +164,12 @@ class KerasTransformer(
         Parameters
         ----------
         X : {array-like, sparse matrix} of shape (n_samples, n_features)
+            Training data of this call; converted to float32.
         y : array-like of shape (n_samples,) or (n_samples, n_outputs), default=None
             Needed on every call when the first one had it; refused when the
             first one had none, unless ``supervised=False`` (which ignores it).
         sample_weight : array-like of shape (n_samples,), default=None
+            Per-sample weights, none negative, rescaled to average 1.
 
         Returns
         -------
@@ -195,7 +197,9 @@ class KerasTransformer(
         Parameters
         ----------
         X : {array-like, sparse matrix} of shape (n_samples, n_features)
+            Training data; converted to float32.
         y : array-like of shape (n_samples,) or (n_samples, n_outputs), default=None
+            Targets of supervised training, as in ``fit``.
         **kwargs
             ``sample_weight`` and Keras ``fit`` arguments, as in ``fit``.
 

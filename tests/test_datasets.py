@@ -115,3 +115,10 @@ def test_descriptions_state_the_shape_of_the_data(load):
     assert f":Number of Attributes: {n_features} features" in bunch.DESCR
     listed = bunch.DESCR.split(":Attribute Information:")[1].split("\n\n")[0]
     assert all(name in listed for name in bunch.feature_names)
+
+
+@pytest.mark.parametrize("loader", [load_titanic, load_housing])
+@pytest.mark.parametrize("option", ["as_frame", "return_X_y"])
+def test_loader_options_are_checked_as_scikit_learns(loader, option):
+    with pytest.raises(ValueError, match=f"The '{option}' parameter of {loader.__name__}"):
+        loader(**{option: "yes"})

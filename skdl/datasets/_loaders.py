@@ -1,10 +1,15 @@
 """Loaders of the shipped datasets: Titanic and the Hands-On ML housing table."""
 
+from sklearn.utils._param_validation import validate_params
+
 from ._base import as_bunch, describe, read_csv
 
 _SPLITS = ("train", "test")
+# checked as scikit-learn's loaders check theirs
+_OPTIONS = {"as_frame": ["boolean"], "return_X_y": ["boolean"]}
 
 
+@validate_params({"split": [str], **_OPTIONS}, prefer_skip_nested_validation=True)
 def load_titanic(split="train", *, as_frame=True, return_X_y=False):
     """Load Kaggle's Titanic passengers (shipped with skdl, works offline).
 
@@ -47,6 +52,7 @@ def load_titanic(split="train", *, as_frame=True, return_X_y=False):
     return as_bunch(frame, target, describe("titanic"), as_frame=as_frame, return_X_y=return_X_y)
 
 
+@validate_params(_OPTIONS, prefer_skip_nested_validation=True)
 def load_housing(*, as_frame=True, return_X_y=False):
     """Load the California housing table of *Hands-On Machine Learning*, chapter 2.
 

@@ -112,7 +112,7 @@ class _WideAndDeepMixin:
         "wide_features": "no_validation",
         "deep_features": "no_validation",
         "hidden_layer_sizes": HIDDEN_LAYER_SIZES,
-        "activation": [str],
+        "activation": [str, callable],
         "aux_loss_weight": [Interval(numbers.Real, 0, 1, closed="left"), None],
     }
 
@@ -197,8 +197,8 @@ wide_features : list of int or str, boolean mask, slice or None, default=None
         the same forms.
     hidden_layer_sizes : tuple of int, default=(30, 30)
         Units of the hidden layers of the deep path.
-    activation : str, default="relu"
-        Activation of the hidden layers.
+    activation : str or callable, default="relu"
+        Activation of the hidden layers: a name of Keras, or a function.
     aux_loss_weight : float or None, default=0.1
         Weight of an auxiliary output on top of the deep path (the main output
         gets ``1 - aux_loss_weight``), which makes the deep path useful on its

@@ -144,6 +144,16 @@ def test_hidden_layer_sizes_may_be_one_int(housing):
     assert [layer.units for layer in dense if layer.name not in ("main", "aux")] == [3]
 
 
+def test_activation_may_be_a_function(housing):
+    """As the error for an unknown name advises (a function was refused)."""
+    X_train, _, y_train, _, _ = housing
+    reg = WideAndDeepRegressor(activation=keras.activations.gelu, epochs=1, random_state=0)
+    reg.fit(X_train[:50], y_train[:50])
+    dense = [layer for layer in reg.model_.layers if isinstance(layer, keras.layers.Dense)]
+    hidden = [layer for layer in dense if layer.name not in ("main", "aux")]
+    assert [layer.activation for layer in hidden] == [keras.activations.gelu] * 2
+
+
 def test_names_need_a_dataframe(housing):
     X_train, _, y_train, _, _ = housing
     with pytest.raises(ValueError, match="X has no column names"):

@@ -340,6 +340,8 @@ class _ThreadStreams:
         self._local = threading.local()
 
     def __getattr__(self, name):
+        if name.startswith("_"):  # its own, missing (a copy not yet initialised)
+            raise AttributeError(name)
         stream = getattr(self._local, "stream", None)
         return getattr(self._shared if stream is None else stream, name)
 
@@ -362,12 +364,13 @@ def _own_python_random(seed):
     """
     try:
         from keras.src.random import seed_generator
-
-        source = seed_generator.python_random
-    except (ImportError, AttributeError):  # another Keras layout: nothing to swap
+    except ImportError:  # another Keras layout: nothing to swap
+        seed_generator = None
+    if not hasattr(seed_generator, "python_random"):
         yield
         return
-    with _streams_lock:
+    with _streams_lock:  # read here: another thread may have routed it first
+        source = seed_generator.python_random
         if not isinstance(source, _ThreadStreams):
             source = seed_generator.python_random = _ThreadStreams(source)
     previous = getattr(source._local, "stream", None)

@@ -523,10 +523,10 @@ def _predictor(model):
     entry = None if reference is None else _compiled_call(reference)
     # seen once the shared function exists: a prediction in another thread
     # meanwhile makes one too (one is kept), rather than trace the network's own
-    _model_keys[model] = key
-    if entry is None:
-        return None
     with _predictors_lock:
+        _model_keys[model] = key
+        if entry is None:
+            return None
         entry = _predictors.setdefault(key, entry)
         capacity = max(_config.get_config()["shared_models"], 1)
         while len(_predictors) > capacity:

@@ -178,39 +178,6 @@ class AutoencoderTransformer(_MLPMixin, KerasTransformer):
         """
         return KerasTransformer.partial_fit(self, X, y, sample_weight)
 
-    def fit_transform(self, X, y=None, **kwargs):
-        """Fit to ``X``, then return its code, ``transform(X)``.
-
-        Parameters
-        ----------
-        X : {array-like, sparse matrix} of shape (n_samples, n_features)
-            Training data; converted to float32.
-        y : None
-            Ignored: the targets are ``X``.
-        **kwargs
-            ``sample_weight`` and Keras ``fit`` arguments, as in ``fit``.
-
-        Returns
-        -------
-        X_new : ndarray of shape (n_samples, encoding_dim)
-        """
-        return super().fit_transform(X, y, **kwargs)
-
-    def transform(self, X):
-        """The code of ``X``: the output of the ``encoding`` layer.
-
-        Parameters
-        ----------
-        X : {array-like, sparse matrix} of shape (n_samples, n_features)
-
-        Returns
-        -------
-        X_new : ndarray of shape (n_samples, encoding_dim)
-            float32 for a float32 ``X`` where ``fit`` was given a float32
-            ``X`` too, float64 otherwise.
-        """
-        return super().transform(X)
-
     def _validate_params(self):
         super()._validate_params()
         _keras.check_activation(

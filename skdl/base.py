@@ -980,15 +980,18 @@ class BaseKerasEstimator(BaseEstimator):
             )
 
     def _refuse_rounded_ids(self, given, X):
-        """``X``, checked, as float32, against the ``X`` given, for a network with
-        an integer input: float32 holds integers exactly up to 2**24 only, and
-        larger IDs would reach its lookup or embedding rounded to others."""
+        """``X``, checked as float32, after a look at the ``X`` given, for a
+        network with an integer input: float32 holds integers exactly up to
+        2**24 only, and larger IDs would reach its lookup or embedding rounded
+        to others."""
         if not self.__dict__.get("_integer_input"):
             return X
         try:
-            # of a sparse X, its stored values (duplicates summed, as X's)
-            values = given.tocsr().data if sp.issparse(given) else given
-            exact = np.asarray(values, dtype=np.float64)
+            if sp.issparse(given):  # its values, duplicates summed as the network gets them
+                given = sp.csr_matrix(given, dtype=np.float64, copy=True)
+                given.sum_duplicates()
+                given = given.data
+            exact = np.asarray(given, dtype=np.float64)
         except (TypeError, ValueError):
             return X
         beyond = exact[np.abs(exact) > 2**24]

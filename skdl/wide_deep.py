@@ -219,10 +219,11 @@ wide_features : list of int or str, boolean mask, slice or None, default=None
         Fraction of the training data held out for validation.
     callbacks : list of keras.callbacks.Callback, default=None
         Copied for each fit.
-    shuffle : bool, default=True
-        Shuffle the training data before each epoch.
-    verbose : int, default=0
-        Keras' progress output.
+    shuffle : bool or "batch", default=True
+        Shuffle the training data before each epoch (Keras' ``"batch"``:
+        in batch-sized chunks).
+    verbose : int or "auto", default=0
+        Keras' progress output (``"auto"``: Keras' choice, 1 here).
     random_state : int, RandomState instance or None, default=None
         Seeds a reproducible fit without changing the global random state.
     warm_start : bool, default=False

@@ -328,6 +328,10 @@ def test_ids_that_float32_would_round_are_refused_for_an_integer_input():
             clf.predict(rounded)
     with pytest.raises(ValueError, match="such as 20000001"):
         KerasClassifier(id_network, epochs=1).fit(sp.coo_matrix(big), labels)
+    # stored twice, in halves that float32 holds: the network gets their sum
+    halves = sp.csr_matrix(([10000000, 10000001], [0, 0], [0, 2]), shape=(1, 1))
+    with pytest.raises(ValueError, match="such as 20000001"):
+        clf.predict(halves)
     # IDs that float32 holds exactly pass; so do large numbers for a float input
     clf.predict(np.array([[2**24], [-(2**24)]]))
     clf.predict(sp.csr_matrix([[2**24], [0]]))

@@ -101,6 +101,45 @@ def test_copies_made_in_other_threads_leave_a_seeded_fits_stream_alone():
     assert drawn == [own.randint(1, int(1e9)) for _ in range(2)]
 
 
+def test_threads_routing_keras_seeds_at_once_keep_their_streams(monkeypatch):
+    """The first blocks of two threads with streams of their own: the second
+    to route Keras' seeds per thread made a router of its own, in place of
+    the first's, and the first thread's draws went to the global stream."""
+    from keras.src.random import seed_generator
+
+    monkeypatch.setattr(seed_generator, "python_random", random)  # as Keras has it
+    lock, inside, done, drawn = _keras._streams_lock, threading.Event(), threading.Event(), []
+
+    def first_thread():
+        with _keras._own_python_random(3):
+            inside.set()
+            done.wait(10)
+            drawn.append(seed_generator.make_default_seed())
+
+    me = threading.get_ident()
+
+    class OtherThreadFirst:  # the lock, taken by the other thread first
+        def __enter__(self):
+            if threading.get_ident() == me:
+                threading.Thread(target=first_thread).start()
+                assert inside.wait(10)
+            lock.acquire()
+
+        def __exit__(self, *exc):
+            lock.release()
+
+    monkeypatch.setattr(_keras, "_streams_lock", OtherThreadFirst())
+    with _keras._own_python_random(7):
+        mine = seed_generator.make_default_seed()
+    done.set()
+    for _ in range(100):
+        if drawn:
+            break
+        time.sleep(0.1)
+    assert mine == random.Random(7).randint(1, int(1e9))
+    assert drawn == [random.Random(3).randint(1, int(1e9))]
+
+
 def test_a_first_prediction_rewinds_no_other_threads_draws(data, monkeypatch):
     """The first prediction of an architecture copies the network, and the
     copy's draws once were undone by restoring the global streams: the

@@ -283,6 +283,7 @@ def test_keras_values_of_shuffle_and_verbose(data, capsys):
     est = KerasRegressor(**settings, random_state=0)
     chunks = est.fit(X, y, shuffle="batch").predict(X)
     np.testing.assert_array_equal(est.fit(X, y, shuffle="batch").predict(X), chunks)
+    assert not np.allclose(est.fit(X, y, shuffle=True).predict(X), chunks)  # no True
     np.testing.assert_array_equal(
         est.set_params(fit__shuffle="batch").fit(X, y).predict(X), chunks
     )

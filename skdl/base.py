@@ -161,6 +161,23 @@ def _history_value(value):
     return float(array) if array.ndim == 0 else array.tolist()
 
 
+def _per_epoch(history, validation_freq):
+    """``history.history`` (a Keras ``History``) with one entry per epoch in
+    every list: validation with ``validation_freq`` > 1 logs only the epochs it
+    ran, and the others get NaN, as Keras' ``fit`` picks them (one-based epoch
+    numbers that are multiples of the frequency)."""
+    logs = dict(history.history)
+    epochs = list(history.epoch)
+    validated = [i for i, epoch in enumerate(epochs) if (epoch + 1) % validation_freq == 0]
+    for key, values in logs.items():
+        if len(values) < len(epochs) and len(values) == len(validated):
+            full = [np.nan] * len(epochs)
+            for i, value in zip(validated, values):
+                full[i] = value
+            logs[key] = full
+    return logs
+
+
 # Facts about the training data that a builder may ask for by name.
 META_KEYS = (
     "n_features_in_",
@@ -840,7 +857,7 @@ class BaseKerasEstimator(BaseEstimator):
         if not warm:
             _pool.network_built()
         self._check_finite(history.history)
-        self._record_history(history.history, warm)
+        self._record_history(_per_epoch(history, fit_kwargs.get("validation_freq", 1)), warm)
 
     def _prepare_training(self, X, y, sample_weight, fit_kwargs):
         """Last step before ``keras.Model.fit``: subclasses may hold out data,

@@ -733,6 +733,23 @@ def test_history_keeps_every_key_over_warm_fits(data):
     assert np.isnan(val[2:4]).all() and np.isfinite(val[[0, 1, 4, 5]]).all()
 
 
+def test_history_has_nan_for_the_epochs_that_validation_freq_skips(data):
+    X, y = data
+    reg = KerasRegressor(epochs=4, warm_start=True, fit__validation_freq=2, random_state=0)
+    reg.fit(X, y, validation_split=0.2)
+    reg.fit(X, y, epochs=2, validation_split=0.2)
+    reg.fit(X, y, epochs=1)  # no validation
+    assert {len(values) for values in reg.history_.values()} == {7}
+    val = np.array(reg.history_["val_loss"])
+    # the 2nd and 4th epochs of the first fit, the 2nd of the second, not the third
+    assert np.isnan(val[6])
+    assert np.isfinite(val[[1, 3, 5]]).all() and np.isnan(val[[0, 2, 4]]).all()
+    # counted from initial_epoch as Keras counts: epochs 2 and 3 run, 2 validates
+    reg = KerasRegressor(epochs=3, fit__validation_freq=2, random_state=0)
+    val = reg.fit(X, y, initial_epoch=1, validation_split=0.2).history_["val_loss"]
+    assert np.isfinite(val[0]) and np.isnan(val[1])
+
+
 def test_history_records_a_metric_of_several_values():
     rng = np.random.RandomState(0)
     X, Y = rng.normal(size=(60, 4)), (rng.rand(60, 3) > 0.5).astype(int)

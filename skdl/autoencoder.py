@@ -178,6 +178,43 @@ class AutoencoderTransformer(_MLPMixin, KerasTransformer):
         """
         return KerasTransformer.partial_fit(self, X, y, sample_weight)
 
+    # Own docstrings for transform and fit_transform. scikit-learn wraps each
+    # class's own transform for set_output, so these run KerasTransformer's
+    # functions themselves (``__wrapped__``), not its wrapped methods, and the
+    # output is wrapped once.
+    def transform(self, X):
+        """The code of ``X``: the output of the ``encoding`` layer.
+
+        Parameters
+        ----------
+        X : {array-like, sparse matrix} of shape (n_samples, n_features)
+
+        Returns
+        -------
+        X_new : ndarray of shape (n_samples, encoding_dim)
+            float32 for a float32 ``X`` where ``fit`` was given a float32
+            ``X`` too, float64 otherwise.
+        """
+        return KerasTransformer.transform.__wrapped__(self, X)
+
+    def fit_transform(self, X, y=None, **kwargs):
+        """Fit to ``X``, then return its code, ``transform(X)``.
+
+        Parameters
+        ----------
+        X : {array-like, sparse matrix} of shape (n_samples, n_features)
+            Training data; converted to float32.
+        y : None
+            Ignored: the targets are ``X``.
+        **kwargs
+            ``sample_weight`` and Keras ``fit`` arguments, as in ``fit``.
+
+        Returns
+        -------
+        X_new : ndarray of shape (n_samples, encoding_dim)
+        """
+        return KerasTransformer.fit_transform.__wrapped__(self, X, y, **kwargs)
+
     def _validate_params(self):
         super()._validate_params()
         _keras.check_activation(

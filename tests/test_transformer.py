@@ -580,6 +580,28 @@ def test_feature_names_and_pandas_output(data):
     assert kt.get_feature_names_out().tolist() == [f"kerastransformer{i}" for i in range(4)]
 
 
+def test_autoencoder_output_is_wrapped_once(data, monkeypatch):
+    # its own transform and fit_transform (for their docstrings) wrap the
+    # output for set_output once, as KerasTransformer's do
+    import sklearn.utils._set_output as set_output
+
+    assert "encoding" in AutoencoderTransformer.transform.__doc__
+    assert "Ignored" in AutoencoderTransformer.fit_transform.__doc__
+    wraps, wrap = [], set_output._wrap_data_with_container
+    monkeypatch.setattr(
+        set_output, "_wrap_data_with_container", lambda *a, **k: wraps.append(1) or wrap(*a, **k)
+    )
+    frame = pd.DataFrame(data, columns=[f"x{i}" for i in range(6)])
+    ae = AutoencoderTransformer(encoding_dim=2, max_iter=1, random_state=0)
+    ae.set_output(transform="pandas")
+    out = ae.fit_transform(frame)
+    assert isinstance(out, pd.DataFrame) and out.shape == (200, 2)
+    # fit_transform's own wrap, and transform's inside it (as scikit-learn's)
+    assert len(wraps) == 2
+    wraps.clear()
+    assert isinstance(ae.transform(frame), pd.DataFrame) and len(wraps) == 1
+
+
 def test_clone_keeps_pandas_output(data):
     # as scikit-learn's clone does: a search over a pipeline set to pandas output
     # clones its steps, which must still return DataFrames

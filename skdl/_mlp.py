@@ -74,7 +74,7 @@ class _Convergence:
         class Convergence(keras.callbacks.Callback):
             def on_train_begin(self, logs=None):
                 self.best, self.count, self.best_weights = None, 0, None
-                self.stopped, self.epochs_run = False, 0
+                self.epochs_run = 0
                 self.rule = "validation" if validation is not None else "loss"
                 carried = estimator.__dict__.get("_stopping_state")
                 if carried is not None and carried[0] == self.rule:
@@ -108,7 +108,7 @@ class _Convergence:
                     if estimator._adaptive() and self._lower_learning_rate():
                         self.count = 0
                     else:
-                        self.stopped = self.model.stop_training = True
+                        self.model.stop_training = True
 
             def _lower_learning_rate(self):
                 lr = float(self.model.optimizer.learning_rate.numpy())
@@ -124,7 +124,7 @@ class _Convergence:
                 # not when this rule or another callback (EarlyStopping) ended
                 # it; fit(epochs=...) sets the maximum for its call
                 epochs = self.params.get("epochs")
-                if self.epochs_run == epochs and not self.stopped:
+                if self.epochs_run == epochs and not self.model.stop_training:
                     warnings.warn(
                         f"Stochastic Optimizer: Maximum iterations ({epochs}) "
                         "reached and the optimization hasn't converged yet.",

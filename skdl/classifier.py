@@ -1,7 +1,6 @@
 """KerasClassifier: a scikit-learn classifier backed by a Keras model."""
 
 import copy
-import math
 import warnings
 
 import numpy as np
@@ -12,6 +11,7 @@ from sklearn.utils.class_weight import compute_class_weight, compute_sample_weig
 from sklearn.utils.multiclass import type_of_target
 
 from . import _keras
+from ._data import training_rows
 from ._docs import CLASS_WEIGHT, COMMON_ATTRIBUTES, COMMON_PARAMETERS, ROUTED_PARAMETERS
 from ._routing import route
 from ._targets import (
@@ -19,6 +19,7 @@ from ._targets import (
     check_loss_fits_output,
     choose_encoding,
     default_loss,
+    loss_name,
     metrics_on_scores,
     needs_one_hot,
     outputs_scores,
@@ -217,12 +218,22 @@ class KerasClassifier(ClassifierMixin, BaseKerasEstimator):
         """The output activation for the targets, in Keras' names: none (linear)
         when the loss takes logits (``loss__from_logits=True`` or a loss object
         made with it), so that the default network and builders that read
-        ``meta["out_activation_"]`` output logits for it."""
+        ``meta["out_activation_"]`` output logits for it. A softmax for
+        multiclass labels, and for one-hot rows (a ``to_categorical`` y) under a
+        categorical loss, which reads them as one class per row."""
         routed = route(self.get_params(), "loss")
         logits = routed.get("from_logits", getattr(self.loss, "from_logits", False))
         if bool(logits):
             return "linear"
-        return "softmax" if target_type == "multiclass" else "sigmoid"
+        name = loss_name(self.loss)
+        one_class_per_row = (
+            target_type == "multilabel-indicator"
+            and self.target_encoder_.one_hot_rows_
+            and "crossentropy" in name
+            and "categorical" in name
+            and "sparse" not in name
+        )
+        return "softmax" if target_type == "multiclass" or one_class_per_row else "sigmoid"
 
     def _check_output(self, units, model):
         # the loss the network trains with: its own where it comes compiled
@@ -436,7 +447,7 @@ def _warn_if_sorted(labels, split):
     """``validation_split`` holds out the last rows, unshuffled (Keras' rule):
     on labels sorted by class they are all of one class, and the validation
     scores measure that class alone."""
-    start = int(math.ceil(len(labels) * (1.0 - split)))
+    start = training_rows(len(labels), split)
     held_out = np.unique(labels[start:])
     if len(held_out) == 1 and len(np.unique(labels[:start])) > 1:
         warnings.warn(

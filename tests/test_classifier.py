@@ -343,6 +343,22 @@ def test_one_hot_y_of_a_softmax_network_is_one_class_per_row():
     assert uncompiled.model_.loss == "categorical_crossentropy"
     # sigmoid outputs (the default network) keep scikit-learn's multilabel meaning
     assert KerasClassifier(epochs=1).fit(X, y).target_encoder_.encoding == "multilabel"
+    # unless the loss is categorical: the default network then ends with a
+    # softmax, as for the labels
+    for loss in ("categorical_crossentropy", keras.losses.CategoricalCrossentropy()):
+        categorical = KerasClassifier(loss=loss, epochs=3, random_state=0).fit(X, y)
+        assert categorical.out_activation_ == "softmax"
+        assert categorical.target_encoder_.encoding == "onehot_y"
+        assert categorical.model_.layers[-1].activation.__name__ == "softmax"
+    multiclass = KerasClassifier(epochs=3, random_state=0).fit(X, labels)
+    np.testing.assert_allclose(
+        categorical.predict_proba(X), multiclass.predict_proba(X), atol=1e-6
+    )
+    # with several labels in a row the indicator stays multilabel, with sigmoids
+    several = y.copy()
+    several[0, (labels[0] + 1) % 3] = 1
+    loss = "categorical_crossentropy"
+    assert KerasClassifier(loss=loss, epochs=1).fit(X, several).out_activation_ == "sigmoid"
 
 
 @pytest.mark.parametrize("class_weight", [{0: 5.0, 1: 1.0, 2: 0.5}, "balanced"])
@@ -460,6 +476,10 @@ def test_validation_split_of_sorted_labels_warns():
     with warnings.catch_warnings():
         warnings.simplefilter("error", UserWarning)
         KerasClassifier(epochs=1).fit(X, y, validation_split=0.2)  # in their order
+        # Keras holds out the last 3 of 10 rows (it rounds the training rows
+        # down), of both labels here; the last 2 alone are of one label
+        labels = np.array([0, 1, 0, 1, 0, 1, 0, 0, 1, 1])
+        KerasClassifier(epochs=1).fit(X[:10], labels, validation_split=0.25)
 
 
 @pytest.mark.parametrize(

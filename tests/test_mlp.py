@@ -168,6 +168,26 @@ def test_stopping_rule_stops_before_max_iter(iris):
     assert clf.n_iter_ < 500
 
 
+def test_a_callback_that_stops_on_the_last_epoch_means_no_convergence_warning(iris):
+    X, y = iris
+
+    class StopAt(keras.callbacks.Callback):
+        def __init__(self, epoch):
+            super().__init__()
+            self.epoch = epoch
+
+        def on_epoch_end(self, epoch, logs=None):
+            self.model.stop_training = epoch == self.epoch
+
+    with warnings.catch_warnings():
+        warnings.simplefilter("error", ConvergenceWarning)
+        for last in (1, 2):  # the second and the third, the last epoch
+            clf = MLPClassifier(max_iter=3, random_state=0).fit(X, y, callbacks=[StopAt(last)])
+            assert clf.n_iter_ == last + 1
+    with pytest.warns(ConvergenceWarning, match=r"Maximum iterations \(3\)"):
+        MLPClassifier(max_iter=3, random_state=0).fit(X, y, callbacks=[StopAt(5)])
+
+
 def test_early_stopping_keeps_the_best_weights(iris):
     X, y = iris
     clf = MLPClassifier(early_stopping=True, learning_rate_init=0.01, max_iter=300, random_state=0)

@@ -4,10 +4,13 @@ Hands-On ML: tuning a Keras regressor with RandomizedSearchCV
 
 Chapter 10 of *Hands-On Machine Learning* wraps a model-building function and
 searches its hyperparameters with ``RandomizedSearchCV``. With skdl the book's
-code runs as written: the builder's arguments (``n_hidden``, ``n_neurons``,
-``learning_rate``) are parameters of the estimator, and Keras' fit arguments
-(``epochs``, ``validation_data``, ``callbacks``) go straight through the search.
-The only change: ``best_estimator_.model`` is now ``best_estimator_.model_``.
+search code runs as written: the builder's arguments (``n_hidden``,
+``n_neurons``, ``learning_rate``) are parameters of the estimator, and Keras'
+fit arguments (``epochs``, ``validation_data``, ``callbacks``) go straight
+through the search. ``best_estimator_.model`` is now ``best_estimator_.model_``,
+and ``score`` is the R², scikit-learn's convention. The builder takes Keras 3's
+spelling: ``SGD(learning_rate=...)`` (Keras 3 refuses ``lr``) and
+``InputLayer(shape=...)``.
 """
 
 # %%

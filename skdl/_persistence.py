@@ -14,7 +14,10 @@ text. So an object registered with Keras, or given in a
 precedence; an object that cannot be found fails with a short message naming
 it (a pickled reference would fail inside ``pickle.load`` with pickle's own
 error, or already when pickling for a function defined inside another); and
-pickling refuses nothing.
+pickling refuses nothing. The objects of the script that saves (its
+``__main__``) are pickled by value as well, with cloudpickle, for a process
+that runs another script (a joblib or Dask worker), whose ``__main__`` lacks
+them.
 
 A pickle runs arbitrary code anyway (Keras' own pickling of a model loads it
 with ``safe_mode=False``), so the lambdas of these bytes, and of no
@@ -34,6 +37,8 @@ import io
 import json
 import marshal
 import os
+import pickle
+import sys
 import tempfile
 import types
 import warnings
@@ -63,15 +68,41 @@ class SerializedModel:
     lambda_modules : dict, default=None
         ``{file: module}``: the module whose globals the lambdas compiled
         from each file see.
+    seed_states : list of ndarray, default=None
+        The states of the model's seed generators (those of its ``Dropout``
+        layers, say), which the ``.keras`` format leaves out: restored, the
+        loaded model goes on drawing the random numbers that the saved one
+        would have drawn next.
+    main_file : str, default=None
+        The file of the script (``__main__``) that saved the model; empty in
+        an interpreter or a notebook.
+    script_objects : bytes, default=None
+        The functions, lambdas and classes of that script that the model
+        uses, pickled by value (with cloudpickle, as joblib sends a script's
+        functions to its workers): a process that runs another ``__main__``
+        (a joblib or Dask worker) loads them from here.
     """
 
     # what an estimator pickled before they were recorded loads with
     functions = lambda_modules = types.MappingProxyType({})
+    seed_states = ()
+    main_file = script_objects = None
 
-    def __init__(self, data, functions=None, lambda_modules=None):
+    def __init__(
+        self,
+        data,
+        functions=None,
+        lambda_modules=None,
+        seed_states=None,
+        main_file=None,
+        script_objects=None,
+    ):
         self.data = data
         self.functions = functions or {}
         self.lambda_modules = lambda_modules or {}
+        self.seed_states = list(seed_states or [])
+        self.main_file = main_file
+        self.script_objects = script_objects
 
     @classmethod
     def from_model(cls, model):
@@ -97,7 +128,14 @@ class SerializedModel:
             with open(path, "rb") as fh:
                 data = fh.read()
         names = {e["config"] for e in _entries(_read_config(data)) if _is_function(e)}
-        return cls(data, *_function_origins(model, names))
+        seeds = [keras().ops.convert_to_numpy(v.value) for v in _seed_variables(model)]
+        return cls(
+            data,
+            *_function_origins(model, names),
+            seed_states=seeds,
+            main_file=_main_file() or "",  # None: saved before it was recorded
+            script_objects=_script_objects_by_value(model, names),
+        )
 
     def load(self, custom_objects=None):
         """The model.
@@ -117,10 +155,14 @@ class SerializedModel:
         given = dict(custom_objects or {})
         config = _read_config(self.data)
         entries = list(_entries(config))
-        classes, missing = _find_classes(entries, given)
-        functions, missing_functions = _find_functions(self.functions, given)
+        script = self._script()
+        classes, missing = _find_classes(entries, given, script["classes"])
+        functions, missing_functions = _find_functions(self.functions, given, script["functions"])
         lambdas, missing_lambdas = _rebuild_lambdas(
-            entries, lambda file: _find(self.lambda_modules.get(file), "__dict__")
+            entries,
+            lambda file: (
+                script["namespaces"].get(file) or _find(self.lambda_modules.get(file), "__dict__")
+            ),
         )
         data = _with_config(self.data, config) if classes or lambdas else self.data
         with tempfile.TemporaryDirectory() as tmp:
@@ -128,12 +170,84 @@ class SerializedModel:
             with open(path, "wb") as fh:
                 fh.write(data)
             try:
-                return keras().saving.load_model(
+                model = keras().saving.load_model(
                     path, custom_objects={**classes, **functions, **lambdas, **given}
                 )
             except (TypeError, ValueError) as exc:
                 missing += missing_functions + missing_lambdas
                 raise type(exc)(_load_error(exc, missing)) from exc
+        variables = _seed_variables(model)
+        if [tuple(v.shape) for v in variables] == [s.shape for s in self.seed_states]:
+            for variable, state in zip(variables, self.seed_states):
+                variable.assign(state)
+        return model
+
+    def _script(self):
+        """The script's objects pickled by value, where this process runs
+        another script than the one that saved the model (a joblib or Dask
+        worker, another program): ``classes`` and ``functions`` by name, found
+        there where the running script lacks them, and the ``namespaces`` of
+        the lambdas (the globals they use, by file), which take the place of
+        the running script's. Empty where it runs the same script: its
+        ``__main__`` holds them."""
+        script = {"classes": {}, "functions": {}, "namespaces": {}}
+        if self.main_file in (None, _main_file() or "") or self.script_objects is None:
+            return script
+        try:
+            saved = pickle.loads(self.script_objects)
+        except Exception:  # (another cloudpickle, say) looked up by name, as before
+            return script
+        script.update(classes=saved["classes"], functions=saved["functions"])
+        for file, functions in saved["lambdas"].items():
+            namespace = script["namespaces"].setdefault(file, {})
+            for function in functions:  # the globals that each lambda uses
+                namespace.update(function.__globals__)
+        return script
+
+
+def _main_file():
+    """The file of the script that this process runs (None in an interpreter
+    or a notebook, whose ``__main__`` has none)."""
+    return getattr(sys.modules.get("__main__"), "__file__", None)
+
+
+def _script_objects_by_value(model, names):
+    """The functions (saved under ``names``), lambdas and classes of
+    ``model`` defined in the script (module ``__main__``), pickled by value;
+    None where there are none, or where cloudpickle cannot pickle them (they
+    are then looked up by name on loading, as before)."""
+    get_name = keras().saving.get_registered_name
+    functions, lambdas = {}, {}
+    for function in _model_functions(model):
+        if function.__module__ != "__main__":
+            continue
+        if _is_lambda(function):
+            # by file: cloudpickle gives the copies a file name of its own
+            lambdas.setdefault(function.__code__.co_filename, []).append(function)
+        elif get_name(function) in names:
+            functions[get_name(function)] = function
+    compiled = getattr(getattr(model, "_compile_config", None), "config", None)
+    layers = [model, *model._flatten_layers(include_self=False), compiled]
+    classes = {
+        cls.__name__: cls for cls in users_classes(layers).values() if cls.__module__ == "__main__"
+    }
+    if not (functions or lambdas or classes):
+        return None
+    try:
+        import cloudpickle  # joblib's dependency since 1.5
+    except ImportError:  # vendored before
+        from joblib.externals import cloudpickle
+    try:
+        return cloudpickle.dumps({"functions": functions, "lambdas": lambdas, "classes": classes})
+    except Exception:  # pickling refuses nothing
+        return None
+
+
+def _seed_variables(model):
+    """The variables of ``model``'s seed generators (a ``Dropout`` layer's, say),
+    in order: those of its state (``model.variables``) that are no weights."""
+    weights = {id(w) for w in model.weights}
+    return [v for v in model.variables if id(v) not in weights]
 
 
 def _read_config(data):
@@ -213,10 +327,12 @@ def _find(module, qualname):
     return obj
 
 
-def _find_classes(entries, given):
+def _find_classes(entries, given, script):
     """Find in its module each class of a saved configuration that Keras cannot
     find by itself (unregistered, not in ``given``), and name it after its
-    module in the configuration: two classes of one name do not clash.
+    module in the configuration: two classes of one name do not clash. A class
+    of ``__main__`` that the running script lacks comes from ``script``
+    (``{name: class}`` pickled by value) where it is there.
 
     Returns ``{name: class}`` and descriptions of the classes not found.
     """
@@ -228,6 +344,8 @@ def _find_classes(entries, given):
             continue
         key = f"{module}.{name}"
         cls = found.get(key) or _find(module, name)
+        if cls is None and module == "__main__":
+            cls = script.get(name)
         if isinstance(cls, type):
             found[key] = cls
             entry["registered_name"] = key
@@ -236,9 +354,11 @@ def _find_classes(entries, given):
     return found, missing
 
 
-def _find_functions(functions, given):
+def _find_functions(functions, given, script):
     """Find in its module each of ``functions`` (``{name: (module, qualname)}``)
-    that Keras cannot find by itself (unregistered, not in ``given``).
+    that Keras cannot find by itself (unregistered, not in ``given``); one of
+    ``__main__`` that the running script lacks in ``script`` (``{name:
+    function}`` pickled by value) where it is there.
 
     Returns ``{name: function}`` and descriptions of the functions not found.
     """
@@ -248,6 +368,8 @@ def _find_functions(functions, given):
         if registered(name, custom_objects=given) is not None:
             continue
         function = _find(module, qualname)
+        if function is None and module == "__main__":
+            function = script.get(name)
         if callable(function):
             found[name] = function
         else:

@@ -1,13 +1,16 @@
 """Pickling, joblib, deepcopy and clone of skdl estimators, fitted or not."""
 
 import copy
+import functools
 import importlib
 import pickle
 import subprocess
 import sys
 import textwrap
+import types
 import warnings
 
+import cloudpickle
 import joblib
 import keras
 import numpy as np
@@ -123,6 +126,29 @@ def test_round_trips_are_bit_identical_and_can_keep_training(data, kind, tmp_pat
     assert loaded.n_iter_ == 4
     assert not np.array_equal(loaded.predict(X), expected)
     np.testing.assert_array_equal(reg.predict(X), expected)  # the original is untouched
+
+
+def test_a_loaded_network_draws_the_dropout_masks_the_original_would(data):
+    """The ``.keras`` format leaves out the seed generators' states: a loaded
+    network drew other (unseeded) dropout masks, so training on after a
+    pickle or a deepcopy differed from training on the original, run to run."""
+    X, y = data
+    reg = MLPRegressor(hidden_layer_sizes=(8,), dropout=0.3, max_iter=2, random_state=0)
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", ConvergenceWarning)
+        reg.fit(X, y)
+        copies = [pickle.loads(pickle.dumps(reg)), copy.deepcopy(reg)]
+        for estimator in (reg, *copies):
+            estimator.partial_fit(X, y)
+    for loaded in copies:
+        np.testing.assert_array_equal(loaded.predict(X), reg.predict(X))
+    # an estimator pickled before the states were recorded loads as before
+    state = reg.__getstate__()
+    saved = next(v for v in state.values() if isinstance(v, SerializedModel))
+    del saved.seed_states
+    again = MLPRegressor.__new__(MLPRegressor)
+    again.__setstate__(state)
+    np.testing.assert_array_equal(again.predict(X), reg.predict(X))
 
 
 def test_pickling_warns_of_nothing(data):
@@ -600,6 +626,49 @@ def build(meta, activation=lambda x: keras.ops.tanh(x)):
         ]
     )
 """
+
+
+def _script_module(file, code=""):
+    """A module named ``__main__``, as the script ``file`` (written with
+    ``code``) running."""
+    file.write_text(code)
+    module = types.ModuleType("__main__")
+    module.__file__ = str(file)
+    exec(compile(code, str(file), "exec"), module.__dict__)
+    return module
+
+
+@pytest.mark.parametrize("network", ["lambda", "function_and_class", "model_parameter"])
+def test_a_scripts_objects_load_where_another_script_runs(data, network, monkeypatch, tmp_path):
+    """A joblib or Dask worker runs another ``__main__`` than the script that
+    fitted: the script's functions and classes were not found there (loading
+    failed), and its lambdas were rebuilt with the worker's globals (predict
+    failed with a NameError), in a parallel search over a ``keras.Model``
+    holding them or with a fitted estimator sent to workers."""
+    X, y = data
+    script = _script_module(tmp_path / "fit.py", CUSTOM_PARTS)
+    monkeypatch.setitem(sys.modules, "__main__", script)
+    if network == "model_parameter":
+        model = script.build(None)  # the script's network, with its lambda
+        estimator = KerasRegressor(model, epochs=1, random_state=0)
+    else:
+        builder = script.build
+        if network == "function_and_class":
+            builder = functools.partial(script.build, activation="linear")
+        estimator = KerasRegressor(builder, epochs=1, random_state=0)
+    estimator.fit(X, y)
+    sent = cloudpickle.dumps(estimator)  # as joblib sends it
+    monkeypatch.setitem(sys.modules, "__main__", _script_module(tmp_path / "worker.py"))
+    received = pickle.loads(sent)
+    np.testing.assert_array_equal(received.predict(X), estimator.predict(X))
+    received.set_params(warm_start=True).fit(X, y)  # and trains on
+    if network == "model_parameter":
+        np.testing.assert_array_equal(clone(received).fit(X, y).predict(X), estimator.predict(X))
+    # a script that defines them uses its own, as pickle does
+    loading_script = _script_module(tmp_path / "load.py", CUSTOM_PARTS)
+    monkeypatch.setitem(sys.modules, "__main__", loading_script)
+    loaded = pickle.loads(sent)
+    assert type(loaded.model_.layers[0]) is sys.modules["__main__"].Doubling
 
 
 def test_custom_objects_load_in_a_fresh_process_where_importable(tmp_path):

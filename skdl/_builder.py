@@ -8,6 +8,7 @@ data, ``X`` and ``y``, as Keras' own scikit-learn wrappers give them. ``meta``
 itself is passed to a builder that names it.
 """
 
+import difflib
 import inspect
 import weakref
 
@@ -179,15 +180,25 @@ def call_builder(builder, explicit, estimator_params, meta, owner, data=None):
         kwargs.update({k: v for k, v in explicit.items() if k not in kwargs})
     if missing:
         first = missing[0]
+        meant = [
+            f"{name} -> {match[0]}"
+            for name in missing
+            for match in [difflib.get_close_matches(name, list(meta), n=1, cutoff=0.8)]
+            if match
+        ]
+        hint = f" (a fact about the data, misspelled? {', '.join(meant)})" if meant else ""
         raise TypeError(
             f"The model builder {_name(builder)} needs argument(s) {', '.join(missing)}, "
-            f"which {owner} does not have: pass {owner}({_name(builder)}, {first}=...) "
-            f"(or model__{first}=...), or give the argument a default."
+            f"which {owner} does not have{hint}: pass {owner}({_name(builder)}, "
+            f"{first}=...) (or model__{first}=...), or give the argument a default."
         )
     try:
         return builder(**kwargs)
     except Exception as exc:
         message = f"The model builder {_name(builder)} raised {type(exc).__name__}: {exc}"
+        key = exc.args[0] if isinstance(exc, KeyError) and exc.args else None
+        if isinstance(key, str) and "meta" in kwargs and key not in meta:
+            message += f"; meta has the keys {', '.join(sorted(meta))}"
         try:
             wrapped = type(exc)(message)
         except Exception:  # exception types with other constructors

@@ -47,6 +47,31 @@ def _check_kwargs(cls, kwargs, prefix):
         )
 
 
+def _instantiate(cls, kwargs, prefix):
+    """``cls(**kwargs)``, where an argument that the class needs and that no
+    routed name gives is an error naming the routed name (Python's own names
+    the argument only)."""
+    try:
+        params = inspect.signature(cls.__init__).parameters
+    except (TypeError, ValueError):
+        params = {}
+    required = [
+        name
+        for name, p in params.items()
+        if name != "self"
+        and p.default is p.empty
+        and p.kind in (p.POSITIONAL_OR_KEYWORD, p.KEYWORD_ONLY)
+        and name not in kwargs
+    ]
+    if required:
+        first = required[0]
+        raise TypeError(
+            f"{prefix}: {cls.__name__} needs {', '.join(required)}: pass an instance, "
+            f"{cls.__name__}({first}=...), or set {prefix}__{first}=... with the class."
+        )
+    return cls(**kwargs)
+
+
 # Batches per call of the compiled training step unless ``compile__steps_per_execution``
 # says otherwise. TensorFlow runs them inside one graph call: one Python round trip
 # per 256 batches instead of per batch. JAX collects that many batches in memory and
@@ -227,7 +252,7 @@ def make_optimizer(optimizer, kwargs):
     _check_kwargs(cls, kwargs, "optimizer")
     kwargs = python_numbers(cls, kwargs)
     if instance is None:
-        return cls(**kwargs)
+        return _instantiate(cls, kwargs, "optimizer")
     if isinstance(optimizer, str):
         return cls.from_config({**instance.get_config(), **kwargs})
     return from_config(optimizer, "optimizer", kwargs)
@@ -272,7 +297,7 @@ def make_loss(loss, kwargs):
             raise ValueError(f"loss__ parameters need a loss class; got the function {loss!r}.")
         return loss
     _check_kwargs(cls, kwargs, "loss")
-    return cls(**kwargs)
+    return _instantiate(cls, kwargs, "loss")
 
 
 def _fresh(obj, common, specific, prefix, base_class):
@@ -280,7 +305,7 @@ def _fresh(obj, common, specific, prefix, base_class):
     kwargs = {**common, **specific}
     if isinstance(obj, type):
         _check_kwargs(obj, kwargs, prefix)
-        return obj(**kwargs)
+        return _instantiate(obj, kwargs, prefix)
     if specific:
         raise ValueError(
             f"{prefix}__ parameters apply to classes, but {obj!r} is an instance; pass "
@@ -435,9 +460,22 @@ def fresh_metrics(metrics):
 
 def make_metrics(metrics, routed):
     """Fresh metric objects (names stay names)."""
-    if metrics is None or isinstance(metrics, dict):
-        return fresh_metrics(metrics)
     common, indexed = split_indexed(routed)
+    if common and not any(isinstance(m, type) for m in as_list(metrics)):
+        # as for callbacks: they would be left unused
+        raise ValueError(
+            "metrics__ parameters apply to metric classes, but metrics has none; pass "
+            "classes, e.g. metrics=[keras.metrics.AUC], with "
+            f"{', '.join('metrics__' + n for n in sorted(common))}, or set the values "
+            "on an instance: metrics=[keras.metrics.AUC(num_thresholds=50)]."
+        )
+    if metrics is None or isinstance(metrics, dict):
+        if indexed:
+            raise ValueError(
+                f"metrics__{min(indexed)}__...: metrics is "
+                f"{'a dict by output' if metrics else 'None'}, not a list to index."
+            )
+        return fresh_metrics(metrics)
     _check_indices(indexed, as_list(metrics), "metrics")
     k = keras()
     out = []

@@ -484,11 +484,19 @@ def output_shapes(model, X_sample):
         try:
             result = model(X_sample, training=False)
         except (TypeError, ValueError) as exc:
+            shape = tuple(X_sample.shape)
+            if type(model).__module__.startswith("keras."):  # a Sequential without Input
+                hint = (
+                    "begin the model with keras.Input(shape) of the shape of one sample "
+                    f"of X, {shape[1:]}, or reshape X to the shape its first layer takes"
+                )
+            else:
+                hint = (
+                    "skdl passes X as one array; a subclassed model whose call() takes "
+                    "several inputs splits X's columns itself (inputs[:, :5], inputs[:, 2:])"
+                )
             raise type(exc)(
-                f"The model failed on one row of X, of shape {tuple(X_sample.shape)}, "
-                "which skdl passes as one array: a subclassed model whose call() takes "
-                "several inputs splits X's columns itself (inputs[:, :5], inputs[:, 2:]). "
-                f"The error: {exc}"
+                f"The model failed on one row of X, of shape {shape}: {hint}. The error: {exc}"
             ) from exc
         shapes = [tuple(r.shape) for r in _declared(result)]
     return shapes

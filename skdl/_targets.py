@@ -277,17 +277,18 @@ _ONE_HOT_METRICS = frozenset(
 
 
 def needs_one_hot(metrics):
-    """Whether any of ``metrics`` (names, classes or instances) needs one-hot targets."""
+    """The name of the first of ``metrics`` (names, classes or instances) that
+    needs one-hot targets, or None."""
     if isinstance(metrics, dict):
-        return False
+        return None
     for metric in as_list(metrics):
         if isinstance(metric, str):
             name = metric
         else:
             name = getattr(metric, "__name__", None) or type(metric).__name__
         if name.replace("_", "").lower() in _ONE_HOT_METRICS:
-            return True
-    return False
+            return name
+    return None
 
 
 def default_loss(encoding):

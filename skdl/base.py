@@ -1134,6 +1134,15 @@ class BaseKerasEstimator(BaseEstimator):
         }
         kwargs.update(route(routed, "fit"))
         kwargs.update({k: v for k, v in call_kwargs.items() if k != "callbacks"})
+        initial = kwargs.get("initial_epoch") or 0
+        if initial >= kwargs["epochs"]:
+            # Keras' fit would train nothing, and say nothing
+            raise ValueError(
+                f"initial_epoch={initial} leaves no epoch to train: Keras' fit runs "
+                f"the epochs from initial_epoch up to epochs={kwargs['epochs']}, so "
+                "initial_epoch must be below epochs (it numbers the first epoch, "
+                "for the logs and the callbacks: raise epochs by as much)."
+            )
         callbacks = make_callbacks(self.callbacks, route(routed, "callbacks"))
         callbacks += fit_callbacks(call_kwargs.get("callbacks"))
         callbacks.append(stop_on_nan())
@@ -1277,6 +1286,13 @@ class BaseKerasEstimator(BaseEstimator):
             )
         if _keras.is_keras_model(self.model):
             model = _keras.clone_model(self.model)
+        elif isinstance(self.model, type) and self.model.__module__.startswith("keras."):
+            raise TypeError(
+                f"model=keras.{self.model.__name__} is Keras' own class, which holds no "
+                "network: give a function that builds one, a keras.Model (e.g. "
+                "keras.Sequential([keras.Input(shape), ...])), or a subclass of yours "
+                "that defines call()."
+            )
         elif isinstance(self.model, keras.layers.Layer):  # callable, but no builder
             name = type(self.model).__name__
             raise TypeError(

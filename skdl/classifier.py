@@ -248,10 +248,21 @@ class KerasClassifier(ClassifierMixin, BaseKerasEstimator):
             one_hot_rows=self.target_encoder_.one_hot_rows_,
             softmax=_keras.main_output_activation(model) == "softmax",
         )
-        if encoding == "sparse" and loss is None and needs_one_hot(self.metrics):
+        one_hot_metric = None if compiled else needs_one_hot(self.metrics)
+        if encoding == "sparse" and one_hot_metric and loss is None:
             # the loss is skdl's to choose: categorical_crossentropy, on the
             # one-hot rows that such metrics compare with the probabilities
             encoding = "onehot"
+        elif encoding == "sparse" and one_hot_metric:
+            # Keras would give the metric class indices: a wrong value, or an
+            # error deep inside
+            raise ValueError(
+                f"metrics: {one_hot_metric} compares one-hot targets with the "
+                f"probabilities, but the loss {loss_name(loss)} takes class indices: "
+                "leave loss unset (skdl then trains with categorical_crossentropy on "
+                "one-hot targets), pass loss='categorical_crossentropy', or use a "
+                "metric of class indices (e.g. 'sparse_categorical_accuracy')."
+            )
         self.target_encoder_.set_params(encoding=encoding)
 
     def _build_model(self, X, y):

@@ -384,6 +384,8 @@ def test_metric_objects_are_made_anew_for_each_fit(data):
         ({"fit__shuffle": "x"}, "'fit__shuffle' parameter"),
         ({"fit__validation_split": -0.5}, "'fit__validation_split' parameter"),
         ({"fit__initial_epoch": -1}, "'fit__initial_epoch' parameter"),
+        # Keras' fit trains nothing from an initial_epoch at or past epochs
+        ({"fit__initial_epoch": 5}, "^initial_epoch=5 leaves no epoch to train"),
         ({"predict__batch_size": 0}, "'predict__batch_size' parameter of KerasRegressor"),
         ({"compile__steps_per_execution": 0}, "'compile__steps_per_execution' parameter"),
         (
@@ -410,6 +412,7 @@ def test_bad_parameters_are_explained(data, params, match):
         ({"validation_batch_size": 0}, "'validation_batch_size' parameter"),
         ({"steps_per_epoch": 0}, "'steps_per_epoch' parameter"),
         ({"class_weight": "nope"}, "'class_weight' parameter of KerasRegressor.fit"),
+        ({"initial_epoch": 1}, r"^initial_epoch=1 .* up to epochs=1, so initial_epoch must"),
     ],
 )
 def test_bad_fit_arguments_are_explained(data, kwargs, match):
@@ -637,6 +640,17 @@ def _build_with_units(meta, n_neurons=30):
             r"callbacks__3__patience: no such entry; the callbacks list has indices 0 to 0",
         ),
         ({"metrics": ["mae"], "metrics__1__name": "m"}, "metrics__1__name: no such entry"),
+        # they reached no metric (left unused, a misspelled name unseen)
+        (
+            {"metrics": ["mae", keras.metrics.AUC()], "metrics__num_thresholds": 5},
+            r"^metrics__ parameters apply to metric classes, but metrics has none; .* "
+            r"metrics=\[keras.metrics.AUC\], with metrics__num_thresholds",
+        ),
+        ({"metrics__nme": "x"}, "^metrics__ parameters apply to metric classes"),
+        (
+            {"metrics": {"dense_1": ["mae"]}, "metrics__0__name": "m"},
+            r"^metrics__0__...: metrics is a dict by output, not a list to index",
+        ),
     ],
 )
 def test_every_routed_name_is_checked(data, params, match):
@@ -670,6 +684,21 @@ def test_routed_builder_arguments_reach_the_builder(data):
 
     reg = KerasRegressor(build_any, model__width=3, epochs=1).fit(X, y)
     assert reg.model_.layers[0].units == 3
+
+
+def test_classes_that_need_arguments_name_them(data):
+    X, y = data
+    with pytest.raises(
+        TypeError,
+        match=r"^callbacks: LearningRateScheduler needs schedule: pass an instance, "
+        r"LearningRateScheduler\(schedule=...\), or set callbacks__schedule=...",
+    ):
+        KerasRegressor(callbacks=[keras.callbacks.LearningRateScheduler]).fit(X, y)
+    with pytest.raises(TypeError, match=r"^metrics: MeanIoU needs num_classes: "):
+        KerasRegressor(metrics=[keras.metrics.MeanIoU]).fit(X, y)
+    schedule = keras.callbacks.LearningRateScheduler
+    reg = KerasRegressor(callbacks=[schedule], callbacks__schedule=lambda epoch, lr: lr, epochs=1)
+    assert reg.fit(X, y).n_iter_ == 1
 
 
 def test_callbacks_must_be_keras_callbacks(data):

@@ -318,6 +318,32 @@ def test_builder_errors_are_explained():
     # raised "missing a required argument: 'inputs'")
     with pytest.raises(TypeError, match=r"model=Dense\(...\) is a Keras layer, not a model"):
         KerasRegressor(model=keras.layers.Dense(1)).fit(np.ones((4, 2)), np.arange(4.0))
+    # Keras' own classes build no network (they failed inside Keras, or with a
+    # hint about subclassed models)
+    for cls in (keras.Model, keras.Sequential):
+        with pytest.raises(TypeError, match=rf"^model=keras.{cls.__name__} is Keras' own class"):
+            KerasRegressor(cls).fit(np.ones((4, 2)), np.arange(4.0))
+    # a Sequential model without Input: its first layer does not take X
+    with pytest.raises(ValueError, match=r"one row of X, of shape \(1, 2\): begin the model"):
+        KerasRegressor(
+            lambda: keras.Sequential([keras.layers.Conv2D(2, 3), keras.layers.Dense(1)])
+        ).fit(np.ones((4, 2)), np.arange(4.0))
+
+
+def test_misspelled_facts_about_the_data_are_named():
+    X, y = np.ones((4, 2)), np.arange(4.0)
+
+    def build(n_features_in):
+        return keras.Sequential([keras.Input((n_features_in,)), keras.layers.Dense(1)])
+
+    with pytest.raises(TypeError, match=r"misspelled\? n_features_in -> n_features_in_\)"):
+        KerasRegressor(build).fit(X, y)
+
+    def build_from_meta(meta):
+        return keras.Sequential([keras.Input((meta["n_features"],)), keras.layers.Dense(1)])
+
+    with pytest.raises(KeyError, match=r"'n_features'; meta has the keys n_features_in_, "):
+        KerasRegressor(build_from_meta).fit(X, y)
 
 
 def test_unknown_parameter_suggests_fix():

@@ -504,6 +504,22 @@ def test_metrics_that_compare_one_hot_targets_get_them(metric):
     assert len(clf.history_["loss"]) == 2 and len(clf.history_) == 2
 
 
+@pytest.mark.parametrize("metric", ["categorical_accuracy", "auc", keras.metrics.Precision()])
+def test_a_sparse_loss_refuses_metrics_of_one_hot_targets(metric):
+    """They got class indices: categorical_accuracy reported a wrong value,
+    AUC and Precision failed deep inside Keras."""
+    X, y = make_classification(
+        n_samples=90, n_features=5, n_informative=3, n_classes=3, random_state=0
+    )
+    clf = KerasClassifier(loss="sparse_categorical_crossentropy", metrics=[metric], epochs=1)
+    with pytest.raises(
+        ValueError,
+        match=r"^metrics: \S+ compares one-hot targets with the probabilities, but the "
+        "loss sparse_categorical_crossentropy takes class indices: leave loss unset",
+    ):
+        clf.fit(X, y)
+
+
 def test_categorical_accuracy_counts_the_classes_predicted():
     """On class indices it compared the largest of each row (an index with one
     value): 0.3 reported for a network of accuracy 0.97."""

@@ -454,10 +454,26 @@ class BaseKerasEstimator(BaseEstimator):
         ``**kwargs`` (builder and routed parameters) included."""
         for name, value in params.items():
             if name == "kwargs":
+                self._refuse_unknown_names(value, TypeError)
                 self._extra_params = dict(value)
             elif name not in ("self", "__class__"):
                 setattr(self, name, value)
         self.__dict__.setdefault("_extra_params", {})
+
+    def _refuse_unknown_names(self, names, error):
+        """A ready-made network (no ``model`` parameter, so no builder whose
+        arguments are parameters) takes its own and routed names only: another
+        is refused at once, as scikit-learn's estimators refuse it (a
+        misspelled name would wait for ``fit``, in a search for every fit)."""
+        own = self._get_param_names()
+        if "model" in own:
+            return
+        # the signature's names pass, its **kwargs too (scikit-learn's checks
+        # give each a value): fit refuses that one
+        unknown = [n for n in names if routing_prefix(n) is None and n not in (*own, "kwargs")]
+        if unknown:
+            owner = type(self).__name__
+            raise error(unknown_parameters_message(owner, unknown, own, builder=False))
 
     # ------------------------------------------------------------------ params
     @classmethod
@@ -506,6 +522,9 @@ class BaseKerasEstimator(BaseEstimator):
 
         Like every parameter, builder and routed ones are checked in ``fit``,
         where an unknown name raises a ``ValueError`` that suggests the fix.
+        The ready-made networks (the MLP presets, wide-and-deep estimators and
+        ``AutoencoderTransformer``), which take no builder, refuse a name that
+        is neither theirs nor routed here, as scikit-learn's estimators do.
         A builder argument given its builder's default, as ``get_params``
         lists it, stays unset: ``set_params(**get_params())`` changes nothing,
         and another builder set later brings its own defaults.
@@ -522,6 +541,7 @@ class BaseKerasEstimator(BaseEstimator):
             The estimator.
         """
         own = set(self._get_param_names())
+        self._refuse_unknown_names(params, ValueError)
         for name in own.intersection(params):  # model first: its defaults count
             setattr(self, name, params[name])
         defaults = None

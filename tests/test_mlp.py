@@ -62,12 +62,19 @@ def test_the_repr_reads_back_with_routed_parameters(estimator):
     est = estimator(max_iter=5).set_params(predict__batch_size=64, fit__verbose=0)
     again = eval(repr(est), vars(skdl))
     assert type(again) is estimator and again.get_params() == est.get_params()
-    # other names are no parameters of a preset: fit says which was meant
-    X, y = np.ones((4, 2)), np.arange(4) % 2
-    with pytest.raises(ValueError, match="argument max_iters, did you mean max_iter?") as err:
-        estimator(max_iters=5).fit(X, y)
+    # other names are no parameters of a preset: refused at once, as
+    # scikit-learn's estimators refuse them (they waited for fit), with the
+    # name meant
+    with pytest.raises(TypeError, match="argument max_iters, did you mean max_iter?") as err:
+        estimator(max_iters=5)
     # a preset takes no model builder, whose arguments the message would offer
     assert "builder" not in str(err.value)
+    with pytest.raises(ValueError, match="argument max_iters, did you mean max_iter?"):
+        estimator().set_params(max_iters=5)
+    # a routed name waits for fit, which checks it against its target
+    X, y = np.ones((4, 2)), np.arange(4) % 2
+    with pytest.raises(ValueError, match="fit__verbos, did you mean fit__verbose?"):
+        estimator(max_iter=1, fit__verbos=0).fit(X, y)
 
 
 @pytest.fixture(scope="module")

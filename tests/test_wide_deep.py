@@ -136,6 +136,15 @@ def test_errors_name_the_parameter(housing, params, match):
         WideAndDeepRegressor(epochs=1, **params).fit(df, y_train[:50])
 
 
+def test_names_that_are_no_parameters_are_refused_at_once():
+    for Estimator in (WideAndDeepRegressor, WideAndDeepClassifier):
+        with pytest.raises(TypeError, match="argument wide_feature, did you mean wide_features?"):
+            Estimator(wide_feature=[0])
+        with pytest.raises(ValueError, match="argument aux_loss_weigth, did you mean aux_loss"):
+            Estimator().set_params(aux_loss_weigth=0.5)
+        assert Estimator(optimizer__learning_rate=0.01).optimizer__learning_rate == 0.01
+
+
 def test_hidden_layer_sizes_may_be_one_int(housing):
     # as for the other estimators with hidden_layer_sizes
     X_train, _, y_train, _, _ = housing

@@ -9,6 +9,7 @@ import copy
 import functools
 import inspect
 import math
+import types
 
 import numpy as np
 
@@ -295,6 +296,8 @@ def make_loss(loss, kwargs):
             )
         if kwargs:
             raise ValueError(f"loss__ parameters need a loss class; got the function {loss!r}.")
+        if isinstance(loss, types.FunctionType):
+            _check_called_with_targets(loss, "loss", "loss")
         return loss
     _check_kwargs(cls, kwargs, "loss")
     return _instantiate(cls, kwargs, "loss")
@@ -508,6 +511,23 @@ def _check_metric(metric):
             raise ValueError(f"metrics: {metric!r} is not a Keras metric; {forms}.") from None
     elif not callable(metric):  # classes and instances are callable
         raise TypeError(f"metrics: {metric!r} is not a metric; {forms}.")
+    elif isinstance(metric, types.FunctionType):
+        _check_called_with_targets(metric, "metrics", "metric")
+
+
+def _check_called_with_targets(function, param, kind):
+    """A plain function given as a loss or metric takes ``(y_true, y_pred)``, as
+    Keras calls it (which otherwise fails inside Keras' training step)."""
+    try:
+        inspect.signature(function).bind(None, None)
+    except TypeError:
+        name = getattr(function, "__qualname__", repr(function))
+        raise TypeError(
+            f"{param}: the function {name}{inspect.signature(function)} cannot be called "
+            f"as Keras calls a {kind}, {kind}(y_true, y_pred): give it these two arguments."
+        ) from None
+    except ValueError:  # no signature to read (a builtin): Keras will tell
+        pass
 
 
 def fit_callbacks(callbacks):

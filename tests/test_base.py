@@ -701,6 +701,18 @@ def test_classes_that_need_arguments_name_them(data):
     assert reg.fit(X, y).n_iter_ == 1
 
 
+def test_functions_that_keras_cannot_call_as_losses_or_metrics_are_named(data):
+    """They failed inside Keras' training step, without the parameter's name."""
+    X, y = data
+    with pytest.raises(TypeError, match=r"^loss: the function \S*<lambda>\(y\) cannot be"):
+        KerasRegressor(loss=lambda y: y, epochs=1).fit(X, y)
+    with pytest.raises(TypeError, match=r"^metrics: .* as Keras calls a metric, metric\(y_true"):
+        KerasRegressor(metrics=[lambda y: y], epochs=1).fit(X, y)
+    # two arguments, whatever their names, and defaults after them pass
+    reg = KerasRegressor(loss=lambda a, b: keras.ops.mean((a - b) ** 2), epochs=1)
+    assert reg.set_params(metrics=[lambda t, p, scale=1: p]).fit(X, y).n_iter_ == 1
+
+
 def test_callbacks_must_be_keras_callbacks(data):
     X, y = data
     with pytest.raises(TypeError, match=r"callbacks\[1\]='early' is not a Keras callback"):

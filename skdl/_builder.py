@@ -198,7 +198,7 @@ def call_builder(builder, explicit, estimator_params, meta, owner, data=None):
         message = f"The model builder {_name(builder)} raised {type(exc).__name__}: {exc}"
         key = exc.args[0] if isinstance(exc, KeyError) and exc.args else None
         if isinstance(key, str) and "meta" in kwargs and key not in meta:
-            message += f"; meta has the keys {', '.join(sorted(meta))}"
+            message += f" (if it was a key of meta: meta has {', '.join(sorted(meta))})"
         try:
             wrapped = type(exc)(message)
         except Exception:  # exception types with other constructors

@@ -464,6 +464,12 @@ def fresh_metrics(metrics):
 def make_metrics(metrics, routed):
     """Fresh metric objects (names stay names)."""
     common, indexed = split_indexed(routed)
+    if isinstance(metrics, dict) and routed:
+        raise ValueError(
+            f"{', '.join('metrics__' + n for n in sorted(routed))}: metrics__ parameters "
+            "apply to a list of metrics, and metrics is a dict by output: set the values "
+            "on metric instances, e.g. {'main': [keras.metrics.AUC(num_thresholds=50)]}."
+        )
     if common and not any(isinstance(m, type) for m in as_list(metrics)):
         # as for callbacks: they would be left unused
         raise ValueError(
@@ -474,10 +480,7 @@ def make_metrics(metrics, routed):
         )
     if metrics is None or isinstance(metrics, dict):
         if indexed:
-            raise ValueError(
-                f"metrics__{min(indexed)}__...: metrics is "
-                f"{'a dict by output' if metrics else 'None'}, not a list to index."
-            )
+            raise ValueError(f"metrics__{min(indexed)}__...: metrics is None, no list to index.")
         return fresh_metrics(metrics)
     _check_indices(indexed, as_list(metrics), "metrics")
     k = keras()

@@ -32,13 +32,13 @@ work.
 
 import base64
 import contextlib
+import functools
 import importlib
 import io
 import json
 import marshal
 import os
 import pickle
-import sys
 import tempfile
 import types
 import warnings
@@ -73,20 +73,17 @@ class SerializedModel:
         layers, say), which the ``.keras`` format leaves out: restored, the
         loaded model goes on drawing the random numbers that the saved one
         would have drawn next.
-    main_file : str, default=None
-        The file of the script (``__main__``) that saved the model; empty in
-        an interpreter or a notebook.
     script_objects : bytes, default=None
-        The functions, lambdas and classes of that script that the model
-        uses, pickled by value (with cloudpickle, as joblib sends a script's
-        functions to its workers): a process that runs another ``__main__``
-        (a joblib or Dask worker) loads them from here.
+        The functions, lambdas and classes of the script (``__main__``) that
+        the model uses, pickled by value (with cloudpickle, as joblib sends a
+        script's functions to its workers): a process whose ``__main__`` lacks
+        them (a joblib or Dask worker) loads them from here.
     """
 
     # what an estimator pickled before they were recorded loads with
     functions = lambda_modules = types.MappingProxyType({})
     seed_states = ()
-    main_file = script_objects = None
+    script_objects = None
 
     def __init__(
         self,
@@ -94,14 +91,12 @@ class SerializedModel:
         functions=None,
         lambda_modules=None,
         seed_states=None,
-        main_file=None,
         script_objects=None,
     ):
         self.data = data
         self.functions = functions or {}
         self.lambda_modules = lambda_modules or {}
         self.seed_states = list(seed_states or [])
-        self.main_file = main_file
         self.script_objects = script_objects
 
     @classmethod
@@ -133,7 +128,6 @@ class SerializedModel:
             data,
             *_function_origins(model, names),
             seed_states=seeds,
-            main_file=_main_file() or "",  # None: saved before it was recorded
             script_objects=_script_objects_by_value(model, names),
         )
 
@@ -155,14 +149,11 @@ class SerializedModel:
         given = dict(custom_objects or {})
         config = _read_config(self.data)
         entries = list(_entries(config))
-        script = self._script()
-        classes, missing = _find_classes(entries, given, script["classes"])
-        functions, missing_functions = _find_functions(self.functions, given, script["functions"])
+        copies = _ScriptCopies(self.script_objects)
+        classes, missing = _find_classes(entries, given, copies)
+        functions, missing_functions = _find_functions(self.functions, given, copies)
         lambdas, missing_lambdas = _rebuild_lambdas(
-            entries,
-            lambda file: (
-                script["namespaces"].get(file) or _find(self.lambda_modules.get(file), "__dict__")
-            ),
+            entries, lambda file: copies.namespace(file, self.lambda_modules.get(file))
         )
         data = _with_config(self.data, config) if classes or lambdas else self.data
         with tempfile.TemporaryDirectory() as tmp:
@@ -182,33 +173,46 @@ class SerializedModel:
                 variable.assign(state)
         return model
 
-    def _script(self):
-        """The script's objects pickled by value, where this process runs
-        another script than the one that saved the model (a joblib or Dask
-        worker, another program): ``classes`` and ``functions`` by name, found
-        there where the running script lacks them, and the ``namespaces`` of
-        the lambdas (the globals they use, by file), which take the place of
-        the running script's. Empty where it runs the same script: its
-        ``__main__`` holds them."""
-        script = {"classes": {}, "functions": {}, "namespaces": {}}
-        if self.main_file in (None, _main_file() or "") or self.script_objects is None:
-            return script
+
+class _ScriptCopies:
+    """The objects of the saving script (``__main__``) pickled by value, for a
+    process whose ``__main__`` lacks them: a joblib or Dask worker, whichever
+    way it starts (its ``__main__`` may even be the script, run again without
+    what its main block defines). Unpickled where one is needed."""
+
+    def __init__(self, data):
+        self.data = data
+
+    @functools.cached_property
+    def _saved(self):
         try:
-            saved = pickle.loads(self.script_objects)
+            if self.data is not None:
+                return pickle.loads(self.data)
         except Exception:  # (another cloudpickle, say) looked up by name, as before
-            return script
-        script.update(classes=saved["classes"], functions=saved["functions"])
-        for file, functions in saved["lambdas"].items():
-            namespace = script["namespaces"].setdefault(file, {})
-            for function in functions:  # the globals that each lambda uses
-                namespace.update(function.__globals__)
-        return script
+            pass
+        return {"classes": {}, "functions": {}, "lambdas": {}}
 
+    def get(self, kind, name):
+        """The class or function ``name`` (``kind``: "classes" or "functions")."""
+        return self._saved[kind].get(name)
 
-def _main_file():
-    """The file of the script that this process runs (None in an interpreter
-    or a notebook, whose ``__main__`` has none)."""
-    return getattr(sys.modules.get("__main__"), "__file__", None)
+    def namespace(self, file, module):
+        """The globals for the lambdas of ``file``, defined in ``module``: the
+        module's own where it defines every global that they use (pickle's
+        rule: the running script's objects), else those pickled with them."""
+        live = _find(module, "__dict__")
+        if module != "__main__":
+            return live
+        copies = self._saved["lambdas"].get(file)
+        if not copies:
+            return live
+        namespace = {}
+        for function in copies:  # the globals that each lambda uses
+            namespace.update(function.__globals__)
+        used = [name for name in namespace if not name.startswith("__")]
+        if live is not None and all(name in live for name in used):
+            return live
+        return namespace
 
 
 def _script_objects_by_value(model, names):
@@ -331,8 +335,8 @@ def _find_classes(entries, given, script):
     """Find in its module each class of a saved configuration that Keras cannot
     find by itself (unregistered, not in ``given``), and name it after its
     module in the configuration: two classes of one name do not clash. A class
-    of ``__main__`` that the running script lacks comes from ``script``
-    (``{name: class}`` pickled by value) where it is there.
+    of ``__main__`` that the running script lacks comes from ``script`` (the
+    :class:`_ScriptCopies`) where it is there.
 
     Returns ``{name: class}`` and descriptions of the classes not found.
     """
@@ -344,8 +348,8 @@ def _find_classes(entries, given, script):
             continue
         key = f"{module}.{name}"
         cls = found.get(key) or _find(module, name)
-        if cls is None and module == "__main__":
-            cls = script.get(name)
+        if not isinstance(cls, type) and module == "__main__":
+            cls = script.get("classes", name)
         if isinstance(cls, type):
             found[key] = cls
             entry["registered_name"] = key
@@ -357,8 +361,8 @@ def _find_classes(entries, given, script):
 def _find_functions(functions, given, script):
     """Find in its module each of ``functions`` (``{name: (module, qualname)}``)
     that Keras cannot find by itself (unregistered, not in ``given``); one of
-    ``__main__`` that the running script lacks in ``script`` (``{name:
-    function}`` pickled by value) where it is there.
+    ``__main__`` that the running script lacks from ``script`` (the
+    :class:`_ScriptCopies`) where it is there.
 
     Returns ``{name: function}`` and descriptions of the functions not found.
     """
@@ -368,8 +372,8 @@ def _find_functions(functions, given, script):
         if registered(name, custom_objects=given) is not None:
             continue
         function = _find(module, qualname)
-        if function is None and module == "__main__":
-            function = script.get(name)
+        if not callable(function) and module == "__main__":
+            function = script.get("functions", name)
         if callable(function):
             found[name] = function
         else:

@@ -1160,8 +1160,9 @@ class BaseKerasEstimator(BaseEstimator):
             raise ValueError(
                 f"initial_epoch={initial} leaves no epoch to train: Keras' fit runs "
                 f"the epochs from initial_epoch up to epochs={kwargs['epochs']}, so "
-                "initial_epoch must be below epochs (it numbers the first epoch, "
-                "for the logs and the callbacks: raise epochs by as much)."
+                "initial_epoch must be below epochs. It numbers the first epoch, for "
+                "the logs and the callbacks: raise epochs by as much, or leave "
+                "initial_epoch unset (partial_fit runs one epoch)."
             )
         callbacks = make_callbacks(self.callbacks, route(routed, "callbacks"))
         callbacks += fit_callbacks(call_kwargs.get("callbacks"))
@@ -1308,7 +1309,7 @@ class BaseKerasEstimator(BaseEstimator):
             model = _keras.clone_model(self.model)
         elif isinstance(self.model, type) and self.model.__module__.startswith("keras."):
             raise TypeError(
-                f"model=keras.{self.model.__name__} is Keras' own class, which holds no "
+                f"model={self.model.__name__} is Keras' own class, which holds no "
                 "network: give a function that builds one, a keras.Model (e.g. "
                 "keras.Sequential([keras.Input(shape), ...])), or a subclass of yours "
                 "that defines call()."

@@ -220,7 +220,7 @@ class KerasClassifier(ClassifierMixin, BaseKerasEstimator):
         made with it), so that the default network and builders that read
         ``meta["out_activation_"]`` output logits for it. A softmax for
         multiclass labels, and for one-hot rows (a ``to_categorical`` y) under a
-        categorical loss, which reads them as one class per row."""
+        categorical cross-entropy, which reads them as one class per row."""
         routed = route(self.get_params(), "loss")
         logits = routed.get("from_logits", getattr(self.loss, "from_logits", False))
         if bool(logits):

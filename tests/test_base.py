@@ -648,9 +648,11 @@ def _build_with_units(meta, n_neurons=30):
         ),
         ({"metrics__nme": "x"}, "^metrics__ parameters apply to metric classes"),
         (
-            {"metrics": {"dense_1": ["mae"]}, "metrics__0__name": "m"},
-            r"^metrics__0__...: metrics is a dict by output, not a list to index",
+            {"metrics": {"dense_1": [keras.metrics.MeanAbsoluteError]}, "metrics__name": "m"},
+            r"^metrics__name: metrics__ parameters apply to a list of metrics, and metrics is "
+            "a dict by output",
         ),
+        ({"metrics__0__name": "m"}, r"^metrics__0__...: metrics is None, no list to index"),
     ],
 )
 def test_every_routed_name_is_checked(data, params, match):

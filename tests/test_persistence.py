@@ -142,13 +142,17 @@ def test_a_loaded_network_draws_the_dropout_masks_the_original_would(data):
             estimator.partial_fit(X, y)
     for loaded in copies:
         np.testing.assert_array_equal(loaded.predict(X), reg.predict(X))
-    # an estimator pickled before the states were recorded loads as before
+    # an estimator pickled before the states (and the script's objects) were
+    # recorded loads as before, and trains on
     state = reg.__getstate__()
     saved = next(v for v in state.values() if isinstance(v, SerializedModel))
-    del saved.seed_states
+    del saved.seed_states, saved.script_objects
     again = MLPRegressor.__new__(MLPRegressor)
     again.__setstate__(state)
     np.testing.assert_array_equal(again.predict(X), reg.predict(X))
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", ConvergenceWarning)
+        assert again.partial_fit(X, y).n_iter_ == 1
 
 
 def test_pickling_warns_of_nothing(data):
@@ -628,13 +632,14 @@ def build(meta, activation=lambda x: keras.ops.tanh(x)):
 """
 
 
-def _script_module(file, code=""):
-    """A module named ``__main__``, as the script ``file`` (written with
-    ``code``) running."""
-    file.write_text(code)
+def _script_module(file=None, code=""):
+    """A module named ``__main__``: the script ``file`` running (written with
+    ``code``), or an interpreter's (no file), as a worker's may be."""
     module = types.ModuleType("__main__")
-    module.__file__ = str(file)
-    exec(compile(code, str(file), "exec"), module.__dict__)
+    if file is not None:
+        file.write_text(code)
+        module.__file__ = str(file)
+    exec(compile(code, str(file or "<stdin>"), "exec"), module.__dict__)
     return module
 
 
@@ -658,17 +663,34 @@ def test_a_scripts_objects_load_where_another_script_runs(data, network, monkeyp
         estimator = KerasRegressor(builder, epochs=1, random_state=0)
     estimator.fit(X, y)
     sent = cloudpickle.dumps(estimator)  # as joblib sends it
-    monkeypatch.setitem(sys.modules, "__main__", _script_module(tmp_path / "worker.py"))
-    received = pickle.loads(sent)
-    np.testing.assert_array_equal(received.predict(X), estimator.predict(X))
-    received.set_params(warm_start=True).fit(X, y)  # and trains on
-    if network == "model_parameter":
-        np.testing.assert_array_equal(clone(received).fit(X, y).predict(X), estimator.predict(X))
+    rerun = types.ModuleType("__main__")  # the script again, its main block not run
+    rerun.__file__ = script.__file__
+    workers = [
+        _script_module(tmp_path / "worker.py"),  # a loky worker's
+        _script_module(),  # a spawned worker's, from an interpreter or a notebook
+        rerun,
+    ]
+    for worker in workers:
+        monkeypatch.setitem(sys.modules, "__main__", worker)
+        received = pickle.loads(sent)
+        np.testing.assert_array_equal(received.predict(X), estimator.predict(X))
+        received.set_params(warm_start=True).fit(X, y)  # and trains on
+        if network == "model_parameter":
+            refit = clone(received).fit(X, y)
+            np.testing.assert_array_equal(refit.predict(X), estimator.predict(X))
+        returned = cloudpickle.dumps(received)  # as a worker returns it
+    # back in the script, its lambdas see its globals again, as before the trip
+    monkeypatch.setitem(sys.modules, "__main__", script)
+    back = pickle.loads(returned)
+    if network != "function_and_class":
+        assert back.model_.layers[-1].activation.__globals__ is script.__dict__
     # a script that defines them uses its own, as pickle does
     loading_script = _script_module(tmp_path / "load.py", CUSTOM_PARTS)
     monkeypatch.setitem(sys.modules, "__main__", loading_script)
     loaded = pickle.loads(sent)
-    assert type(loaded.model_.layers[0]) is sys.modules["__main__"].Doubling
+    assert type(loaded.model_.layers[0]) is loading_script.Doubling
+    if network != "function_and_class":
+        assert loaded.model_.layers[-1].activation.__globals__ is loading_script.__dict__
 
 
 def test_custom_objects_load_in_a_fresh_process_where_importable(tmp_path):

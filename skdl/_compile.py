@@ -396,10 +396,10 @@ def from_config(obj, prefix, kwargs=None):
         return fresh
     for name in arguments:
         value = vars(obj).get(name, _MISSING)
-        if name in kwargs or not _is_plain(value):
+        if name in kwargs or not is_plain(value):
             continue
         copied = getattr(fresh, name, _MISSING)
-        if copied is _MISSING or not _is_plain(copied) or not _equal(copied, value):
+        if copied is _MISSING or not is_plain(copied) or not _equal(copied, value):
             raise ValueError(
                 f"{prefix}: {cls.__name__}.get_config() leaves out {name!r}: the "
                 f"{cls.__name__} skdl makes for each fit from it would have "
@@ -413,11 +413,11 @@ def _equal(a, b):
     return a == b or (a != a and b != b)  # NaN equals NaN here
 
 
-def _is_plain(value):
+def is_plain(value):
     """A value that equality describes: numbers, strings, None and their tuples."""
     if value is None or isinstance(value, (str, bool, int, float, np.number)):
         return True
-    return isinstance(value, (tuple, list)) and all(_is_plain(v) for v in value)
+    return isinstance(value, (tuple, list)) and all(is_plain(v) for v in value)
 
 
 def _deep_copy(obj):

@@ -39,6 +39,7 @@ from ._compile import (
     epoch_steps,
     fit_callbacks,
     given_step_limit,
+    is_plain,
     make_callbacks,
     make_loss,
     make_metrics,
@@ -654,10 +655,17 @@ class BaseKerasEstimator(BaseEstimator):
         _keras.mend_function_configs()  # Keras pickles its objects by their configuration
         # (object's state is the __dict__ itself) without what the network was
         # made from: objects compared by identity, which a pickle does not keep;
-        # the names of those changed since then instead
+        # for those changed since then, the values they had where equality
+        # describes them (numbers, strings), their names otherwise
         state = {k: v for k, v in super().__getstate__().items() if k != "_built_with"}
         if "_built_with" in self.__dict__:
-            state["_changed_since_built"] = self._changed_settings()
+            built = self._built_with
+            changed = self._changed_settings()
+            plain = {n: built[n] for n in changed if n in built and is_plain(built[n])}
+            state["_changed_since_built"] = {
+                "values": plain,
+                "names": [n for n in changed if n not in plain],
+            }
         # a loss, metric or optimizer of the user's class: pickled by reference
         saved = {
             name: picklable_parameter(state[name], name)
@@ -700,8 +708,13 @@ class BaseKerasEstimator(BaseEstimator):
             set_steps_per_execution(self.model_, 1)
             self.__dict__["_steps_per_execution"] = 1
         if changed is not None:
-            # the settings as loaded, those changed before pickling marked so
-            built = {**self._network_settings(), **dict.fromkeys(changed, _CHANGED)}
+            # the settings as loaded, with the values those changed before
+            # pickling had, or marked changed (a list of names: an earlier skdl)
+            if isinstance(changed, list):
+                values, names = {}, changed
+            else:
+                values, names = changed["values"], changed["names"]
+            built = {**self._network_settings(), **values, **dict.fromkeys(names, _CHANGED)}
             self.__dict__["_built_with"] = built
 
     # -------------------------------------------------------------------- fit

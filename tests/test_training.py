@@ -272,6 +272,18 @@ def test_a_copy_names_the_changes_a_warm_fit_leaves_unused(duplicate):
         duplicate(reg).fit(X, y)
     with pytest.warns(UserWarning, match=r": hidden_layer_sizes, loss changed since the network"):
         duplicate(duplicate(reg)).set_params(loss="mae").partial_fit(X, y)
+    # a change set back after the copy is no change (the copy knew only that
+    # hidden_layer_sizes had changed, and warned)
+    with warnings.catch_warnings():
+        warnings.simplefilter("error", UserWarning)
+        duplicate(reg).set_params(hidden_layer_sizes=(4,)).fit(X, y)
+    # an earlier skdl pickled the names alone
+    state = reg.__getstate__()
+    state["_changed_since_built"] = ["hidden_layer_sizes"]
+    again = KerasRegressor.__new__(KerasRegressor)
+    again.__setstate__(state)
+    with pytest.warns(UserWarning, match=r": hidden_layer_sizes changed since the network"):
+        again.fit(X, y)
 
 
 def test_keras_values_of_shuffle_and_verbose(data, capsys):

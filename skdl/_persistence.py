@@ -124,11 +124,12 @@ class SerializedModel:
                 data = fh.read()
         names = {e["config"] for e in _entries(_read_config(data)) if _is_function(e)}
         seeds = [keras().ops.convert_to_numpy(v.value) for v in _seed_variables(model)]
+        functions = _model_functions(model)
         return cls(
             data,
-            *_function_origins(model, names),
+            *_function_origins(functions, names),
             seed_states=seeds,
-            script_objects=_script_objects_by_value(model, names),
+            script_objects=_script_objects_by_value(model, functions, names),
         )
 
     def load(self, custom_objects=None):
@@ -215,14 +216,14 @@ class _ScriptCopies:
         return namespace
 
 
-def _script_objects_by_value(model, names):
-    """The functions (saved under ``names``), lambdas and classes of
-    ``model`` defined in the script (module ``__main__``), pickled by value;
-    None where there are none, or where cloudpickle cannot pickle them (they
-    are then looked up by name on loading, as before)."""
+def _script_objects_by_value(model, model_functions, names):
+    """The functions (of ``model_functions``, saved under ``names``), lambdas
+    and classes of ``model`` defined in the script (module ``__main__``),
+    pickled by value; None where there are none, or where cloudpickle cannot
+    pickle them (they are then looked up by name on loading, as before)."""
     get_name = keras().saving.get_registered_name
     functions, lambdas = {}, {}
-    for function in _model_functions(model):
+    for function in model_functions:
         if function.__module__ != "__main__":
             continue
         if _is_lambda(function):
@@ -381,14 +382,15 @@ def _find_functions(functions, given, script):
     return found, missing
 
 
-def _function_origins(model, names):
-    """``({name: (module, qualname)}, {file: module})``: where the functions
-    saved under ``names`` and the lambdas of ``model`` are defined."""
+def _function_origins(model_functions, names):
+    """``({name: (module, qualname)}, {file: module})``: where those of a
+    model's functions (:func:`_model_functions`) saved under ``names``, and
+    its lambdas, are defined."""
     functions, lambda_modules = {}, {}
     get_name = keras().saving.get_registered_name
-    for function in _model_functions(model):
+    for function in model_functions:
         module = function.__module__
-        if function.__name__ == "<lambda>":
+        if _is_lambda(function):
             lambda_modules[function.__code__.co_filename] = module
         elif module and module.split(".")[0] not in _KERAS_PACKAGES:
             name = get_name(function)

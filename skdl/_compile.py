@@ -9,6 +9,7 @@ import copy
 import functools
 import inspect
 import math
+import re
 import types
 
 import numpy as np
@@ -48,22 +49,26 @@ def _check_kwargs(cls, kwargs, prefix):
         )
 
 
-def _instantiate(cls, kwargs, prefix):
-    """``cls(**kwargs)``, where an argument that the class needs and that no
-    routed name gives is an error naming the routed name (Python's own names
-    the argument only)."""
+def _required_arguments(cls):
+    """The names of the arguments that ``cls(...)`` needs."""
     try:
         params = inspect.signature(cls.__init__).parameters
     except (TypeError, ValueError):
-        params = {}
-    required = [
+        return []
+    return [
         name
         for name, p in params.items()
         if name != "self"
         and p.default is p.empty
         and p.kind in (p.POSITIONAL_OR_KEYWORD, p.KEYWORD_ONLY)
-        and name not in kwargs
     ]
+
+
+def _instantiate(cls, kwargs, prefix):
+    """``cls(**kwargs)``, where an argument that the class needs and that no
+    routed name gives is an error naming the routed name (Python's own names
+    the argument only)."""
+    required = [name for name in _required_arguments(cls) if name not in kwargs]
     if required:
         first = required[0]
         raise TypeError(
@@ -482,18 +487,81 @@ def make_metrics(metrics, routed):
         if indexed:
             raise ValueError(f"metrics__{min(indexed)}__...: metrics is None, no list to index.")
         return fresh_metrics(metrics)
-    _check_indices(indexed, as_list(metrics), "metrics")
+    entries = as_list(metrics)
+    _check_indices(indexed, entries, "metrics")
     k = keras()
+    made = []  # (the entry, the class or instance to make it from: None for a name)
+    for i, given in enumerate(entries):
+        _check_metric(given)
+        metric = given
+        if isinstance(given, str):
+            # a name stays a name, which Keras resolves, unless it takes routed
+            # arguments or needs some (then an error names them)
+            metric = _metric_class(given)
+            if metric is not None and not (indexed.get(i) or _required_arguments(metric)):
+                metric = None
+        made.append((given, metric))
+    # the names of the entries that keep their own: names and instances
+    taken = {g if m is None else getattr(g, "name", None) for g, m in made}
     out = []
-    for i, metric in enumerate(as_list(metrics)):
-        _check_metric(metric)
-        if isinstance(metric, str) and not indexed.get(i):
-            out.append(metric)
+    for i, (given, metric) in enumerate(made):
+        if metric is None:
+            out.append(given)
             continue
-        # class-level kwargs apply to classes only; strings and instances take none
-        kw_common = common if isinstance(metric, type) else {}
-        out.append(_fresh(metric, kw_common, indexed.get(i, {}), "metrics", k.metrics.Metric))
+        # class-level kwargs apply to classes only; names and instances take none
+        kw_common = common if isinstance(given, type) else {}
+        specific = indexed.get(i, {})
+        if isinstance(metric, type):
+            named = _metric_name(metric, given, {**kw_common, **specific}, taken)
+            specific = {**named, **specific}
+        out.append(_fresh(metric, kw_common, specific, "metrics", k.metrics.Metric))
     return out
+
+
+def _metric_name(cls, given, kwargs, taken):
+    """``{"name": name}`` for a metric made from the class ``cls`` (``given`` as
+    a class or a name), unless ``kwargs`` names it or ``cls`` takes no name.
+
+    Keras numbers the names of a class's instances in the process ("auc",
+    "auc_1", ...), so the keys of ``history_`` changed from fit to fit. The name
+    is the one given, or the class's own default name (snake case where it has
+    none), numbered only after the names ``taken`` in this list (updated).
+    """
+    try:
+        params = inspect.signature(cls.__init__).parameters
+    except (TypeError, ValueError):
+        return {}
+    accepts = "name" in params or any(p.kind is p.VAR_KEYWORD for p in params.values())
+    if "name" in kwargs or not accepts:
+        return {}
+    default = params["name"].default if "name" in params else None
+    if isinstance(given, str):
+        base = given
+    elif isinstance(default, str):
+        base = default
+    else:
+        words = re.sub(r"(.)([A-Z][a-z]+)", r"\1_\2", cls.__name__)  # as Keras does
+        base = re.sub(r"([a-z0-9])([A-Z])", r"\1_\2", words).lower()
+    name, n = base, 0
+    while name in taken:
+        n += 1
+        name = f"{base}_{n}"
+    taken.add(name)
+    return {"name": name}
+
+
+def _metric_class(name):
+    """The ``keras.metrics.Metric`` class that Keras makes for the metric
+    ``name``, or None (a function, or a name Keras resolves from the targets)."""
+    k = keras()
+    if name.lower() in ("accuracy", "acc"):
+        return None
+    try:
+        from keras.src.metrics import ALL_OBJECTS_DICT as known
+    except ImportError:  # Keras moved it: its public names
+        known = vars(k.metrics)
+    found = known.get(name)
+    return found if isinstance(found, type) and issubclass(found, k.metrics.Metric) else None
 
 
 def _check_metric(metric):
@@ -512,6 +580,8 @@ def _check_metric(metric):
             keras().metrics.get(metric)
         except ValueError:
             raise ValueError(f"metrics: {metric!r} is not a Keras metric; {forms}.") from None
+        except TypeError:  # a class that needs arguments, made in make_metrics
+            pass
     elif not callable(metric):  # classes and instances are callable
         raise TypeError(f"metrics: {metric!r} is not a metric; {forms}.")
     elif isinstance(metric, types.FunctionType):

@@ -250,11 +250,12 @@ def metrics_on_scores(metrics, encoding, main=None):
     ]
 
 
-# Keras metrics that compare the probabilities with one-hot targets (their
-# shapes must match): class indices make them fail deep inside Keras, or
-# count wrongly (categorical_accuracy compares the largest of each).
+# Keras metrics that compare the outputs with targets of their shape (one-hot
+# targets, on a multiclass network): class indices make them fail deep inside
+# Keras, or count wrongly (categorical_accuracy compares the largest of each).
 _ONE_HOT_METRICS = frozenset(
     {
+        # of classes
         "categoricalaccuracy",
         "topkcategoricalaccuracy",
         "categoricalcrossentropy",
@@ -272,6 +273,31 @@ _ONE_HOT_METRICS = frozenset(
         "truenegatives",
         "falsepositives",
         "falsenegatives",
+        # of each output on its own
+        "binaryaccuracy",
+        "binarycrossentropy",
+        "bce",
+        "binaryiou",
+        "onehotiou",
+        "onehotmeaniou",
+        "hinge",
+        "squaredhinge",
+        "meansquarederror",
+        "mse",
+        "rootmeansquarederror",
+        "meanabsoluteerror",
+        "mae",
+        "meanabsolutepercentageerror",
+        "mape",
+        "meansquaredlogarithmicerror",
+        "msle",
+        "logcosherror",
+        "kldivergence",
+        "poisson",
+        "cosinesimilarity",
+        "r2score",
+        "pearsoncorrelation",
+        "concordancecorrelation",
     }
 )
 
@@ -289,6 +315,19 @@ def needs_one_hot(metrics):
         if name.replace("_", "").lower() in _ONE_HOT_METRICS:
             return name
     return None
+
+
+def exact_accuracy(metrics):
+    """Whether ``metrics`` holds ``keras.metrics.Accuracy`` (its name, class or an
+    instance), which counts the outputs equal to the targets."""
+    k = keras()
+    by_output = metrics.values() if isinstance(metrics, dict) else [metrics]
+    entries = [m for v in by_output for m in as_list(v)]
+    return any(
+        m == "Accuracy" or m is k.metrics.Accuracy or type(m) is k.metrics.Accuracy
+        for m in entries
+        if isinstance(m, (str, type, k.metrics.Metric))
+    )
 
 
 def default_loss(encoding):

@@ -19,6 +19,7 @@ from ._targets import (
     check_loss_fits_output,
     choose_encoding,
     default_loss,
+    exact_accuracy,
     loss_name,
     metrics_on_scores,
     needs_one_hot,
@@ -248,6 +249,15 @@ class KerasClassifier(ClassifierMixin, BaseKerasEstimator):
             one_hot_rows=self.target_encoder_.one_hot_rows_,
             softmax=_keras.main_output_activation(model) == "softmax",
         )
+        if not compiled and exact_accuracy(self.metrics):
+            # Keras' compile resolves 'accuracy' by the targets' kind, but not this
+            raise ValueError(
+                "metrics: keras.metrics.Accuracy counts the outputs equal to the "
+                "targets, and a classifier's outputs are probabilities (it would report "
+                "an accuracy near 0): pass 'accuracy' (Keras then picks the accuracy of "
+                "the targets' kind), or keras.metrics.BinaryAccuracy or "
+                "SparseCategoricalAccuracy."
+            )
         one_hot_metric = None if compiled else needs_one_hot(self.metrics)
         if encoding == "sparse" and one_hot_metric and loss is None:
             # the loss is skdl's to choose: categorical_crossentropy, on the
@@ -257,8 +267,8 @@ class KerasClassifier(ClassifierMixin, BaseKerasEstimator):
             # Keras would give the metric class indices: a wrong value, or an
             # error deep inside
             raise ValueError(
-                f"metrics: {one_hot_metric} compares one-hot targets with the "
-                f"probabilities, but the loss {loss_name(loss)} takes class indices: "
+                f"metrics: {one_hot_metric} compares the probabilities with targets of "
+                f"their shape (one-hot), but the loss {loss_name(loss)} takes class indices: "
                 "leave loss unset (skdl then trains with categorical_crossentropy on "
                 "one-hot targets), pass loss='categorical_crossentropy', or use a "
                 "metric of class indices (e.g. 'sparse_categorical_accuracy')."

@@ -451,6 +451,43 @@ def test_compile_and_metrics_routing(data):
     assert len(reg.history_["loss"]) == 2
 
 
+def test_metrics_made_from_classes_keep_their_names_from_fit_to_fit(data):
+    """Keras numbers the instances of a class in the process: the keys of
+    history_ were auc_15, auc_16, ... from one fit to the next."""
+    X, y = data
+    reg = KerasRegressor(
+        metrics=[keras.metrics.MeanAbsoluteError, "mae", keras.metrics.RootMeanSquaredError],
+        metrics__2__name="rmse",
+        epochs=1,
+    )
+    for _ in range(2):
+        assert set(reg.fit(X, y).history_) == {"loss", "mean_absolute_error", "mae", "rmse"}
+    # numbered within the list only; a name given with arguments stays the key
+    reg = KerasRegressor(
+        metrics=[keras.metrics.MeanSquaredError, keras.metrics.MeanSquaredError, "R2Score"],
+        metrics__2__class_aggregation="variance_weighted_average",
+        epochs=1,
+    )
+    for _ in range(2):
+        assert set(reg.fit(X, y).history_) == {
+            "loss",
+            "mean_squared_error",
+            "mean_squared_error_1",
+            "R2Score",
+        }
+
+
+def test_a_metric_name_of_a_class_that_needs_arguments_is_explained(data):
+    """Keras' own TypeError named the arguments of the class, not the routed
+    parameters that give them; given these, the name is made with them."""
+    X, y = data
+    reg = KerasRegressor(metrics=["MeanIoU"], epochs=1)
+    with pytest.raises(TypeError, match=r"^metrics: MeanIoU needs num_classes: .*metrics__"):
+        reg.fit(X, y)
+    reg.set_params(metrics__0__num_classes=2).fit(X, y > 0)
+    assert "MeanIoU" in reg.history_
+
+
 def test_fit_kwargs_apply_to_one_call_only(data):
     X, y = data
     reg = KerasRegressor(epochs=2)

@@ -490,6 +490,10 @@ def test_validation_split_of_sorted_labels_warns():
         keras.metrics.Precision,
         keras.metrics.TopKCategoricalAccuracy(k=2),
         "categorical_crossentropy",
+        "binary_accuracy",
+        "mse",
+        keras.metrics.Hinge,
+        keras.metrics.R2Score(),
     ],
 )
 def test_metrics_that_compare_one_hot_targets_get_them(metric):
@@ -504,7 +508,9 @@ def test_metrics_that_compare_one_hot_targets_get_them(metric):
     assert len(clf.history_["loss"]) == 2 and len(clf.history_) == 2
 
 
-@pytest.mark.parametrize("metric", ["categorical_accuracy", "auc", keras.metrics.Precision()])
+@pytest.mark.parametrize(
+    "metric", ["categorical_accuracy", "auc", keras.metrics.Precision(), "binary_accuracy", "mae"]
+)
 def test_a_sparse_loss_refuses_metrics_of_one_hot_targets(metric):
     """They got class indices: categorical_accuracy reported a wrong value,
     AUC and Precision failed deep inside Keras."""
@@ -514,9 +520,25 @@ def test_a_sparse_loss_refuses_metrics_of_one_hot_targets(metric):
     clf = KerasClassifier(loss="sparse_categorical_crossentropy", metrics=[metric], epochs=1)
     with pytest.raises(
         ValueError,
-        match=r"^metrics: \S+ compares one-hot targets with the probabilities, but the "
-        "loss sparse_categorical_crossentropy takes class indices: leave loss unset",
+        match=r"^metrics: \S+ compares the probabilities with targets of their shape "
+        r"\(one-hot\), but the loss sparse_categorical_crossentropy takes class indices: "
+        "leave loss unset",
     ):
+        clf.fit(X, y)
+
+
+@pytest.mark.parametrize(
+    "metric", ["Accuracy", keras.metrics.Accuracy, keras.metrics.Accuracy(name="acc")]
+)
+@pytest.mark.parametrize("n_classes", [2, 3])
+def test_exact_accuracy_of_probabilities_is_refused(metric, n_classes):
+    """keras.metrics.Accuracy counts outputs equal to the targets: on
+    probabilities it reported 0.0 on two classes, a meaningless 0.43 on three."""
+    X, y = make_classification(
+        n_samples=60, n_features=5, n_informative=3, n_classes=n_classes, random_state=0
+    )
+    clf = KerasClassifier(metrics=["auc", metric], epochs=1)
+    with pytest.raises(ValueError, match=r"^metrics: keras.metrics.Accuracy counts .* 'accuracy'"):
         clf.fit(X, y)
 
 

@@ -68,6 +68,13 @@ def _instantiate(cls, kwargs, prefix):
     """``cls(**kwargs)``, where an argument that the class needs and that no
     routed name gives is an error naming the routed name (Python's own names
     the argument only)."""
+    _check_required(cls, kwargs, prefix)
+    return cls(**kwargs)
+
+
+def _check_required(cls, kwargs, prefix):
+    """Every argument that ``cls`` needs is in ``kwargs``, or an error names the
+    routed parameter that gives it."""
     required = [name for name in _required_arguments(cls) if name not in kwargs]
     if required:
         first = required[0]
@@ -75,7 +82,6 @@ def _instantiate(cls, kwargs, prefix):
             f"{prefix}: {cls.__name__} needs {', '.join(required)}: pass an instance, "
             f"{cls.__name__}({first}=...), or set {prefix}__{first}=... with the class."
         )
-    return cls(**kwargs)
 
 
 # Batches per call of the compiled training step unless ``compile__steps_per_execution``
@@ -382,7 +388,7 @@ def from_config(obj, prefix, kwargs=None):
         f"arguments as {prefix}__ parameters"
     )
     try:
-        with object_scope(users_classes(obj)):
+        with object_scope({**users_classes(obj), **_wrapped_function(obj)}):
             fresh = cls.from_config({**obj.get_config(), **kwargs})
     except TypeError as exc:
         raise TypeError(
@@ -412,6 +418,17 @@ def from_config(obj, prefix, kwargs=None):
                 f"{value!r}. {fix[0].upper()}{fix[1:]}."
             )
     return fresh
+
+
+def _wrapped_function(obj):
+    """``{name: function}`` for the function of the user's that a Keras wrapper
+    (``keras.metrics.MeanMetricWrapper(fn)``, ``keras.losses.LossFunctionWrapper``)
+    holds: its configuration names the function, which Keras finds by name
+    only where it is registered."""
+    fn = getattr(obj, "_fn", None) or getattr(obj, "fn", None)
+    if not isinstance(fn, types.FunctionType) or fn.__module__.startswith("keras."):
+        return {}
+    return {keras().saving.get_registered_name(fn): fn}
 
 
 def _equal(a, b):
@@ -467,12 +484,24 @@ def fresh_metrics(metrics):
 
 
 def make_metrics(metrics, routed):
-    """Fresh metric objects (names stay names)."""
+    """Fresh metric objects for one fit.
+
+    ``metrics`` is a list, a dict of lists by output name or a list of lists
+    by output. Classes are made with their routed arguments (``routed``:
+    ``{"name": value, "0__name": value}``), instances anew from their
+    configuration, and names stay names, which Keras resolves; a name given
+    routed arguments (or of a class that needs some) becomes a
+    :class:`NamedMetric`, made by :func:`made_metrics` once the estimator has
+    chosen how the metric reads its outputs.
+    """
     common, indexed = split_indexed(routed)
-    if isinstance(metrics, dict) and routed:
+    by_output = isinstance(metrics, dict) or any(
+        isinstance(m, (list, tuple, dict)) for m in as_list(metrics)
+    )
+    if by_output and routed:
         raise ValueError(
             f"{', '.join('metrics__' + n for n in sorted(routed))}: metrics__ parameters "
-            "apply to a list of metrics, and metrics is a dict by output: set the values "
+            "apply to a list of metrics, and metrics is given by output: set the values "
             "on metric instances, e.g. {'main': [keras.metrics.AUC(num_thresholds=50)]}."
         )
     if common and not any(isinstance(m, type) for m in as_list(metrics)):
@@ -483,39 +512,72 @@ def make_metrics(metrics, routed):
             f"{', '.join('metrics__' + n for n in sorted(common))}, or set the values "
             "on an instance: metrics=[keras.metrics.AUC(num_thresholds=50)]."
         )
-    if metrics is None or isinstance(metrics, dict):
+    if metrics is None:
         if indexed:
             raise ValueError(f"metrics__{min(indexed)}__...: metrics is None, no list to index.")
-        return fresh_metrics(metrics)
+        return None
+    if isinstance(metrics, dict):
+        return {name: make_metrics(value, {}) for name, value in metrics.items()}
+    if by_output:
+        return [make_metrics(value, {}) for value in as_list(metrics)]
     entries = as_list(metrics)
     _check_indices(indexed, entries, "metrics")
-    k = keras()
-    made = []  # (the entry, the class or instance to make it from: None for a name)
+    plan = []  # (the entry, the class to make it from: None to keep it as it is)
     for i, given in enumerate(entries):
         _check_metric(given)
-        metric = given
+        cls = given if isinstance(given, type) else None
         if isinstance(given, str):
-            # a name stays a name, which Keras resolves, unless it takes routed
-            # arguments or needs some (then an error names them)
-            metric = _metric_class(given)
-            if metric is not None and not (indexed.get(i) or _required_arguments(metric)):
-                metric = None
-        made.append((given, metric))
+            cls = _metric_class(given)
+            if cls is None and indexed.get(i):
+                raise ValueError(
+                    f"{', '.join(f'metrics__{i}__{n}' for n in sorted(indexed[i]))}: "
+                    f"metrics[{i}] is {given!r}, which Keras resolves from the targets; "
+                    "pass a class with its arguments, e.g. keras.metrics.BinaryAccuracy "
+                    f"with metrics__{i}__threshold=..."
+                )
+            if cls is not None and not (indexed.get(i) or _required_arguments(cls)):
+                cls = None  # a name stays a name
+        plan.append((given, cls))
     # the names of the entries that keep their own: names and instances
-    taken = {g if m is None else getattr(g, "name", None) for g, m in made}
+    taken = {getattr(g, "name", g) for g, cls in plan if cls is None}
+    k = keras()
     out = []
-    for i, (given, metric) in enumerate(made):
-        if metric is None:
-            out.append(given)
-            continue
+    for i, (given, cls) in enumerate(plan):
         # class-level kwargs apply to classes only; names and instances take none
-        kw_common = common if isinstance(given, type) else {}
-        specific = indexed.get(i, {})
-        if isinstance(metric, type):
-            named = _metric_name(metric, given, {**kw_common, **specific}, taken)
-            specific = {**named, **specific}
-        out.append(_fresh(metric, kw_common, specific, "metrics", k.metrics.Metric))
+        kwargs = {**(common if isinstance(given, type) else {}), **indexed.get(i, {})}
+        if cls is None and isinstance(given, str):
+            out.append(given)  # Keras resolves it
+        elif cls is None:  # an instance or a function: copied
+            out.append(_fresh(given, {}, kwargs, "metrics", k.metrics.Metric))
+        else:
+            kwargs = {**_metric_name(cls, given, kwargs, taken), **kwargs}
+            _check_kwargs(cls, kwargs, "metrics")
+            _check_required(cls, kwargs, "metrics")
+            made = NamedMetric(given, cls, kwargs) if isinstance(given, str) else cls(**kwargs)
+            out.append(made)
     return out
+
+
+class NamedMetric:
+    """A metric named by a string and made by skdl (with routed arguments):
+    ``cls(**kwargs)``, with the settings of :func:`skdl._targets.metrics_on_scores`
+    where the outputs are scores; see :func:`made_metrics`."""
+
+    def __init__(self, name, cls, kwargs):
+        self.name, self.cls, self.kwargs = name, cls, kwargs
+
+    def make(self, settings=None):
+        # the routed arguments win over settings of skdl's
+        return self.cls(**{**(settings or {}), **self.kwargs})
+
+
+def made_metrics(metrics):
+    """``metrics`` as Keras compiles them: each :class:`NamedMetric` made."""
+    if isinstance(metrics, dict):
+        return {name: made_metrics(value) for name, value in metrics.items()}
+    if isinstance(metrics, (list, tuple)):
+        return type(metrics)(made_metrics(value) for value in metrics)
+    return metrics.make() if isinstance(metrics, NamedMetric) else metrics
 
 
 def _metric_name(cls, given, kwargs, taken):
@@ -550,11 +612,15 @@ def _metric_name(cls, given, kwargs, taken):
     return {"name": name}
 
 
+# metric names that Keras' compile resolves by the kind of targets and outputs
+RESOLVED_BY_TARGETS = ("accuracy", "acc", "crossentropy", "ce")
+
+
 def _metric_class(name):
     """The ``keras.metrics.Metric`` class that Keras makes for the metric
     ``name``, or None (a function, or a name Keras resolves from the targets)."""
     k = keras()
-    if name.lower() in ("accuracy", "acc"):
+    if name.lower() in RESOLVED_BY_TARGETS:
         return None
     try:
         from keras.src.metrics import ALL_OBJECTS_DICT as known
@@ -574,7 +640,7 @@ def _check_metric(metric):
         for entry in as_list(metric):
             _check_metric(entry)
     elif isinstance(metric, str):
-        if metric.lower() in ("accuracy", "acc"):  # Keras picks the kind from the targets
+        if metric.lower() in RESOLVED_BY_TARGETS:  # Keras picks the kind from the targets
             return
         try:
             keras().metrics.get(metric)
@@ -601,6 +667,40 @@ def _check_called_with_targets(function, param, kind):
         ) from None
     except ValueError:  # no signature to read (a builtin): Keras will tell
         pass
+
+
+# Keras callbacks that read the logs and set the weights or the learning rate,
+# and leave the rest of the network as it is
+_CALLBACKS_KEEPING_THE_NETWORK = (
+    "CSVLogger",
+    "EarlyStopping",
+    "History",
+    "LearningRateScheduler",
+    "ModelCheckpoint",
+    "ProgbarLogger",
+    "ReduceLROnPlateau",
+    "RemoteMonitor",
+    "SwapEMAWeights",
+    "TensorBoard",
+    "TerminateOnNaN",
+)
+
+
+def may_change_the_network(callbacks):
+    """Whether one of ``callbacks`` may change the network it trains other than
+    its weights and its optimizer's state: a callback of the user's own (which
+    may freeze a layer, or evaluate it on other data) or Keras'
+    ``BackupAndRestore`` (which sets the epoch the next fit starts from). A
+    fit with one trains the estimator's own network, not a compiled copy
+    shared with other estimators (:func:`skdl._pool.training_model`), so that
+    the change stays with that network, as in Keras."""
+    k = keras().callbacks
+    keeping = tuple(
+        getattr(k, name) for name in _CALLBACKS_KEEPING_THE_NETWORK if hasattr(k, name)
+    )
+    return any(
+        type(cb) not in keeping and not type(cb).__module__.startswith("skdl.") for cb in callbacks
+    )
 
 
 def fit_callbacks(callbacks):

@@ -12,6 +12,7 @@ def register():
     column_selector()
     half_poisson_deviance()
     half_squared_error()
+    on_probabilities()
 
 
 @_keras.per_keras
@@ -100,3 +101,43 @@ def half_squared_error():
             return total - ops.stop_gradient(total - mean)
 
     return HalfSquaredError
+
+
+@_keras.per_keras
+def on_probabilities():
+    """The Keras metric that reads a network's scores as the probabilities
+    ``predict_proba`` gives (registered on first use, so that importing skdl
+    does not import Keras)."""
+    keras = _keras.keras()
+
+    @keras.saving.register_keras_serializable(package="skdl")
+    class OnProbabilities(keras.metrics.Metric):
+        """``metric`` of ``activation`` (``"softmax"``) of the outputs: on a
+        network that outputs logits, a metric of probabilities (``AUC``,
+        ``Precision``) sees those that ``predict_proba`` gives."""
+
+        def __init__(self, metric, activation="softmax", name=None, dtype=None):
+            if isinstance(metric, dict):
+                metric = keras.metrics.deserialize(metric)
+            super().__init__(name=name or metric.name, dtype=dtype)
+            self.metric = metric  # its variables are this one's
+            self.activation = activation
+
+        def update_state(self, y_true, y_pred, sample_weight=None):
+            probabilities = keras.activations.get(self.activation)(y_pred)
+            return self.metric.update_state(y_true, probabilities, sample_weight=sample_weight)
+
+        def result(self):
+            return self.metric.result()
+
+        def reset_state(self):
+            self.metric.reset_state()
+
+        def get_config(self):
+            return {
+                **super().get_config(),
+                "metric": keras.metrics.serialize(self.metric),
+                "activation": self.activation,
+            }
+
+    return OnProbabilities

@@ -13,9 +13,9 @@ from sklearn.utils._param_validation import Interval, Options, StrOptions
 from sklearn.utils.validation import _num_samples
 
 from . import _keras, _pool
-from ._compile import compile_options, make_optimizer, python_numbers
+from ._compile import make_optimizer, python_numbers
 from ._routing import route
-from .base import HIDDEN_LAYER_SIZES, hidden_sizes
+from .base import HIDDEN_LAYER_SIZES, BaseKerasEstimator, hidden_sizes
 
 _ACTIVATIONS = {"identity": "linear", "logistic": "sigmoid", "tanh": "tanh", "relu": "relu"}
 _SKLEARN_OUT_ACTIVATION = {"linear": "identity", "sigmoid": "logistic", "softmax": "softmax"}
@@ -134,12 +134,25 @@ class _Convergence:
         return Convergence()
 
 
+def _is_number(rate):
+    return isinstance(rate, numbers.Real)
+
+
+def _same_rate(a, b):
+    """Whether two learning rates (numbers or schedules) are the same."""
+    if _is_number(a) or _is_number(b):
+        return a == b
+    config = getattr(a, "get_config", None)
+    return a is b or (type(a) is type(b) and config is not None and config() == b.get_config())
+
+
 class _InvScaling:
     """``learning_rate="invscaling"``, scikit-learn's schedule for SGD: after each
-    epoch, lr = learning_rate_init / (t + 1) ** power_t, with t the number of
-    samples seen so far (``seen`` before this fit, ``n_train`` per epoch). A fit
-    starts at learning_rate_init, a ``partial_fit`` at the rate the last call
-    left."""
+    epoch, lr = learning_rate_init / (t + 1) ** power_t (or
+    ``optimizer__learning_rate``, which sets the rate it starts from), with t the
+    number of samples seen so far (``seen`` before this fit, ``n_train`` per
+    epoch). A fit starts at learning_rate_init, a ``partial_fit`` at the rate
+    the last call left."""
 
     @staticmethod
     def callback(estimator, seen, n_train):
@@ -151,7 +164,7 @@ class _InvScaling:
 
             def on_epoch_end(self, epoch, logs=None):
                 self.t += n_train
-                lr = estimator.learning_rate_init / (self.t + 1) ** estimator.power_t
+                lr = estimator._learning_rate() / (self.t + 1) ** estimator.power_t
                 self.model.optimizer.learning_rate.assign(lr)
 
         return InvScaling()
@@ -186,6 +199,25 @@ class _MLPMixin:
     )
 
     _allow_nd = False  # a table: the network is built from its columns
+
+    # no builder, and the loss of scikit-learn's MLP with no metrics
+    _routing_prefixes = ("optimizer", "compile", "fit", "predict", "callbacks")
+    _routed_by_estimator = {
+        **BaseKerasEstimator._routed_by_estimator,
+        "compile": {
+            "optimizer": "use solver and its settings, or the optimizer parameter",
+            "loss": (
+                "it trains the loss of scikit-learn's MLP; KerasClassifier or "
+                "KerasRegressor with hidden_layer_sizes takes a loss parameter"
+            ),
+            "metrics": (
+                "it logs the loss in history_ (and val_score with early_stopping), "
+                "as scikit-learn's MLP; KerasClassifier or KerasRegressor with "
+                "hidden_layer_sizes takes a metrics parameter"
+            ),
+            "loss_weights": "use sample_weight to weigh the rows",
+        },
+    }
 
     _parameter_constraints = {
         "hidden_layer_sizes": HIDDEN_LAYER_SIZES,
@@ -381,11 +413,12 @@ class _MLPMixin:
         if self.optimizer is not None:
             self._warn_unused_solver_settings()
         params = self.get_params()  # routed parameters set with set_params
+        loss = _weighted_mean(self._default_loss())
         model.compile(
             optimizer=make_optimizer(self._optimizer_object(), route(params, "optimizer")),
-            loss=_weighted_mean(self._default_loss()),
+            loss=loss,
             loss_weights=self._loss_weight(),
-            **compile_options(route(params, "compile")),
+            **self._compile_options(model, loss, params),
         )
 
     def _warn_unused_solver_settings(self):
@@ -423,13 +456,26 @@ class _MLPMixin:
 
     def _fit_keras(self, X, y, sample_weight, fit_kwargs, warm, classes=None, incremental=False):
         rate = self._learning_rate()
+        fitted = self.__dict__.get("_fitted_rate", rate)
+        if warm and not (_is_number(rate) and _is_number(fitted)):
+            # a schedule (optimizer__learning_rate) is the optimizer's own
+            # function of its step count, set when the network was built
+            if not _same_rate(rate, fitted):
+                warnings.warn(
+                    f"{type(self).__name__}: optimizer__learning_rate changed from "
+                    f"{fitted!r} to {rate!r} since the network was built; a "
+                    f"{'partial_fit' if incremental else 'warm fit'} keeps the optimizer's "
+                    "learning rate or schedule. Fit with warm_start=False to use it.",
+                    UserWarning,
+                )
+            rate = fitted
         if warm and not incremental and self.optimizer is None:
             # as scikit-learn's: a warm fit starts a fresh optimizer from the
             # fitted weights (moments, step count and rate, after "adaptive"
             # lowered it); partial_fit goes on with it. Inside the fit, which
             # puts the state back if it fails.
             self._restart_optimizer(rate)
-        elif warm and rate != self.__dict__.get("_fitted_rate"):
+        elif warm and _is_number(rate) and rate != fitted:
             # learning_rate_init changed since the last fit (to fine-tune, say):
             # training goes on at the new rate, as a new fit in scikit-learn would
             self.model_.optimizer.learning_rate.assign(rate)
@@ -442,15 +488,23 @@ class _MLPMixin:
     def _lower_rate_hint(self):
         if self.optimizer is not None:
             return super()._lower_rate_hint()
-        return f"learning_rate_init={self._learning_rate() / 10:g}"
+        # the routed rate, where given, is the one the optimizer starts from
+        routed = "learning_rate" in route(self.get_params(), "optimizer")
+        name = "optimizer__learning_rate" if routed else "learning_rate_init"
+        return f"{name}={self._learning_rate() / 10:g}"
 
     def _restart_optimizer(self, rate):
         """The state of a new Adam or SGD optimizer: its slots (all start at
         zero), step count and learning rate."""
         optimizer = self.model_.optimizer
+        # under a mixed precision policy Keras wraps the optimizer in a
+        # LossScaleOptimizer, whose loss scale starts at its initial value
+        scale = getattr(optimizer, "dynamic_scale", None)
         for variable in optimizer.variables:
             if variable is optimizer.learning_rate:
                 variable.assign(rate)
+            elif variable is scale:
+                variable.assign(optimizer.initial_scale)
             else:
                 variable.assign(np.zeros(variable.shape, variable.dtype))
 
@@ -514,10 +568,12 @@ class _MLPMixin:
         fit_kwargs["batch_size"] = self._batch_size(n_train, fit_kwargs["batch_size"], warn=True)
         self._set_penalty(fit_kwargs["batch_size"])
         fit_kwargs["verbose"] = 2 if fit_kwargs.get("verbose") else 0
-        callbacks = [*fit_kwargs["callbacks"], _Convergence.callback(self, validation)]
+        # before the user's callbacks, which then see val_score in the logs
+        # (EarlyStopping(monitor="val_score")) and the learning rate set
+        callbacks = [_Convergence.callback(self, validation)]
         if self._own_sgd() and self.learning_rate == "invscaling":
             callbacks.append(_InvScaling.callback(self, self._t, n_train))
-        fit_kwargs["callbacks"] = callbacks
+        fit_kwargs["callbacks"] = [*callbacks, *fit_kwargs["callbacks"]]
         self._train_size = n_train
         return super()._prepare_training(X, y, sample_weight, fit_kwargs)
 

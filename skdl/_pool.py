@@ -274,18 +274,20 @@ def _build_for_fit(model, batch):
 
 
 @contextlib.contextmanager
-def training_model(model, batch):
+def training_model(model, batch, shared=True):
     """The model on which to run ``fit`` for ``model`` (a compiled Keras model).
 
     ``batch`` is ``(x, y, sample_weight)`` for one sample of the training data.
     Inside the block the returned trainer holds ``model``'s variables and
     optimizer state; when the block ends without error, ``model`` receives
     the trained state and the trainer goes back to the pool. On error
-    ``model`` is left as it was.
+    ``model`` is left as it was. With ``shared=False`` (callbacks that may
+    change the network: :func:`skdl._compile.may_change_the_network`), or where
+    no trainer can be shared, ``model`` trains itself.
     """
     _build_for_fit(model, batch)
     key = None
-    if _config.get_config()["share_compiled"] and getattr(model, "optimizer", None):
+    if shared and _config.get_config()["share_compiled"] and getattr(model, "optimizer", None):
         arch, comp = architecture_key(model), compile_key(model)
         if arch is not None and comp is not None:
             key = (arch, comp)

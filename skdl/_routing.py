@@ -107,11 +107,14 @@ def suggest(name, valid_names):
     return close[0] if close else None
 
 
-def unknown_parameters_message(owner, unknown, valid_names, *, builder=True):
+def unknown_parameters_message(
+    owner, unknown, valid_names, *, builder=True, prefixes=ROUTING_PREFIXES
+):
     """One message for every unknown parameter, each with a suggested fix.
 
     ``builder`` says whether the estimator takes a model builder (the
-    ready-made networks take none), whose arguments are then parameters too.
+    ready-made networks take none), whose arguments are then parameters too;
+    ``prefixes`` are the routing prefixes it takes.
     """
     parts = []
     for name in sorted(unknown):
@@ -125,5 +128,5 @@ def unknown_parameters_message(owner, unknown, valid_names, *, builder=True):
     return (
         f"{owner}: {listed}{'' if listed.endswith('?') else '.'} Valid parameters are "
         f"{kinds} and routed parameters with a prefix "
-        f"({', '.join(p + '__' for p in ROUTING_PREFIXES)})."
+        f"({', '.join(p + '__' for p in prefixes)})."
     )

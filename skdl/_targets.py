@@ -8,8 +8,9 @@ from sklearn.base import BaseEstimator, TransformerMixin
 from sklearn.utils.multiclass import check_classification_targets, type_of_target
 from sklearn.utils.validation import check_is_fitted, column_or_1d
 
-from ._compile import as_list
+from ._compile import NamedMetric, as_list
 from ._keras import keras
+from ._keras_objects import on_probabilities
 
 _SPARSE_HINTS = ("sparse",)
 
@@ -199,27 +200,44 @@ def warn_unless_probabilities(activation, loss, encoding, owner):
 
 
 # Metrics named in ``metrics=[...]`` that read probabilities, and how to make
-# them read scores instead: keyed by the name without underscores, lower-case.
+# them read scores instead: keyed by the name without underscores, lower-case,
+# the class and its settings.
 def _on_scores(encoding):
     k = keras().metrics
     made = {
-        "auc": lambda name: k.AUC(name=name, from_logits=True),
-        "binarycrossentropy": lambda name: k.BinaryCrossentropy(name=name, from_logits=True),
-        "categoricalcrossentropy": lambda name: k.CategoricalCrossentropy(
-            name=name, from_logits=True
-        ),
-        "sparsecategoricalcrossentropy": lambda name: k.SparseCategoricalCrossentropy(
-            name=name, from_logits=True
-        ),
+        "binarycrossentropy": (k.BinaryCrossentropy, {"from_logits": True}),
+        "categoricalcrossentropy": (k.CategoricalCrossentropy, {"from_logits": True}),
+        "sparsecategoricalcrossentropy": (k.SparseCategoricalCrossentropy, {"from_logits": True}),
     }
     made["bce"] = made["binarycrossentropy"]
+    # the cross-entropy that Keras picks for the targets
+    made["crossentropy"] = made["ce"] = made[
+        {"sparse": "sparsecategoricalcrossentropy", "onehot": "categoricalcrossentropy"}.get(
+            encoding.removesuffix("_y"), "binarycrossentropy"
+        )
+    ]
     if encoding in ("binary", "multilabel"):  # a score above 0: a probability above 0.5
-        made["binaryaccuracy"] = lambda name: k.BinaryAccuracy(name=name, threshold=0.0)
-        made["precision"] = lambda name: k.Precision(name=name, thresholds=0.0)
-        made["recall"] = lambda name: k.Recall(name=name, thresholds=0.0)
+        made["auc"] = (k.AUC, {"from_logits": True})  # the sigmoid of each
+        made["binaryaccuracy"] = (k.BinaryAccuracy, {"threshold": 0.0})
+        made["precision"] = (k.Precision, {"thresholds": 0.0})
+        made["recall"] = (k.Recall, {"thresholds": 0.0})
     if encoding == "binary":  # Keras' accuracy of one unit (else the largest output's)
         made["accuracy"] = made["acc"] = made["binaryaccuracy"]
     return made
+
+
+# Metrics of several classes that the softmax leaves as they are: those of the
+# largest output (or outputs)
+_OF_THE_LARGEST = frozenset(
+    {
+        "accuracy",
+        "acc",
+        "categoricalaccuracy",
+        "sparsecategoricalaccuracy",
+        "topkcategoricalaccuracy",
+        "sparsetopkcategoricalaccuracy",
+    }
+)
 
 
 def metrics_on_scores(metrics, encoding, main=None):
@@ -227,7 +245,8 @@ def metrics_on_scores(metrics, encoding, main=None):
     string that read probabilities made to read the scores of a network whose
     loss takes scores there (:func:`outputs_scores`): ``"accuracy"`` of a
     single unit then counts scores above 0, ``"auc"`` applies the sigmoid.
-    Names keep their keys in ``history_``; metric objects are kept as given.
+    Names keep their keys in ``history_``, and their routed arguments
+    (:class:`skdl._compile.NamedMetric`); metric objects are kept as given.
     Of a dict by output name, the entry of ``main`` (else the first) is the
     main output's; of a list of lists by output, the first."""
     if isinstance(metrics, dict):
@@ -242,12 +261,27 @@ def metrics_on_scores(metrics, encoding, main=None):
     if any(isinstance(entry, (list, tuple, dict)) for entry in entries):
         return [metrics_on_scores(entries[0], encoding), *entries[1:]]
     made = _on_scores(encoding)
-    return [
-        made[key](metric)
-        if isinstance(metric, str) and (key := metric.replace("_", "").lower()) in made
-        else metric
-        for metric in entries
-    ]
+    several = encoding not in ("binary", "multilabel")
+    out = []
+    for metric in entries:
+        name = metric.name if isinstance(metric, NamedMetric) else metric
+        key = name.replace("_", "").lower() if isinstance(name, str) else None
+        if key in made and isinstance(metric, NamedMetric):
+            out.append(metric.make(made[key][1]))
+        elif key in made:
+            cls, settings = made[key]
+            out.append(cls(name=name, **settings))
+        elif key is not None and several and key not in _OF_THE_LARGEST:
+            # of the softmax of the scores, as predict_proba gives it
+            if isinstance(metric, NamedMetric):
+                inner = metric.make()
+                name = inner.name
+            else:
+                inner = keras().metrics.get(name)
+            out.append(on_probabilities()(inner, "softmax", name=name))
+        else:
+            out.append(metric)
+    return out
 
 
 # Keras metrics that compare the outputs with targets of their shape (one-hot
@@ -302,14 +336,25 @@ _ONE_HOT_METRICS = frozenset(
 )
 
 
-def needs_one_hot(metrics):
-    """The name of the first of ``metrics`` (names, classes or instances) that
-    needs one-hot targets, or None."""
+def _every_metric(metrics):
+    """The metrics of a list, a dict of lists by output or a list of lists."""
     if isinstance(metrics, dict):
-        return None
-    for metric in as_list(metrics):
+        return [m for value in metrics.values() for m in _every_metric(value)]
+    if isinstance(metrics, (list, tuple)):
+        return [m for value in metrics for m in _every_metric(value)]
+    return [] if metrics is None else [metrics]
+
+
+def needs_one_hot(*metrics):
+    """The name of the first of ``metrics`` (names, classes or instances, in
+    lists, or dicts by output: the outputs share the targets' encoding) that
+    needs one-hot targets, or None."""
+    wrapper = keras().metrics.MeanMetricWrapper
+    for metric in _every_metric(list(metrics)):
         if isinstance(metric, str):
             name = metric
+        elif type(metric) is wrapper:  # the function it wraps
+            name = getattr(metric._fn, "__name__", "")
         else:
             name = getattr(metric, "__name__", None) or type(metric).__name__
         if name.replace("_", "").lower() in _ONE_HOT_METRICS:
@@ -317,15 +362,13 @@ def needs_one_hot(metrics):
     return None
 
 
-def exact_accuracy(metrics):
-    """Whether ``metrics`` holds ``keras.metrics.Accuracy`` (its name, class or an
+def exact_accuracy(*metrics):
+    """Whether ``metrics`` hold ``keras.metrics.Accuracy`` (its name, class or an
     instance), which counts the outputs equal to the targets."""
     k = keras()
-    by_output = metrics.values() if isinstance(metrics, dict) else [metrics]
-    entries = [m for v in by_output for m in as_list(v)]
     return any(
         m == "Accuracy" or m is k.metrics.Accuracy or type(m) is k.metrics.Accuracy
-        for m in entries
+        for m in _every_metric(list(metrics))
         if isinstance(m, (str, type, k.metrics.Metric))
     )
 

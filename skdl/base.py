@@ -40,10 +40,12 @@ from ._compile import (
     fit_callbacks,
     given_step_limit,
     is_plain,
+    made_metrics,
     make_callbacks,
     make_loss,
     make_metrics,
     make_optimizer,
+    may_change_the_network,
     object_scope,
     set_steps_per_execution,
     steps_for_callbacks,
@@ -118,15 +120,15 @@ _KERAS_CONSTRAINTS = {
 # ``compile__optimizer`` would reach nothing, or clash.
 _ROUTED_BY_ESTIMATOR = {
     "fit": {
-        "x": "fit's X",
-        "y": "fit's y",
-        "sample_weight": "fit's sample_weight",
-        "callbacks": "the callbacks parameter",
+        "x": "use fit's X",
+        "y": "use fit's y",
+        "sample_weight": "use fit's sample_weight",
+        "callbacks": "use the callbacks parameter",
     },
     "compile": {
-        "optimizer": "the optimizer parameter",
-        "loss": "the loss parameter",
-        "metrics": "the metrics parameter",
+        "optimizer": "use the optimizer parameter",
+        "loss": "use the loss parameter",
+        "metrics": "use the metrics parameter",
     },
 }
 
@@ -384,7 +386,13 @@ class BaseKerasEstimator(BaseEstimator):
     subclass can override one at a time.
     """
 
+    # the prefixes of the routed parameters it takes: a ready-made network
+    # takes no builder (model__), and the MLP presets make their own loss and
+    # no metrics (loss__, metrics__)
     _routing_prefixes = ROUTING_PREFIXES
+    # routed names of Keras' arguments that the estimator passes itself, with
+    # what to use instead
+    _routed_by_estimator = _ROUTED_BY_ESTIMATOR
 
     # With metadata routing on, the Keras arguments of ``fit`` (``epochs``,
     # ``validation_data``, ``callbacks``, ...) reach the estimator from a
@@ -471,10 +479,18 @@ class BaseKerasEstimator(BaseEstimator):
             return
         # the signature's names pass, its **kwargs too (scikit-learn's checks
         # give each a value): fit refuses that one
-        unknown = [n for n in names if routing_prefix(n) is None and n not in (*own, "kwargs")]
+        unknown = [
+            n
+            for n in names
+            if routing_prefix(n) not in self._routing_prefixes and n not in (*own, "kwargs")
+        ]
         if unknown:
             owner = type(self).__name__
-            raise error(unknown_parameters_message(owner, unknown, own, builder=False))
+            raise error(
+                unknown_parameters_message(
+                    owner, unknown, own, builder=False, prefixes=self._routing_prefixes
+                )
+            )
 
     # ------------------------------------------------------------------ params
     @classmethod
@@ -569,13 +585,15 @@ class BaseKerasEstimator(BaseEstimator):
         """The names ``<prefix>__<name>`` can take, or None where any name passes
         here (the optimizer, loss, metrics and callbacks check theirs when they
         are made)."""
+        if prefix not in self._routing_prefixes:
+            return set()
         if prefix == "model":
             names, any_keyword = builder_argument_names(self._builder())
             return None if any_keyword else names
         if prefix == "predict":
             return {"batch_size"}
-        if prefix in _ROUTED_BY_ESTIMATOR:
-            return _keras.method_arguments(prefix) - set(_ROUTED_BY_ESTIMATOR[prefix])
+        if prefix in self._routed_by_estimator:
+            return _keras.method_arguments(prefix) - set(self._routed_by_estimator[prefix])
         return None
 
     def __getattr__(self, name):
@@ -607,19 +625,23 @@ class BaseKerasEstimator(BaseEstimator):
         instead = {}
         for name in unknown:
             prefix, _, rest = name.partition("__")
-            if rest in _ROUTED_BY_ESTIMATOR.get(prefix, {}):
-                instead[name] = _ROUTED_BY_ESTIMATOR[prefix][rest]
+            if rest in self._routed_by_estimator.get(prefix, {}):
+                instead[name] = self._routed_by_estimator[prefix][rest]
         others = [n for n in unknown if n not in instead]
         messages, valid = [f"{owner}:"], set(self.get_params()) - set(unknown)
-        for prefix in sorted({routing_prefix(n) for n in others} - {None}):
+        for prefix in sorted({routing_prefix(n) for n in others} & set(self._routing_prefixes)):
             names = sorted(self._routed_names(prefix) or ())
             valid |= {f"{prefix}__{n}" for n in names}
             messages.append(f"{prefix}__ takes: {', '.join(names) or 'nothing here'}.")
         if others:
             messages[0] = unknown_parameters_message(
-                owner, others, valid, builder="model" in self._get_param_names()
+                owner,
+                others,
+                valid,
+                builder="model" in self._get_param_names(),
+                prefixes=self._routing_prefixes,
             )
-        messages += [f"{n} is passed by {owner} itself: use {use}." for n, use in instead.items()]
+        messages += [f"{n} is passed by {owner} itself: {use}." for n, use in instead.items()]
         raise ValueError(" ".join(messages))
 
     def __sklearn_clone__(self):
@@ -882,7 +904,8 @@ class BaseKerasEstimator(BaseEstimator):
                 (X_keras, y_keras, sample_weight),
             )
             data = self._fit_data(X_keras, y_keras, sample_weight, fit_kwargs, warm, limit)
-            with _pool.training_model(self.model_, batch) as trainer:
+            shared = not may_change_the_network(fit_kwargs["callbacks"])
+            with _pool.training_model(self.model_, batch, shared) as trainer:
                 history = trainer.fit(**data, **fit_kwargs)
             for callback in fit_kwargs["callbacks"]:
                 # they trained a shared compiled copy; afterwards they belong to model_
@@ -1424,17 +1447,30 @@ class BaseKerasEstimator(BaseEstimator):
             loss = self._default_loss()
             loss_options = {**self._default_loss_options(model), **loss_options}
         loss = make_loss(loss, loss_options)
-        metrics = make_metrics(self.metrics, route(params, "metrics"))
         model.compile(
             optimizer=make_optimizer(self.optimizer, route(params, "optimizer")),
             loss=loss,
-            metrics=self._metrics_for(model, loss, metrics),
-            **compile_options(route(params, "compile")),
+            metrics=self._compiled_metrics(model, loss, self.metrics, route(params, "metrics")),
+            **self._compile_options(model, loss, params),
         )
 
     def _default_loss_options(self, model):
         """Arguments of the loss chosen for ``model`` where none is given."""
         return {}
+
+    def _compiled_metrics(self, model, loss, metrics, routed):
+        """``metrics`` (a parameter, with its ``routed`` arguments) as ``model``
+        is compiled with them, for its ``loss``."""
+        return made_metrics(self._metrics_for(model, loss, make_metrics(metrics, routed)))
+
+    def _compile_options(self, model, loss, params):
+        """The other arguments of ``compile``: ``compile__`` parameters, with
+        ``weighted_metrics`` made as ``metrics`` are."""
+        options = compile_options(route(params, "compile"))
+        if options.get("weighted_metrics") is not None:
+            weighted = options["weighted_metrics"]
+            options["weighted_metrics"] = self._compiled_metrics(model, loss, weighted, {})
+        return options
 
     def _metrics_for(self, model, loss, metrics):
         """The ``metrics`` to compile ``model`` with, for its ``loss``."""

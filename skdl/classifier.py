@@ -249,7 +249,9 @@ class KerasClassifier(ClassifierMixin, BaseKerasEstimator):
             one_hot_rows=self.target_encoder_.one_hot_rows_,
             softmax=_keras.main_output_activation(model) == "softmax",
         )
-        if not compiled and exact_accuracy(self.metrics):
+        # those of compile__weighted_metrics too
+        weighted = route(self.get_params(), "compile").get("weighted_metrics")
+        if not compiled and exact_accuracy(self.metrics, weighted):
             # Keras' compile resolves 'accuracy' by the targets' kind, but not this
             raise ValueError(
                 "metrics: keras.metrics.Accuracy counts the outputs equal to the "
@@ -258,7 +260,7 @@ class KerasClassifier(ClassifierMixin, BaseKerasEstimator):
                 "the targets' kind), or keras.metrics.BinaryAccuracy or "
                 "SparseCategoricalAccuracy."
             )
-        one_hot_metric = None if compiled else needs_one_hot(self.metrics)
+        one_hot_metric = None if compiled else needs_one_hot(self.metrics, weighted)
         if encoding == "sparse" and one_hot_metric and loss is None:
             # the loss is skdl's to choose: categorical_crossentropy, on the
             # one-hot rows that such metrics compare with the probabilities

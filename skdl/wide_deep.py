@@ -7,10 +7,10 @@ import numpy as np
 from sklearn.utils._param_validation import Interval
 
 from . import _keras
-from ._compile import compile_options, make_loss, make_metrics, make_optimizer
+from ._compile import make_loss, make_optimizer
 from ._docs import CLASS_WEIGHT, COMMON_ATTRIBUTES, ROUTED_PARAMETERS
 from ._keras_objects import column_selector
-from ._routing import route
+from ._routing import ROUTING_PREFIXES, route
 from .base import HIDDEN_LAYER_SIZES, BaseKerasEstimator, hidden_sizes
 from .classifier import KerasClassifier
 from .regressor import KerasRegressor
@@ -97,6 +97,7 @@ class _WideAndDeepMixin:
     """The network and its parameters; the estimator machinery comes from the bases."""
 
     model = None  # the network is built by the estimator itself
+    _routing_prefixes = tuple(p for p in ROUTING_PREFIXES if p != "model")  # no builder
     _allow_nd = False  # the paths pick columns of a table
     _network_params = (
         *BaseKerasEstimator._network_params,
@@ -166,9 +167,7 @@ class _WideAndDeepMixin:
         loss = make_loss(
             self.loss if self.loss is not None else self._default_loss(), route(params, "loss")
         )
-        metrics = self._metrics_for(
-            model, loss, make_metrics(self.metrics, route(params, "metrics"))
-        )
+        metrics = self._compiled_metrics(model, loss, self.metrics, route(params, "metrics"))
         if self._aux():
             weight = float(self.aux_loss_weight)
             extra = {
@@ -182,7 +181,7 @@ class _WideAndDeepMixin:
         model.compile(
             optimizer=make_optimizer(self.optimizer, route(params, "optimizer")),
             **extra,
-            **compile_options(route(params, "compile")),
+            **self._compile_options(model, loss, params),
         )
 
 

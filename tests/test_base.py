@@ -477,6 +477,39 @@ def test_metrics_made_from_classes_keep_their_names_from_fit_to_fit(data):
         }
 
 
+def test_metric_classes_by_output_and_weighted_metrics_keep_their_names(data):
+    """Classes in a dict by output, a list by output or compile__weighted_metrics
+    are made by skdl as those of a list are: named as Keras names them when it
+    makes them from compile's arguments, with no number."""
+    X, y = data
+    inputs = keras.Input((X.shape[1],))
+    hidden = keras.layers.Dense(4)(inputs)
+    two = keras.Model(
+        inputs, [keras.layers.Dense(1, name="a")(hidden), keras.layers.Dense(1, name="b")(hidden)]
+    )
+    mae, mse = keras.metrics.MeanAbsoluteError, keras.metrics.MeanSquaredError
+    for metrics in [{"a": [mae], "b": mse}, [[mae], [mse]]]:
+        reg = KerasRegressor(two, metrics=metrics, epochs=1)
+        for _ in range(2):
+            assert {"a_mean_absolute_error", "b_mean_squared_error"} <= set(reg.fit(X, y).history_)
+    reg = KerasRegressor(compile__weighted_metrics=[keras.metrics.MeanAbsoluteError], epochs=1)
+    for _ in range(2):
+        assert set(reg.fit(X, y).history_) == {"loss", "mean_absolute_error"}
+
+
+def test_a_metric_of_a_function_of_the_users_is_copied_for_each_fit(data):
+    """keras.metrics.MeanMetricWrapper(fn) names fn in its configuration, from
+    which skdl makes each fit's metric: Keras found no unregistered fn."""
+    X, y = data
+
+    def absolute_error(y_true, y_pred):
+        return keras.ops.mean(keras.ops.abs(y_true - y_pred), axis=-1)
+
+    wrapped = keras.metrics.MeanMetricWrapper(absolute_error, name="abs")
+    reg = KerasRegressor(metrics=[wrapped, "mae"], epochs=2, random_state=0).fit(X, y)
+    np.testing.assert_allclose(reg.history_["abs"], reg.history_["mae"], rtol=1e-6)
+
+
 def test_a_metric_name_of_a_class_that_needs_arguments_is_explained(data):
     """Keras' own TypeError named the arguments of the class, not the routed
     parameters that give them; given these, the name is made with them."""
@@ -687,7 +720,18 @@ def _build_with_units(meta, n_neurons=30):
         (
             {"metrics": {"dense_1": [keras.metrics.MeanAbsoluteError]}, "metrics__name": "m"},
             r"^metrics__name: metrics__ parameters apply to a list of metrics, and metrics is "
-            "a dict by output",
+            "given by output",
+        ),
+        (
+            {"metrics": [["mae"], ["mse"]], "metrics__0__name": "m"},
+            r"^metrics__0__name: metrics__ parameters apply to a list of metrics, and metrics "
+            "is given by output",
+        ),
+        # Keras picks the class of 'accuracy' from the targets: the argument reached nothing
+        (
+            {"metrics": ["mae", "accuracy"], "metrics__1__threshold": 0.3},
+            r"^metrics__1__threshold: metrics\[1\] is 'accuracy', which Keras resolves from "
+            "the targets; pass a class",
         ),
         ({"metrics__0__name": "m"}, r"^metrics__0__...: metrics is None, no list to index"),
     ],

@@ -7,6 +7,7 @@ import numpy as np
 import pandas as pd
 import pytest
 import scipy.sparse as sp
+from fresh_process import run_in_fresh_process
 from sklearn.base import is_classifier
 from sklearn.datasets import make_classification, make_multilabel_classification
 
@@ -624,6 +625,113 @@ def test_metrics_named_read_the_scores_of_the_output(binary_data, loss):
     assert clf.history_["val_precision"][-1] == pytest.approx(precision_score(y, pred), abs=1e-6)
     auc = roc_auc_score(y, clf.predict_proba(X)[:, 1])
     assert clf.history_["val_AUC"][-1] == pytest.approx(auc, abs=0.01)
+
+
+def test_metric_names_with_routed_arguments_and_weighted_metrics_read_the_scores(binary_data):
+    """A name given metrics__<i>__ arguments, and compile__weighted_metrics, were
+    compiled as Keras makes them: reading logits as probabilities (recall 0.0
+    where it was 0.18, the accuracy of logits above 0.5)."""
+    from sklearn.metrics import recall_score
+
+    X, y = binary_data
+    weights = np.where(y == 1, 3.0, 1.0)
+    clf = KerasClassifier(
+        _linear_model,
+        metrics=["AUC", "recall"],
+        metrics__0__num_thresholds=500,
+        metrics__1__name="rec",
+        compile__weighted_metrics=["accuracy"],
+        epochs=3,
+        random_state=0,
+    )
+    clf.fit(X, y, sample_weight=weights)
+    assert set(clf.history_) == {"loss", "AUC", "rec", "accuracy"}
+    # after the last epoch's updates: a batch the size of the data, in one step
+    clf.set_params(
+        batch_size=len(X), optimizer="sgd", optimizer__learning_rate=1e-12, warm_start=True
+    ).fit(X, y, sample_weight=weights)
+    pred = clf.predict(X)
+    assert clf.history_["rec"][-1] == pytest.approx(recall_score(y, pred), abs=1e-6)
+    assert clf.history_["accuracy"][-1] == pytest.approx(clf.score(X, y, weights), abs=1e-6)
+
+
+@pytest.mark.parametrize(
+    "given",
+    [
+        {"metrics": {"out": ["auc"]}},
+        {"metrics": {"out": ["categorical_accuracy"]}},
+        {"metrics": [keras.metrics.MeanMetricWrapper(keras.metrics.categorical_accuracy)]},
+        {"compile__weighted_metrics": ["auc"]},
+    ],
+    ids=["dict-auc", "dict-categorical", "wrapped-function", "weighted"],
+)
+def test_every_metric_of_one_hot_targets_gets_them(given):
+    """A dict by output, a wrapped Keras function or compile__weighted_metrics:
+    AUC failed inside Keras on class indices, categorical_accuracy reported
+    0.51 where the accuracy was 0.35."""
+    X, y = make_classification(
+        n_samples=90, n_features=5, n_informative=3, n_classes=3, random_state=0
+    )
+
+    def build(meta):
+        inputs = keras.Input((meta["n_features_in_"],))
+        return keras.Model(inputs, keras.layers.Dense(3, "softmax", name="out")(inputs))
+
+    clf = KerasClassifier(build, epochs=1, random_state=0, **given).fit(X, y)
+    assert clf.target_encoder_.encoding == "onehot"
+    if "categorical_accuracy" in clf.history_:
+        still = dict(optimizer="sgd", optimizer__learning_rate=1e-12, batch_size=len(X))
+        clf.set_params(warm_start=True, **still).fit(X, y)
+        assert clf.history_["categorical_accuracy"][-1] == pytest.approx(clf.score(X, y))
+
+
+def test_exact_accuracy_in_weighted_metrics_is_refused(binary_data):
+    X, y = binary_data
+    clf = KerasClassifier(compile__weighted_metrics=[keras.metrics.Accuracy], epochs=1)
+    with pytest.raises(ValueError, match=r"^metrics: keras.metrics.Accuracy counts"):
+        clf.fit(X, y)
+
+
+def test_metrics_of_several_classes_read_the_probabilities_of_logits(tmp_path):
+    """On a multiclass network that outputs logits, "auc" applied a sigmoid to
+    each logit (0.577 where predict_proba's gave 0.586) and "precision" or
+    "mse" read the logits themselves; they now read the softmax, as
+    predict_proba does, and the network saves and loads with them."""
+    from sklearn.metrics import precision_score, roc_auc_score
+
+    X, y = make_classification(
+        n_samples=120, n_features=5, n_informative=3, n_classes=3, random_state=0
+    )
+    clf = KerasClassifier(
+        _linear_model,
+        metrics=["auc", "precision", "mse", "categorical_accuracy"],
+        metrics__1__name="prec",
+        batch_size=len(X),
+        epochs=2,
+        random_state=0,
+    )
+    clf.fit(X, y, validation_data=(X, y))
+    proba, onehot = clf.predict_proba(X), np.eye(3)[y]
+    history = {name: values[-1] for name, values in clf.history_.items()}
+    micro_auc = roc_auc_score(onehot, proba, average="micro")
+    assert history["val_auc"] == pytest.approx(micro_auc, abs=0.005)
+    precision = precision_score(onehot, proba > 0.5, average="micro", zero_division=0)
+    assert history["val_prec"] == pytest.approx(precision, abs=1e-6)
+    assert history["val_mse"] == pytest.approx(np.mean((proba - onehot) ** 2), abs=1e-6)
+    assert history["val_categorical_accuracy"] == pytest.approx(clf.score(X, y), abs=1e-6)
+    # the metric's class is registered with Keras: the network loads in another process
+    clf.model_.save(tmp_path / "network.keras")
+    code = """
+        import keras
+        import skdl
+
+        model = keras.models.load_model("network.keras")
+        metrics = model.get_compile_config()["metrics"]
+        names = [m if isinstance(m, str) else m["config"]["name"] for m in metrics]
+        assert names == ["auc", "prec", "mse", "categorical_accuracy"], names
+        model.evaluate(X, y, verbose=0)
+    """
+    run_in_fresh_process(tmp_path, code, X=X, y=np.eye(3)[y])
 
 
 def test_columns_of_two_labels_other_than_0_and_1_are_refused():

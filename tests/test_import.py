@@ -52,6 +52,7 @@ def test_skdls_keras_objects_registered_when_keras_is_imported(imports):
         "skdl>ColumnSelector",
         "skdl>HalfPoissonDeviance",
         "skdl>HalfSquaredError",
+        "skdl>OnProbabilities",
         "skdl>half_poisson_deviance",
     ]
     assert out.splitlines()[-1] == str(expected)

@@ -442,6 +442,53 @@ def test_sgd_learning_rate_schedules(iris, schedule):
     assert clf.score(X, y) > 0.8
 
 
+def test_invscaling_starts_from_a_routed_rate(iris):
+    """It started from optimizer__learning_rate, then fell from learning_rate_init."""
+    X, y = iris
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", ConvergenceWarning)
+        clf = MLPClassifier(
+            solver="sgd", learning_rate="invscaling", optimizer__learning_rate=0.1, max_iter=3
+        ).fit(X, y)
+    lr = float(clf.model_.optimizer.learning_rate.numpy())
+    assert lr == pytest.approx(0.1 / (clf.t_ + 1) ** 0.5, rel=1e-6)
+
+
+def test_callbacks_see_the_validation_score_of_early_stopping(iris):
+    """The presets' rule added val_score to the logs after the user's
+    callbacks ran: EarlyStopping(monitor="val_score") never stopped, and warned
+    at every epoch that it was not available."""
+    X, y = iris
+    seen = []
+    logger = keras.callbacks.LambdaCallback(on_epoch_end=lambda e, logs: seen.append(set(logs)))
+    stop = keras.callbacks.EarlyStopping(monitor="val_score", mode="max", patience=0)
+    clf = MLPClassifier(early_stopping=True, max_iter=50, random_state=0, tol=0)
+    with warnings.catch_warnings(record=True) as caught:
+        warnings.simplefilter("always")
+        clf.fit(X, y, callbacks=[logger, stop])
+    assert all("val_score" in keys for keys in seen)
+    assert not [w for w in caught if "val_score" in str(w.message)]
+    assert clf.n_iter_ < 50 and stop.stopped_epoch == clf.n_iter_ - 1
+
+
+@pytest.mark.parametrize("Estimator", [MLPClassifier, MLPRegressor])
+def test_a_warm_fit_under_mixed_precision_restarts_the_loss_scale(iris, Estimator):
+    """Restarting the optimizer set the LossScaleOptimizer's loss scale to 0:
+    every warm fit diverged."""
+    X, y = iris
+    keras.mixed_precision.set_global_policy("mixed_float16")
+    try:
+        est = Estimator(warm_start=True, max_iter=2, random_state=0)
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore", ConvergenceWarning)
+            est.fit(X, y).fit(X, y)
+        optimizer = est.model_.optimizer
+        assert float(optimizer.dynamic_scale.numpy()) == optimizer.initial_scale
+        assert np.isfinite(est.loss_curve_).all()
+    finally:
+        keras.mixed_precision.set_global_policy("float32")
+
+
 def test_lbfgs_is_explained(iris):
     X, y = iris
     with pytest.raises(ValueError, match="solver='lbfgs' is not available.*solver='adam'"):
@@ -863,3 +910,55 @@ def test_fit_epochs_stands_for_max_iter(iris):
     caught = [w for w in caught if issubclass(w.category, UserWarning)]
     assert [w.category for w in caught] == [ConvergenceWarning] * 2
     assert all("Maximum iterations (3) reached" in str(w.message) for w in caught)
+
+
+@pytest.mark.parametrize("Estimator", [MLPClassifier, MLPRegressor, AutoencoderTransformer])
+@pytest.mark.parametrize("name", ["metrics__name", "loss__from_logits", "model__meta"])
+def test_presets_refuse_routing_to_a_loss_metrics_or_builder_they_do_not_take(Estimator, name):
+    """The presets compile scikit-learn's loss and no metrics, and take no
+    builder: such names were taken, and left unused without a word."""
+    with pytest.raises(TypeError, match=rf"unexpected argument {name}\. .*\(optimizer__, "):
+        Estimator(**{name: 1})
+    with pytest.raises(ValueError, match=rf"unexpected argument {name}\."):
+        Estimator().set_params(**{name: 1})
+
+
+@pytest.mark.parametrize(
+    "name, says",
+    [
+        ("compile__metrics", "it logs the loss in history_"),
+        ("compile__loss", "it trains the loss of scikit-learn's MLP"),
+        ("compile__loss_weights", "use sample_weight"),
+    ],
+)
+def test_presets_name_what_to_use_instead_of_compile_settings_of_their_own(name, says):
+    """compile__loss_weights failed in Keras (compile() got multiple values),
+    compile__metrics was sent to a metrics parameter the presets lack."""
+    X, y = np.random.RandomState(0).normal(size=(20, 3)), np.arange(20) % 2
+    with pytest.raises(ValueError, match=rf"{name} is passed by MLPClassifier itself: {says}"):
+        MLPClassifier(max_iter=1, **{name: ["mae"]}).fit(X, y)
+
+
+def test_a_learning_rate_schedule_stays_the_optimizers_in_warm_fits(iris):
+    """The presets assigned a changed rate to the optimizer: an equal new
+    schedule, or a schedule after a number, failed inside TensorFlow, and a
+    number after a schedule was left unused without a word."""
+    X, y = iris
+    decay = keras.optimizers.schedules.ExponentialDecay
+
+    def fitted(rate):
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore", ConvergenceWarning)
+            return MLPClassifier(max_iter=2, random_state=0, optimizer__learning_rate=rate).fit(
+                X, y
+            )
+
+    clf = fitted(decay(0.01, 2, 0.5)).set_params(optimizer__learning_rate=decay(0.01, 2, 0.5))
+    with warnings.catch_warnings():
+        warnings.simplefilter("error", UserWarning)
+        clf.partial_fit(X, y)
+    for first, second in [(0.01, decay(0.01, 2, 0.5)), (decay(0.01, 2, 0.5), 0.02)]:
+        clf = fitted(first).set_params(optimizer__learning_rate=second, warm_start=True)
+        for step in (clf.partial_fit, clf.fit):
+            with pytest.warns(UserWarning, match="optimizer__learning_rate changed from .* keeps"):
+                step(X, y)

@@ -657,3 +657,27 @@ def test_a_prediction_beside_the_first_one_shares_too(data, monkeypatch):
     np.testing.assert_array_equal(beside[0], first)
     assert calls == [False, False]  # each made a copy to share (one is kept)
     assert reg.model_.predict_function is None  # and traced none of its own
+
+
+class _FreezeFirstLayer(keras.callbacks.Callback):
+    def on_train_begin(self, logs=None):
+        self.trained = self.model
+        self.model.layers[0].trainable = False
+
+
+def test_a_callback_that_changes_the_network_changes_the_estimators_own(data):
+    """A callback of the user's froze a layer of the shared compiled copy: the
+    estimator's network showed it trainable, and every later estimator of the
+    same architecture trained with it frozen."""
+    X, y = data
+    freeze = _FreezeFirstLayer()
+    first = KerasRegressor(hidden_layer_sizes=(8,), epochs=2, random_state=0)
+    first.fit(X, y, callbacks=[freeze])
+    assert freeze.trained is first.model_  # as in Keras: the network itself
+    assert not first.model_.layers[0].trainable
+    later = KerasRegressor(hidden_layer_sizes=(8,), epochs=2, random_state=0).fit(X, y)
+    fresh = KerasRegressor(hidden_layer_sizes=(8,), epochs=2, random_state=0)
+    kernel = later.model_.layers[0].kernel.numpy()
+    with skdl.config_context(share_compiled=False):
+        alone = fresh.fit(X, y).model_.layers[0].kernel.numpy()
+    np.testing.assert_allclose(kernel, alone, rtol=1e-6)

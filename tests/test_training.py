@@ -45,6 +45,10 @@ def test_divergence_stops_with_a_clear_error(data):
     mlp = MLPRegressor(solver="sgd", learning_rate_init=10.0, max_iter=50)
     with pytest.raises(ValueError, match=r"learning rate \(e\.g\. learning_rate_init=1\)"):
         mlp.fit(X, y)
+    # ... unless a routed rate overrides it (lowering learning_rate_init did nothing)
+    mlp = MLPRegressor(solver="sgd", optimizer__learning_rate=10.0, max_iter=50)
+    with pytest.raises(ValueError, match=r"\(e\.g\. optimizer__learning_rate=1\)"):
+        mlp.fit(X, y)
 
 
 def test_divergence_stops_at_the_first_nan_epoch(data):

@@ -72,15 +72,17 @@ def _instantiate(cls, kwargs, prefix):
     return cls(**kwargs)
 
 
-def _check_required(cls, kwargs, prefix):
+def _check_required(cls, kwargs, prefix, routed=None):
     """Every argument that ``cls`` needs is in ``kwargs``, or an error names the
-    routed parameter that gives it."""
+    routed parameter that gives it (``<routed>__<name>``; ``routed`` defaults to
+    ``prefix``, whose names apply to the classes given)."""
     required = [name for name in _required_arguments(cls) if name not in kwargs]
     if required:
         first = required[0]
+        with_class = " with the class" if routed is None else ""
         raise TypeError(
             f"{prefix}: {cls.__name__} needs {', '.join(required)}: pass an instance, "
-            f"{cls.__name__}({first}=...), or set {prefix}__{first}=... with the class."
+            f"{cls.__name__}({first}=...), or set {routed or prefix}__{first}=...{with_class}."
         )
 
 
@@ -345,12 +347,15 @@ def object_scope(objects):
 def users_classes(value):
     """``{name: class}`` of the user's classes of the Keras objects in ``value``
     (a loss, a list or dict of metrics, an optimizer, a layer) and of their
-    parts (an optimizer's learning rate schedule, a layer's regularizer).
+    parts (an optimizer's learning rate schedule, a layer's regularizer), and
+    ``{name: function}`` of the user's functions that Keras' wrappers hold
+    (``keras.metrics.MeanMetricWrapper(fn)``).
 
     Keras rebuilds such an object from its configuration (to copy it, or a
-    model's compile settings), where it finds a class by name only where the
-    class is registered or given in a ``custom_object_scope``.
+    model's compile settings), where it finds a class or function by name
+    only where it is registered or given in a ``custom_object_scope``.
     """
+    functions = {}
     classes, stack = set(), [(value, True)]
     while stack:
         item, look_inside = stack.pop()
@@ -361,13 +366,14 @@ def users_classes(value):
         elif hasattr(item, "get_config") and not isinstance(item, type):
             if not type(item).__module__.startswith("keras."):
                 classes.add(type(item))
+            functions.update(wrapped_function(item))
             if look_inside:
                 parts = getattr(item, "__dict__", {}).values()
                 stack.extend((v, False) for v in parts if hasattr(v, "get_config"))
     if not classes:
-        return {}  # and Keras stays unimported where nothing needs it (a clone)
+        return functions  # and Keras stays unimported where nothing needs it (a clone)
     get_name = keras().saving.get_registered_name
-    return {get_name(cls): cls for cls in classes}
+    return {**functions, **{get_name(cls): cls for cls in classes}}
 
 
 def from_config(obj, prefix, kwargs=None):
@@ -388,7 +394,7 @@ def from_config(obj, prefix, kwargs=None):
         f"arguments as {prefix}__ parameters"
     )
     try:
-        with object_scope({**users_classes(obj), **_wrapped_function(obj)}):
+        with object_scope(users_classes(obj)):
             fresh = cls.from_config({**obj.get_config(), **kwargs})
     except TypeError as exc:
         raise TypeError(
@@ -420,7 +426,7 @@ def from_config(obj, prefix, kwargs=None):
     return fresh
 
 
-def _wrapped_function(obj):
+def wrapped_function(obj):
     """``{name: function}`` for the function of the user's that a Keras wrapper
     (``keras.metrics.MeanMetricWrapper(fn)``, ``keras.losses.LossFunctionWrapper``)
     holds: its configuration names the function, which Keras finds by name
@@ -428,7 +434,9 @@ def _wrapped_function(obj):
     fn = getattr(obj, "_fn", None) or getattr(obj, "fn", None)
     if not isinstance(fn, types.FunctionType) or fn.__module__.startswith("keras."):
         return {}
-    return {keras().saving.get_registered_name(fn): fn}
+    from keras.saving import get_registered_name  # Keras holds the object: imported
+
+    return {get_registered_name(fn): fn}
 
 
 def _equal(a, b):
@@ -552,7 +560,8 @@ def make_metrics(metrics, routed):
         else:
             kwargs = {**_metric_name(cls, given, kwargs, taken), **kwargs}
             _check_kwargs(cls, kwargs, "metrics")
-            _check_required(cls, kwargs, "metrics")
+            # a name takes the arguments of its entry only
+            _check_required(cls, kwargs, "metrics", None if given is cls else f"metrics__{i}")
             made = NamedMetric(given, cls, kwargs) if isinstance(given, str) else cls(**kwargs)
             out.append(made)
     return out
@@ -602,8 +611,9 @@ def _metric_name(cls, given, kwargs, taken):
     elif isinstance(default, str):
         base = default
     else:
-        words = re.sub(r"(.)([A-Z][a-z]+)", r"\1_\2", cls.__name__)  # as Keras does
-        base = re.sub(r"([a-z0-9])([A-Z])", r"\1_\2", words).lower()
+        # as Keras' naming does
+        words = re.sub(r"(.)([A-Z][a-z]+)", r"\1_\2", re.sub(r"\W+", "", cls.__name__))
+        base = re.sub(r"([a-z])([A-Z])", r"\1_\2", words).lower()
     name, n = base, 0
     while name in taken:
         n += 1
@@ -677,6 +687,7 @@ _CALLBACKS_KEEPING_THE_NETWORK = (
     "History",
     "LearningRateScheduler",
     "ModelCheckpoint",
+    "OrbaxCheckpoint",
     "ProgbarLogger",
     "ReduceLROnPlateau",
     "RemoteMonitor",

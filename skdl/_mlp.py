@@ -491,7 +491,8 @@ class _MLPMixin:
         # the routed rate, where given, is the one the optimizer starts from
         routed = "learning_rate" in route(self.get_params(), "optimizer")
         name = "optimizer__learning_rate" if routed else "learning_rate_init"
-        return f"{name}={self._learning_rate() / 10:g}"
+        rate = self._learning_rate()
+        return f"{name}={rate / 10:g}" if _is_number(rate) else name
 
     def _restart_optimizer(self, rate):
         """The state of a new Adam or SGD optimizer: its slots (all start at
@@ -571,6 +572,13 @@ class _MLPMixin:
         # before the user's callbacks, which then see val_score in the logs
         # (EarlyStopping(monitor="val_score")) and the learning rate set
         callbacks = [_Convergence.callback(self, validation)]
+        if self._own_sgd() and self.learning_rate != "constant":
+            if not _is_number(self._learning_rate()):
+                raise ValueError(
+                    f"learning_rate={self.learning_rate!r} sets the rate after each epoch, "
+                    "and optimizer__learning_rate is a schedule that sets it at each step: "
+                    "use learning_rate='constant' with the schedule, or a number."
+                )
         if self._own_sgd() and self.learning_rate == "invscaling":
             callbacks.append(_InvScaling.callback(self, self._t, n_train))
         fit_kwargs["callbacks"] = [*callbacks, *fit_kwargs["callbacks"]]

@@ -45,7 +45,7 @@ import warnings
 import zipfile
 
 from . import _keras, _keras_objects
-from ._compile import from_config, object_scope, users_classes
+from ._compile import from_config, object_scope, users_classes, wrapped_function
 from ._keras import keras
 
 # packages whose classes Keras imports by itself
@@ -592,4 +592,6 @@ def parameter_functions(params):
         for item in value if isinstance(value, (list, tuple)) else [value]:
             if isinstance(item, (types.FunctionType, type)):
                 found[item.__name__] = item
+            elif hasattr(item, "get_config"):  # the function a Keras wrapper holds
+                found.update(wrapped_function(item))
     return found

@@ -1,5 +1,6 @@
 """Target encoding: labels <-> the arrays a Keras model trains on and outputs."""
 
+import types
 import warnings
 
 import numpy as np
@@ -226,9 +227,10 @@ def _on_scores(encoding):
     return made
 
 
-# Metrics of several classes that the softmax leaves as they are: those of the
-# largest output (or outputs)
-_OF_THE_LARGEST = frozenset(
+# Metrics of several classes that read the scores themselves: those of the
+# largest output (or outputs), which the softmax leaves as they are, and the
+# hinges, which read margins
+_READ_SCORES = frozenset(
     {
         "accuracy",
         "acc",
@@ -236,6 +238,9 @@ _OF_THE_LARGEST = frozenset(
         "sparsecategoricalaccuracy",
         "topkcategoricalaccuracy",
         "sparsetopkcategoricalaccuracy",
+        "hinge",
+        "squaredhinge",
+        "categoricalhinge",
     }
 )
 
@@ -271,13 +276,16 @@ def metrics_on_scores(metrics, encoding, main=None):
         elif key in made:
             cls, settings = made[key]
             out.append(cls(name=name, **settings))
-        elif key is not None and several and key not in _OF_THE_LARGEST:
+        elif key is not None and several and key not in _READ_SCORES:
             # of the softmax of the scores, as predict_proba gives it
             if isinstance(metric, NamedMetric):
                 inner = metric.make()
                 name = inner.name
             else:
+                # named, not numbered by Keras: the compiled copies of networks
+                # compiled alike are shared (their configurations are equal)
                 inner = keras().metrics.get(name)
+                inner.name = name
             out.append(on_probabilities()(inner, "softmax", name=name))
         else:
             out.append(metric)
@@ -352,13 +360,18 @@ def needs_one_hot(*metrics):
     wrapper = keras().metrics.MeanMetricWrapper
     for metric in _every_metric(list(metrics)):
         if isinstance(metric, str):
-            name = metric
+            names = [metric]
         elif type(metric) is wrapper:  # the function it wraps
-            name = getattr(metric._fn, "__name__", "")
-        else:
-            name = getattr(metric, "__name__", None) or type(metric).__name__
-        if name.replace("_", "").lower() in _ONE_HOT_METRICS:
-            return name
+            names = [getattr(metric._fn, "__name__", "")]
+        elif isinstance(metric, types.FunctionType):
+            names = [metric.__name__]
+        else:  # a class or an instance: a subclass of Keras' counts as its base
+            cls = metric if isinstance(metric, type) else type(metric)
+            names = [c.__name__ for c in cls.__mro__ if c.__module__.startswith("keras")]
+            names = [cls.__name__, *names]
+        for name in names:
+            if name.replace("_", "").lower() in _ONE_HOT_METRICS:
+                return names[0]
     return None
 
 

@@ -178,10 +178,14 @@ class _WideAndDeepMixin:
             }
         else:
             extra = {"loss": loss, "metrics": metrics}
+        options = self._compile_options(model, loss, params)
+        weighted = options.get("weighted_metrics")
+        if self._aux() and weighted and not isinstance(weighted, dict):
+            options["weighted_metrics"] = [weighted, []]  # the main output's, as metrics
         model.compile(
             optimizer=make_optimizer(self.optimizer, route(params, "optimizer")),
             **extra,
-            **self._compile_options(model, loss, params),
+            **options,
         )
 
 

@@ -655,6 +655,10 @@ def test_metric_names_with_routed_arguments_and_weighted_metrics_read_the_scores
     assert clf.history_["accuracy"][-1] == pytest.approx(clf.score(X, y, weights), abs=1e-6)
 
 
+class _AUCOfMine(keras.metrics.AUC):
+    pass
+
+
 @pytest.mark.parametrize(
     "given",
     [
@@ -662,8 +666,9 @@ def test_metric_names_with_routed_arguments_and_weighted_metrics_read_the_scores
         {"metrics": {"out": ["categorical_accuracy"]}},
         {"metrics": [keras.metrics.MeanMetricWrapper(keras.metrics.categorical_accuracy)]},
         {"compile__weighted_metrics": ["auc"]},
+        {"metrics": [_AUCOfMine]},
     ],
-    ids=["dict-auc", "dict-categorical", "wrapped-function", "weighted"],
+    ids=["dict-auc", "dict-categorical", "wrapped-function", "weighted", "subclass"],
 )
 def test_every_metric_of_one_hot_targets_gets_them(given):
     """A dict by output, a wrapped Keras function or compile__weighted_metrics:
@@ -732,6 +737,29 @@ def test_metrics_of_several_classes_read_the_probabilities_of_logits(tmp_path):
         model.evaluate(X, y, verbose=0)
     """
     run_in_fresh_process(tmp_path, code, X=X, y=np.eye(3)[y])
+
+
+def test_networks_with_metrics_of_probabilities_share_their_compiled_copy():
+    """The metric under the softmax kept Keras' name, numbered per process: each
+    fit's compile settings differed, and no compiled copy was shared."""
+    from skdl import _pool
+
+    X, y = make_classification(
+        n_samples=60, n_features=5, n_informative=3, n_classes=3, random_state=0
+    )
+    fitted = [KerasClassifier(_linear_model, metrics=["auc"], epochs=1).fit(X, y) for _ in "ab"]
+    assert _pool.compile_key(fitted[0].model_) == _pool.compile_key(fitted[1].model_)
+
+
+def test_hinge_metrics_of_several_classes_read_the_margins():
+    X, y = make_classification(
+        n_samples=60, n_features=5, n_informative=3, n_classes=3, random_state=0
+    )
+    clf = KerasClassifier(
+        _linear_model, loss="categorical_hinge", metrics=["categorical_hinge"], epochs=1
+    )
+    clf.fit(X, y, validation_data=(X, y))
+    assert clf.history_["val_categorical_hinge"] == pytest.approx(clf.history_["val_loss"])
 
 
 def test_columns_of_two_labels_other_than_0_and_1_are_refused():

@@ -962,3 +962,13 @@ def test_a_learning_rate_schedule_stays_the_optimizers_in_warm_fits(iris):
         for step in (clf.partial_fit, clf.fit):
             with pytest.warns(UserWarning, match="optimizer__learning_rate changed from .* keeps"):
                 step(X, y)
+
+
+@pytest.mark.parametrize("schedule", ["invscaling", "adaptive"])
+def test_sgd_schedules_refuse_a_learning_rate_schedule(iris, schedule):
+    """They divided the schedule object by a number, inside Keras' training."""
+    X, y = iris
+    decay = keras.optimizers.schedules.ExponentialDecay(0.1, 10, 0.5)
+    clf = MLPClassifier(solver="sgd", learning_rate=schedule, optimizer__learning_rate=decay)
+    with pytest.raises(ValueError, match=f"learning_rate='{schedule}' sets the rate after each"):
+        clf.fit(X, y)

@@ -232,3 +232,11 @@ def test_saved_network_loads_in_plain_keras_in_a_fresh_process(tmp_path, imports
         np.testing.assert_allclose(main, pred, rtol=1e-6, atol=1e-6)
         """
     run_in_fresh_process(tmp_path, code, X=X, pred=reg.predict(X))
+
+
+def test_weighted_metrics_are_the_main_outputs_with_an_auxiliary_one():
+    """They went to compile as one list for two outputs: Keras failed."""
+    X, y = make_classification(n_samples=60, n_features=5, random_state=0)
+    clf = WideAndDeepClassifier(aux_loss_weight=0.3, compile__weighted_metrics=["accuracy"])
+    clf.set_params(epochs=1).fit(X, y, sample_weight=np.linspace(0.5, 1.5, len(y)))
+    assert "main_accuracy" in clf.history_ and "aux_accuracy" not in clf.history_

@@ -1322,11 +1322,13 @@ class BaseKerasEstimator(BaseEstimator):
 
     @staticmethod
     def _normalized(sample_weight):
-        # in float64: weights of 1e-39 or 1e39 are as good as any others
-        total = float(np.sum(sample_weight, dtype=np.float64))
-        if total <= 0:
+        # in float64, over the largest: weights of 1e-39 or 1e308 are as good as
+        # any others (their sum would overflow)
+        largest = float(np.max(sample_weight, initial=0.0))
+        if largest <= 0:
             raise ValueError("sample_weight sums to 0; give some samples a positive weight.")
-        return (sample_weight * (len(sample_weight) / total)).astype(np.float32)
+        scaled = np.asarray(sample_weight, dtype=np.float64) / largest
+        return (scaled * (len(scaled) / np.sum(scaled))).astype(np.float32)
 
     def _meta(self):
         return {key: getattr(self, key) for key in META_KEYS if hasattr(self, key)}

@@ -194,7 +194,8 @@ class KerasRegressor(_FloatTargetsMixin, RegressorMixin, BaseKerasEstimator):
         (4,)
         """
         raw = self._predict_raw(X)
-        return raw.reshape(-1) if self.target_type_ == "continuous" else raw
+        # a network may give one output without its unit axis
+        return raw.reshape(-1) if self.target_type_ == "continuous" else raw.reshape(len(raw), -1)
 
     def __sklearn_tags__(self):
         tags = super().__sklearn_tags__()

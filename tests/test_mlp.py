@@ -972,3 +972,17 @@ def test_sgd_schedules_refuse_a_learning_rate_schedule(iris, schedule):
     clf = MLPClassifier(solver="sgd", learning_rate=schedule, optimizer__learning_rate=decay)
     with pytest.raises(ValueError, match=f"learning_rate='{schedule}' sets the rate after each"):
         clf.fit(X, y)
+
+
+def test_poisson_refuses_negative_targets_in_every_fit():
+    """A warm fit and partial_fit trained on negative targets without a word."""
+    rng = np.random.RandomState(0)
+    X, y = rng.normal(size=(40, 3)), rng.poisson(2.0, size=40).astype(float)
+    with pytest.raises(ValueError, match="loss='poisson' needs non-negative targets"):
+        MLPRegressor(loss="poisson").fit(X, -y)
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", ConvergenceWarning)
+        reg = MLPRegressor(loss="poisson", max_iter=2).fit(X, y)
+    for step in (reg.partial_fit, reg.set_params(warm_start=True).fit):
+        with pytest.raises(ValueError, match="loss='poisson' needs non-negative targets"):
+            step(X, y - 3)

@@ -203,3 +203,25 @@ def test_class_losses_on_one_output_are_refused(data, loss, match):
     X, y = data[0], data[1][:, 0]
     with pytest.raises(ValueError, match=f"KerasRegressor got the loss {loss}, which {match}"):
         KerasRegressor(loss=loss, epochs=1).fit(X, y)
+
+
+def _one_output_without_its_axis(meta):
+    inputs = keras.Input((meta["n_features_in_"],))
+    return keras.Model(inputs, keras.layers.Reshape(())(keras.layers.Dense(1)(inputs)))
+
+
+def test_predictions_have_the_shape_of_the_fitted_y(data):
+    """A network that gives one output without its unit axis, fitted on a
+    column y, predicted 1-D."""
+    X, y = data
+    reg = KerasRegressor(_one_output_without_its_axis, epochs=1).fit(X, y[:, :1])
+    assert reg.predict(X[:5]).shape == (5, 1)
+
+
+def test_huge_equal_sample_weights_are_no_weights(data):
+    """Their sum overflowed: every weight became 0 and nothing trained."""
+    X, y = data
+    reg = KerasRegressor(epochs=2, random_state=0)
+    plain = reg.fit(X, y).predict(X)  # two targets
+    weighted = reg.fit(X, y, sample_weight=np.full(len(y), 1e308)).predict(X)
+    np.testing.assert_allclose(weighted, plain, rtol=1e-5, atol=1e-6)

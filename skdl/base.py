@@ -908,7 +908,8 @@ class BaseKerasEstimator(BaseEstimator):
             with _pool.training_model(self.model_, batch, shared) as trainer:
                 history = trainer.fit(**data, **fit_kwargs)
             for callback in fit_kwargs["callbacks"]:
-                # they trained a shared compiled copy; afterwards they belong to model_
+                # they trained a shared compiled copy (where they could); afterwards
+                # they belong to model_
                 callback.set_model(self.model_)
         if not warm:
             _pool.network_built()
@@ -1151,6 +1152,13 @@ class BaseKerasEstimator(BaseEstimator):
             rule = _KERAS_CONSTRAINTS.get(prefix, {}).get(name[len(prefix or "") + 2 :])
             if rule is not None:
                 constraints[name], values[name] = rule, plain(value)
+            if name == "optimizer__learning_rate" and isinstance(value, type):
+                # callable, as a schedule is: Keras failed inside training
+                raise ValueError(
+                    f"optimizer__learning_rate={value.__name__} is a class: pass a number "
+                    f"or a schedule instance, e.g. {value.__name__}(initial_learning_rate="
+                    "1e-3, ...)."
+                )
         validate_parameter_constraints(constraints, values, caller_name=type(self).__name__)
 
     def _seed(self):

@@ -393,6 +393,12 @@ def test_metric_objects_are_made_anew_for_each_fit(data):
             r"'optimizer__learning_rate' parameter .* \(0.0, inf\)",
         ),
         ({"optimizer__learning_rate": 0}, "'optimizer__learning_rate' parameter"),
+        # a schedule's class is callable, as its instances are: it failed inside training
+        (
+            {"optimizer__learning_rate": keras.optimizers.schedules.ExponentialDecay},
+            r"^optimizer__learning_rate=ExponentialDecay is a class: pass a number or a "
+            r"schedule instance",
+        ),
     ],
 )
 def test_bad_parameters_are_explained(data, params, match):

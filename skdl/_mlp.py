@@ -304,7 +304,7 @@ class _MLPMixin:
         for layer in dense:
             layer.kernel_regularizer = regularizer
             layer.kernel.regularizer = regularizer
-        self.model_.train_function = None  # traced anew, with the new factor
+        _pool.forget_fit_functions(self.model_)  # traced anew, with the new factor
 
     def _hidden_layers(self, sizes, regularizer, name=None):
         """A ``Dense`` layer per size with the hidden activation (after batch

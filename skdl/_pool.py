@@ -292,14 +292,16 @@ def training_model(model, batch, shared=True):
         if arch is not None and comp is not None:
             key = (arch, comp)
     if key is None:
-        yield _quiet_tracing(model)
+        with _functions_of_its_own(model):
+            yield _quiet_tracing(model)
         return
     _ensure_optimizer_built(model)
     trainer = _trainers.take(key)
     if trainer is None and model not in _trained_shared:
         trainer = _clone(model, compiled=True)
     if trainer is None or not _compatible(model, trainer):
-        yield _quiet_tracing(model)
+        with _functions_of_its_own(model):
+            yield _quiet_tracing(model)
         return
     _trained_shared.add(model)
     try:
@@ -311,6 +313,55 @@ def training_model(model, batch, shared=True):
     finally:
         # whatever state a failed fit left in it is overwritten at the next use
         _trainers.give(key, trainer)
+
+
+# where a network that trains itself keeps the functions skdl's fits traced
+_FIT_FUNCTIONS = "_skdl_fit_functions"
+
+
+@contextlib.contextmanager
+def _functions_of_its_own(model):
+    """Let skdl's fits of ``model`` (a network training itself) run on
+    training and evaluation functions of their own, kept apart from those of
+    the user's ``model.fit`` and ``model.evaluate`` between fits.
+
+    skdl feeds a single output's targets as a column, where a Keras user passes
+    the 1-D ``y``. A TensorFlow function traced for one rank and called with the
+    other relaxes to an unknown rank, on which Keras fails ("Cannot take the
+    length of shape with unknown rank"), as it does for any network fed both
+    ways: ``model_.evaluate(X, y)`` failed after a fit with validation data.
+    Functions made before the network was last compiled are dropped, as
+    ``compile`` drops them. Other backends trace per shape: nothing to do.
+    """
+    if keras().backend.backend() != "tensorflow":
+        yield
+        return
+    compiled = getattr(model, "_compile_config", None)
+    users = _fit_functions(model)
+    stamp, kept = model.__dict__.get(_FIT_FUNCTIONS, (None, {}))
+    _set_fit_functions(model, kept if stamp is compiled else {})
+    try:
+        yield
+    finally:
+        now = getattr(model, "_compile_config", None)
+        object.__setattr__(model, _FIT_FUNCTIONS, (now, _fit_functions(model)))
+        _set_fit_functions(model, users if now is compiled else {})
+
+
+def forget_fit_functions(model):
+    """Drop ``model``'s traced training and evaluation functions, skdl's and
+    the user's, after a change they baked in (a regularization factor)."""
+    model.__dict__.pop(_FIT_FUNCTIONS, None)
+    _set_fit_functions(model, {})
+
+
+def _fit_functions(model):
+    return {kind: getattr(model, f"{kind}_function", None) for kind in ("train", "test")}
+
+
+def _set_fit_functions(model, functions):
+    for kind in ("train", "test"):
+        setattr(model, f"{kind}_function", functions.get(kind))
 
 
 def _quiet_tracing(model, kinds=("train", "test")):

@@ -279,6 +279,48 @@ def test_subclassed_models_train_and_predict_on_their_own(data):
     )
 
 
+def test_a_network_training_itself_takes_the_users_1d_targets_between_fits(data):
+    """skdl feeds a single output's targets as a column; on TensorFlow, the
+    network's functions traced for it failed on the 1-D y of the user's own
+    model_.evaluate or model_.fit ("Cannot take the length of shape with
+    unknown rank"), and then skdl's next fit failed the other way round."""
+    X, y = data
+    reg = KerasRegressor(
+        lambda: Subclassed(),
+        metrics=["mae"],
+        epochs=2,
+        validation_split=0.2,
+        warm_start=True,
+        random_state=0,
+    ).fit(X, y)
+    for _ in range(2):
+        loss, mae = reg.model_.evaluate(X, y, verbose=0)
+        np.testing.assert_allclose(mae, np.abs(reg.predict(X) - y).mean(), rtol=1e-4)
+        reg.model_.fit(X, y, epochs=1, verbose=0)
+        reg.fit(X, y)
+    assert len(reg.history_["val_loss"]) == 6
+    # compiling the network anew drops the functions traced for the old loss
+    reg.model_.compile(optimizer="sgd", loss="mae", metrics=["mae"])
+    reg.fit(X, y, epochs=1, validation_data=(X[:1], y[:1]))
+    assert reg.history_["loss"][-1] > 0.1  # the old functions logged 0.0
+    assert reg.history_["loss"][-1] == pytest.approx(reg.history_["mae"][-1], rel=1e-5)
+    loss, mae = reg.model_.evaluate(X, y, verbose=0)
+    np.testing.assert_allclose(loss, np.abs(reg.predict(X) - y).mean(), rtol=1e-4)
+
+
+@pytest.mark.skipif(keras.backend.backend() != "tensorflow", reason="TensorFlow's functions")
+def test_warm_fits_of_a_network_training_itself_keep_their_traced_functions(data):
+    X, y = data
+    reg = KerasRegressor(lambda: Subclassed(), epochs=1, warm_start=True, random_state=0)
+    traced = []
+    for _ in range(3):
+        reg.fit(X, y, validation_data=(X, y))
+        reg.model_.evaluate(X, y, verbose=0)
+        traced.append(reg.model_.__dict__[_pool._FIT_FUNCTIONS][1])
+    assert all(functions == traced[0] for functions in traced)
+    assert None not in traced[0].values()
+
+
 def normalized_net(meta, shift=0.0):
     """Hands-On ML's first layer: a Normalization adapted to the data (here
     shifted), whose mean and variance live outside its variables."""

@@ -150,12 +150,12 @@ class _InvScaling:
     """``learning_rate="invscaling"``, scikit-learn's schedule for SGD: after each
     epoch, lr = learning_rate_init / (t + 1) ** power_t (or
     ``optimizer__learning_rate``, which sets the rate it starts from), with t the
-    number of samples seen so far (``seen`` before this fit, ``n_train`` per
+    number of samples seen so far (``seen`` before this fit, ``per_epoch`` per
     epoch). A fit starts at learning_rate_init, a ``partial_fit`` at the rate
     the last call left."""
 
     @staticmethod
-    def callback(estimator, seen, n_train):
+    def callback(estimator, seen, per_epoch):
         keras = _keras.keras()
 
         class InvScaling(keras.callbacks.Callback):
@@ -163,7 +163,7 @@ class _InvScaling:
                 self.t = seen
 
             def on_epoch_end(self, epoch, logs=None):
-                self.t += n_train
+                self.t += per_epoch
                 lr = estimator._learning_rate() / (self.t + 1) ** estimator.power_t
                 self.model.optimizer.learning_rate.assign(lr)
 
@@ -579,10 +579,14 @@ class _MLPMixin:
                     "and optimizer__learning_rate is a schedule that sets it at each step: "
                     "use learning_rate='constant' with the schedule, or a number."
                 )
+        # samples per epoch: steps_per_epoch batches, at most one pass (Keras
+        # ends an epoch where the data run out)
+        steps = fit_kwargs.get("steps_per_epoch")
+        per_epoch = n_train if steps is None else min(n_train, steps * fit_kwargs["batch_size"])
         if self._own_sgd() and self.learning_rate == "invscaling":
-            callbacks.append(_InvScaling.callback(self, self._t, n_train))
+            callbacks.append(_InvScaling.callback(self, self._t, per_epoch))
         fit_kwargs["callbacks"] = [*callbacks, *fit_kwargs["callbacks"]]
-        self._train_size = n_train
+        self._samples_per_epoch = per_epoch
         return super()._prepare_training(X, y, sample_weight, fit_kwargs)
 
     def _stratify_early_stopping(self, y):
@@ -600,7 +604,7 @@ class _MLPMixin:
         # as scikit-learn's MLPs: the epochs of this fit (or partial_fit call);
         # loss_curve_ and t_ count them all
         self.n_iter_ = len(history.get("loss", []))
-        self._t += self.n_iter_ * self._train_size
+        self._t += self.n_iter_ * self._samples_per_epoch
         # the attributes of early stopping follow the fit, not a later set_params
         self._fitted_early_stopping = bool(self.early_stopping)
 

@@ -375,6 +375,22 @@ def test_squared_error_of_several_targets_is_scikit_learns(solver):
         np.testing.assert_allclose(mine, sklearns, atol=1e-5)
 
 
+def test_samples_seen_count_the_batches_of_steps_per_epoch():
+    """t_ (and invscaling's rate) count steps_per_epoch batches per epoch, at
+    most one pass over the data: it counted every row at every epoch."""
+    X, y = make_regression(n_samples=100, n_features=3, random_state=0)
+    y = y / 100
+    params = dict(hidden_layer_sizes=(4,), batch_size=10, max_iter=3, random_state=0)
+    params.update(solver="sgd", learning_rate="invscaling", learning_rate_init=0.01)
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", ConvergenceWarning)
+        for steps, seen in [(2, 60), (25, 300)]:
+            reg = MLPRegressor(**params).fit(X, y, steps_per_epoch=steps)
+            assert reg.t_ == seen
+            rate = reg.model_.optimizer.learning_rate.numpy()
+            assert rate == pytest.approx(0.01 / (seen + 1) ** 0.5, rel=1e-5)
+
+
 @pytest.mark.parametrize("share_compiled", [True, False])
 def test_l2_penalty_follows_the_batches_of_each_call(share_compiled):
     """As scikit-learn's: alpha / 2 times the squared weights, divided by the size

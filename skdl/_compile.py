@@ -9,6 +9,7 @@ import copy
 import functools
 import inspect
 import math
+import numbers
 import re
 import types
 
@@ -22,31 +23,69 @@ def _snake_to_camel(name):
     return "".join(part.capitalize() for part in name.split("_"))
 
 
-def _check_kwargs(cls, kwargs, prefix):
-    """Every routed name must be an argument of the class it is routed to."""
+def _check_kwargs(cls, kwargs, prefix, entry=None):
+    """Every routed name must be an argument of the class it is routed to.
+
+    ``entry``: ``(i, names)`` for the ``i``-th class of a list, where ``names``
+    were routed to it alone (as ``<prefix>__<i>__<name>``).
+    """
+
+    def routed(name):
+        if entry is not None and name in entry[1]:
+            return f"{prefix}__{entry[0]}__{name}"
+        return f"{prefix}__{name}"
+
     try:
         sig = inspect.signature(cls.__init__)
     except (TypeError, ValueError):
         return
-    params = sig.parameters
+    params = dict(sig.parameters)
     if any(p.kind is p.VAR_KEYWORD for p in params.values()) and cls.__name__ != "Loss":
         # ``**kwargs`` is forwarded to a base class; check against its signature too.
-        names = set(params)
         for base in cls.__mro__[1:]:
             try:
-                names |= set(inspect.signature(base.__init__).parameters)
+                base_params = inspect.signature(base.__init__).parameters
             except (TypeError, ValueError):
                 continue
-    else:
-        names = set(params)
-    names -= {"self", "kwargs", "args"}
+            params = {**base_params, **params}
+    names = set(params) - {"self", "kwargs", "args"}
     unknown = sorted(set(kwargs) - names)
     if unknown:
         valid = ", ".join(sorted(n for n in names if not n.startswith("_")))
         raise ValueError(
-            f"{', '.join(prefix + '__' + u for u in unknown)}: not an argument of "
+            f"{', '.join(routed(u) for u in unknown)}: not an argument of "
             f"{cls.__name__}. Its arguments are: {valid}."
         )
+    if prefix == "callbacks":
+        return  # some take numbers as strings (TensorBoard's profile_batch="10,20")
+    for name, value in kwargs.items():
+        default = params[name].default
+        number = _is_number(default) or (prefix == "optimizer" and name in _NUMBERS_OR_NONE)
+        if isinstance(value, str) and number:
+            # read from a configuration file, say: Keras failed far inside
+            # training ("unsupported operand type(s)", a graph execution error)
+            raise ValueError(
+                f"{routed(name)}={value!r}: {cls.__name__} takes a number for "
+                f"{name} (default {default!r}), not a string."
+            )
+
+
+# Keras optimizers' arguments that take a number or None (their default)
+_NUMBERS_OR_NONE = frozenset(
+    [
+        "weight_decay",
+        "clipnorm",
+        "clipvalue",
+        "global_clipnorm",
+        "ema_overwrite_frequency",
+        "loss_scale_factor",
+        "gradient_accumulation_steps",
+    ]
+)
+
+
+def _is_number(value):
+    return isinstance(value, numbers.Real) and not isinstance(value, bool)
 
 
 def _required_arguments(cls):
@@ -316,11 +355,12 @@ def make_loss(loss, kwargs):
     return _instantiate(cls, kwargs, "loss")
 
 
-def _fresh(obj, common, specific, prefix, base_class):
-    """Instantiate a class with kwargs, or copy an instance (kwargs not allowed)."""
+def _fresh(obj, common, specific, prefix, base_class, index):
+    """Instantiate a class with kwargs, or copy an instance (kwargs not allowed);
+    ``specific`` were routed to the ``index``-th entry alone."""
     kwargs = {**common, **specific}
     if isinstance(obj, type):
-        _check_kwargs(obj, kwargs, prefix)
+        _check_kwargs(obj, kwargs, prefix, (index, specific))
         return _instantiate(obj, kwargs, prefix)
     if specific:
         raise ValueError(
@@ -556,10 +596,10 @@ def make_metrics(metrics, routed):
         if cls is None and isinstance(given, str):
             out.append(given)  # Keras resolves it
         elif cls is None:  # an instance or a function: copied
-            out.append(_fresh(given, {}, kwargs, "metrics", k.metrics.Metric))
+            out.append(_fresh(given, {}, kwargs, "metrics", k.metrics.Metric, i))
         else:
             kwargs = {**_metric_name(cls, given, kwargs, taken), **kwargs}
-            _check_kwargs(cls, kwargs, "metrics")
+            _check_kwargs(cls, kwargs, "metrics", (i, indexed.get(i, {})))
             # a name takes the arguments of its entry only
             _check_required(cls, kwargs, "metrics", None if given is cls else f"metrics__{i}")
             made = NamedMetric(given, cls, kwargs) if isinstance(given, str) else cls(**kwargs)
@@ -750,7 +790,8 @@ def make_callbacks(callbacks, routed):
                 "callbacks=[keras.callbacks.EarlyStopping(patience=5)]."
             )
         kw_common = common if isinstance(cb, type) else {}
-        out.append(_fresh(cb, kw_common, indexed.get(i, {}), "callbacks", k.callbacks.Callback))
+        specific = indexed.get(i, {})
+        out.append(_fresh(cb, kw_common, specific, "callbacks", k.callbacks.Callback, i))
     if common and not any(isinstance(cb, type) for cb in entries):
         raise ValueError(
             "callbacks__ parameters apply to callback classes, but callbacks has none; "

@@ -399,6 +399,27 @@ def test_metric_objects_are_made_anew_for_each_fit(data):
             r"^optimizer__learning_rate=ExponentialDecay is a class: pass a number or a "
             r"schedule instance",
         ),
+        # numbers as strings (from a configuration file): Keras failed inside
+        # training, without naming the argument
+        (
+            {"optimizer__beta_1": "0.9"},
+            r"^optimizer__beta_1='0.9': Adam takes a number for beta_1 \(default 0.9\)",
+        ),
+        ({"optimizer__weight_decay": "1e-4"}, "^optimizer__weight_decay='1e-4': Adam takes"),
+        ({"loss": keras.losses.Huber, "loss__delta": "2"}, "^loss__delta='2': Huber takes"),
+        (
+            {"metrics": [keras.metrics.AUC], "metrics__0__num_thresholds": "50"},
+            "^metrics__0__num_thresholds='50': AUC takes a number",
+        ),
+        # the name the user routed, with its index (it was named without)
+        (
+            {"callbacks": [keras.callbacks.EarlyStopping], "callbacks__0__patiense": 2},
+            "^callbacks__0__patiense: not an argument of EarlyStopping",
+        ),
+        (
+            {"metrics": ["mae", keras.metrics.AUC], "metrics__1__curv": "PR"},
+            "^metrics__1__curv: not an argument of AUC",
+        ),
     ],
 )
 def test_bad_parameters_are_explained(data, params, match):

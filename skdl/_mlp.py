@@ -18,7 +18,12 @@ from ._routing import route
 from .base import HIDDEN_LAYER_SIZES, BaseKerasEstimator, hidden_sizes
 
 _ACTIVATIONS = {"identity": "linear", "logistic": "sigmoid", "tanh": "tanh", "relu": "relu"}
-_SKLEARN_OUT_ACTIVATION = {"linear": "identity", "sigmoid": "logistic", "softmax": "softmax"}
+_SKLEARN_OUT_ACTIVATION = {
+    "linear": "identity",
+    "sigmoid": "logistic",
+    "softmax": "softmax",
+    "exponential": "exp",
+}
 
 
 # the settings of the optimizer that ``solver`` makes, and of its schedule

@@ -1522,7 +1522,12 @@ class BaseKerasEstimator(BaseEstimator):
     def _lower_rate_hint(self):
         """A tenth of the rate the optimizer trained at (1e-3 where unknown)."""
         try:
-            rate = float(_keras.keras().ops.convert_to_numpy(self.model_.optimizer.learning_rate))
+            keras = _keras.keras()
+            rate = self.model_.optimizer.learning_rate
+            rate = getattr(rate, "value", rate)  # the backend's own variable or tensor
+            # NumPy warns of TensorFlow variables' __array__ (no copy argument)
+            tensorflow = keras.backend.backend() == "tensorflow"
+            rate = float(rate.numpy() if tensorflow else keras.ops.convert_to_numpy(rate))
         except (AttributeError, TypeError, ValueError):
             return "optimizer__learning_rate=1e-3"
         return f"optimizer__learning_rate={rate / 10:g}"
@@ -1573,5 +1578,6 @@ class BaseKerasEstimator(BaseEstimator):
         tags = super().__sklearn_tags__()
         tags.target_tags.required = True
         tags.input_tags.sparse = True
-        tags.input_tags.three_d_array = self._allow_nd
+        # the default network takes 2-D X
+        tags.input_tags.three_d_array = self._allow_nd and getattr(self, "model", None) is not None
         return tags

@@ -241,6 +241,8 @@ class MLPRegressor(_MLPMixin, KerasRegressor):
     def _out_activation(self, target_type):
         return "exponential" if self.loss == "poisson" else "linear"
 
+    _any_sign_loss = "squared_error"
+
     # as scikit-learn's MLPClassifier: for the stochastic solvers only
     partial_fit = available_if(_MLPMixin._check_solver)(KerasRegressor.partial_fit)
 
@@ -250,25 +252,6 @@ class MLPRegressor(_MLPMixin, KerasRegressor):
             # as scikit-learn's MLPRegressor: one target, with a DataConversionWarning
             y = column_or_1d(y, warn=True)
         return X, y
-
-    def _fit_targets(self, y, classes=None):
-        super()._fit_targets(y, classes)
-        if self.loss == "poisson":
-            self._check_poisson_targets(y)
-            self.out_activation_ = "exp"
-
-    def _check_warm_targets(self, y):
-        super()._check_warm_targets(y)
-        if self.out_activation_ == "exp":  # a warm fit or partial_fit trains on
-            self._check_poisson_targets(y)
-
-    @staticmethod
-    def _check_poisson_targets(y):
-        if np.any(np.asarray(y) < 0):
-            raise ValueError(
-                "loss='poisson' needs non-negative targets y; use "
-                "loss='squared_error' for targets that can be negative."
-            )
 
     def predict(self, X):
         """Predict targets for ``X`` (1-D when there is one target, as in scikit-learn).

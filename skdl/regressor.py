@@ -23,6 +23,10 @@ _ACTIVATION_RANGES = {
     "exponential": (0.0, np.inf),
 }
 
+# Targets beyond this size make a divergence hint name them: scaled targets
+# train at the usual learning rates.
+_LARGE_TARGETS = 1e3
+
 
 class _FloatTargetsMixin:
     """Targets of a network trained like a regressor: float32 columns, the mean
@@ -138,11 +142,46 @@ class KerasRegressor(_FloatTargetsMixin, RegressorMixin, BaseKerasEstimator):
 
     _allow_nd = True  # X of any shape the network takes (images for a CNN)
 
+    # a loss for targets of either sign, named where a Poisson loss refuses negative ones
+    _any_sign_loss = "mse"
+
     def _fit_targets(self, y, classes=None):
         self.n_outputs_ = 1 if y.ndim == 1 else y.shape[1]
         self.target_type_ = "continuous" if y.ndim == 1 else "continuous-multioutput"
-        self.out_activation_ = "linear"
+        # a Poisson loss takes the logarithm of the predictions: the default
+        # network ends with its log link (a linear output goes negative and the
+        # loss NaN), as MLPRegressor(loss="poisson") does
+        self._poisson = self._poisson_loss()
+        self.out_activation_ = "exponential" if self._poisson else "linear"
+        self._check_poisson_targets(y)
         self._record_target_range(y)
+
+    def _poisson_loss(self):
+        return loss_name(self.loss) == "poisson"
+
+    def _check_warm_targets(self, y):
+        super()._check_warm_targets(y)
+        self._check_poisson_targets(y)  # a warm fit or partial_fit trains on
+
+    def _check_poisson_targets(self, y):
+        if self.__dict__.get("_poisson") and np.any(np.asarray(y) < 0):
+            raise ValueError(
+                "loss='poisson' needs non-negative targets y; use "
+                f"loss={self._any_sign_loss!r} for targets that can be negative."
+            )
+
+    def _divergence_fix(self):
+        seen = self.__dict__.get("_target_range")
+        largest = max(abs(seen[0]), abs(seen[1])) if seen else 0.0
+        if largest < _LARGE_TARGETS:
+            return super()._divergence_fix()
+        scale = (
+            f"The targets reach {largest:.3g}: scale them, e.g. with "
+            "TransformedTargetRegressor(regressor, transformer=StandardScaler())."
+        )
+        if largest**2 > float(np.finfo(np.float32).max):
+            return f"{scale} Their squares overflow float32, in which Keras trains."
+        return f"{scale} {super()._divergence_fix()}"
 
     def _check_output(self, units, model):
         if units[0] != self.n_outputs_:
@@ -200,4 +239,5 @@ class KerasRegressor(_FloatTargetsMixin, RegressorMixin, BaseKerasEstimator):
     def __sklearn_tags__(self):
         tags = super().__sklearn_tags__()
         tags.target_tags.multi_output = True
+        tags.target_tags.positive_only = self._poisson_loss()
         return tags

@@ -961,6 +961,8 @@ def test_images_for_a_network_that_takes_them():
     y = (X.mean(axis=(1, 2, 3)) > 0).astype(int)
     clf = KerasClassifier(small_cnn, epochs=2, validation_split=0.25, random_state=0).fit(X, y)
     assert clf.n_features_in_ == 6 and clf.__sklearn_tags__().input_tags.three_d_array
+    # the default network takes 2-D X only
+    assert not KerasClassifier().__sklearn_tags__().input_tags.three_d_array
     assert clf.predict(X).shape == (48,) and clf.predict_proba(X[:5]).shape == (5, 2)
     loaded = pickle.loads(pickle.dumps(clf))
     np.testing.assert_array_equal(loaded.predict_proba(X), clf.predict_proba(X))

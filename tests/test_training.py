@@ -178,13 +178,60 @@ def test_fitting_another_estimator_leaves_the_first_unchanged(data):
     np.testing.assert_array_equal(a.predict(X), before)
 
 
+def linear_output(meta):
+    return keras.Sequential([keras.Input((meta["n_features_in_"],)), keras.layers.Dense(1)])
+
+
 def test_a_poisson_loss_on_a_linear_output_is_the_divergence_named():
     """Not the learning rate: the log of negative predictions."""
     rng = np.random.RandomState(0)
     X = rng.normal(size=(60, 3))
     y = rng.poisson(np.exp(X[:, 0]))
     with pytest.raises(ValueError, match=r"poisson takes the logarithm .*'exponential'"):
-        KerasRegressor(loss="poisson", epochs=3, random_state=0).fit(X, y)
+        KerasRegressor(linear_output, loss="poisson", epochs=3, random_state=0).fit(X, y)
+
+
+@pytest.mark.parametrize(
+    "loss", ["poisson", keras.losses.Poisson, keras.losses.Poisson(), keras.losses.poisson]
+)
+def test_the_default_network_of_a_poisson_loss_ends_with_its_log_link(loss):
+    """As MLPRegressor(loss="poisson"): its linear output made negative
+    predictions, whose logarithm made the loss NaN at once; and, as there,
+    negative targets are refused, in every fit, and the tags say so."""
+    rng = np.random.RandomState(0)
+    X = rng.normal(size=(60, 3))
+    y = rng.poisson(np.exp(X[:, 0])).astype(float)
+    reg = KerasRegressor(loss=loss, epochs=3, random_state=0)
+    assert reg.__sklearn_tags__().target_tags.positive_only
+    reg.fit(X, y)
+    assert reg.out_activation_ == "exponential" and np.isfinite(reg.history_["loss"]).all()
+    assert (reg.predict(X) > 0).all()
+    assert reg.model_.layers[-1].get_config()["activation"] == "exponential"
+    for fit in (reg.partial_fit, clone(reg).fit):
+        with pytest.raises(
+            ValueError, match=r"^loss='poisson' needs non-negative targets y; use "
+        ):
+            fit(X, y - 1)
+    assert not KerasRegressor().__sklearn_tags__().target_tags.positive_only
+
+
+def test_divergence_on_huge_targets_names_them():
+    """Not the learning rate (the hint asked for a tenth of it at every try):
+    the squared error of such targets overflows float32 at the first step."""
+    rng = np.random.RandomState(0)
+    X = rng.uniform(size=(30, 3))
+    for reg in [KerasRegressor(epochs=1, random_state=0), MLPRegressor(max_iter=1)]:
+        with pytest.raises(
+            ValueError,
+            match=r"The targets reach 3\.63e\+20: scale them, e\.g\. "
+            r"with TransformedTargetRegressor.* overflow float32[^L]*$",
+        ):
+            reg.fit(X, 1e20 * (1 + X.sum(axis=1)))
+    # large but finite squares: both hints
+    with pytest.raises(ValueError, match=r"The targets reach .*Lower the learning rate"):
+        KerasRegressor(optimizer="sgd", optimizer__learning_rate=10.0, epochs=5).fit(
+            X, 1e6 * X.sum(axis=1)
+        )
 
 
 @pytest.mark.parametrize("Estimator", [KerasRegressor, MLPRegressor])

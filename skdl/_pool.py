@@ -310,6 +310,11 @@ def training_model(model, batch, shared=True):
         _copy_state(model, trainer)
         yield trainer
         _copy_state(trainer, model)
+        # the History that Keras' fit leaves on the network it trained
+        history, trainer.history = getattr(trainer, "history", None), None
+        if history is not None:
+            history.set_model(model)
+            model.history = history
     finally:
         # whatever state a failed fit left in it is overwritten at the next use
         _trainers.give(key, trainer)
@@ -550,25 +555,38 @@ class _ConcreteCalls:
 COMPILING_BACKENDS = ("tensorflow", "jax")
 
 
+def _structure(model):
+    """What ``model``'s architecture key, once computed, may change with: its
+    layers (``pop`` and ``add`` on a Sequential) and its compilation (Keras
+    users compile again after changing a layer in place). Held weakly, and
+    equal while the same objects live."""
+    compiled = getattr(model, "_compile_config", None)
+    layers = tuple(map(weakref.ref, model.layers))
+    return (None if compiled is None else weakref.ref(compiled)), layers
+
+
 def _predictor(model):
     if keras().backend.backend() not in COMPILING_BACKENDS:
         return None
-    seen = True
+    structure = _structure(model)
     try:
-        key = _model_keys[model]
+        *cached, key = _model_keys[model]
+        seen = tuple(cached) == structure
     except KeyError:
-        seen, key = False, architecture_key(model)
+        seen = False
     except TypeError:
         return None
+    if not seen:
+        key = architecture_key(model)
     if key is None:
-        _model_keys[model] = key
+        _model_keys[model] = (*structure, key)
         return None
     with _predictors_lock:
         entry = _predictors.get(key)
         if entry is not None:
             _predictors.move_to_end(key)
             if not seen:
-                _model_keys[model] = key
+                _model_keys[model] = (*structure, key)
             return entry
     if seen:
         return None  # its shared function was evicted: it predicts with its own
@@ -577,7 +595,7 @@ def _predictor(model):
     # seen once the shared function exists: a prediction in another thread
     # meanwhile makes one too (one is kept), rather than trace the network's own
     with _predictors_lock:
-        _model_keys[model] = key
+        _model_keys[model] = (*structure, key)
         if entry is None:
             return None
         entry = _predictors.setdefault(key, entry)

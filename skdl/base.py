@@ -340,6 +340,22 @@ def _same_setting(now, before):
         return False
 
 
+def _streamed_data(X):
+    """What ``X`` is, where it is data that Keras' ``fit`` streams (a
+    ``tf.data.Dataset``, a ``keras.utils.PyDataset``, a generator, a PyTorch
+    ``DataLoader``); None otherwise. Told by type, without importing them."""
+    classes = type(X).__mro__
+    if any(c.__name__ == "DatasetV2" and c.__module__.startswith("tensorflow") for c in classes):
+        return "a tf.data.Dataset"
+    if any(c.__name__ == "PyDataset" and c.__module__.startswith("keras") for c in classes):
+        return "a keras.utils.PyDataset"
+    if any(c.__name__ == "DataLoader" and c.__module__.startswith("torch") for c in classes):
+        return "a PyTorch DataLoader"
+    if inspect.isgenerator(X):
+        return "a generator"
+    return None
+
+
 def _targets_per_output(y, n_rows):
     """Whether ``y`` is a list or tuple of target arrays of ``n_rows`` rows
     each, as Keras' ``fit`` takes them for a model of several outputs (a list
@@ -1021,6 +1037,15 @@ class BaseKerasEstimator(BaseEstimator):
         row per target, or, to predict, blocks of other widths or one per input
         of the network."""
         name = type(self).__name__
+        streamed = _streamed_data(X)
+        if streamed:
+            raise TypeError(
+                f"X is {streamed}, which Keras' fit takes with the targets in it; {name} "
+                "takes X (and y) as arrays, sparse matrices or DataFrames, which "
+                "scikit-learn splits by rows, and makes the batches itself (batch_size, "
+                "shuffle). Gather the batches first, e.g. for a tf.data.Dataset of (x, y) "
+                "batches: X, y = map(np.concatenate, zip(*dataset.as_numpy_iterator()))."
+            )
         one_table = (
             f"{name} takes X as one table, which scikit-learn splits by rows. Stack the "
             "blocks, e.g. np.hstack([X_wide, X_deep]): a model of several inputs "

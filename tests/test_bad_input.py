@@ -364,6 +364,34 @@ def test_column_blocks_given_as_keras_takes_them_are_refused_with_the_fix():
     KerasRegressor(flat, epochs=1).fit(images, y_reg).predict(images[:2])
 
 
+class _Batches(keras.utils.PyDataset):
+    def __len__(self):
+        return 2
+
+    def __getitem__(self, i):
+        return X[10 * i : 10 * (i + 1)], y_reg[10 * i : 10 * (i + 1)]
+
+
+def test_data_that_keras_streams_is_refused_with_the_fix():
+    """A tf.data.Dataset, PyDataset or generator as X: scikit-learn's errors
+    spoke of float() and a '_BatchDataset', of an inhomogeneous shape, or of
+    a missing y."""
+    streams = {"a keras.utils.PyDataset": _Batches(), "a generator": (b for b in [X])}
+    try:
+        import tensorflow as tf
+
+        streams["a tf.data.Dataset"] = tf.data.Dataset.from_tensor_slices((X, y_reg)).batch(8)
+    except ImportError:  # another backend, without TensorFlow
+        pass
+    fitted = KerasRegressor(epochs=1).fit(X, y_reg)
+    for kind, stream in streams.items():
+        match = rf"^X is {kind}, which Keras' fit takes with the targets in it; .*np\.concatenate"
+        with pytest.raises(TypeError, match=match):
+            KerasRegressor().fit(stream, None)
+        with pytest.raises(TypeError, match=match):
+            fitted.predict(stream)
+
+
 def test_inputs_and_targets_by_name_or_output_are_refused_with_the_fix():
     # the book's fit({"wide_input": X_wide, "deep_input": X_deep}, (y, y)) for a
     # model of two inputs and an auxiliary output: scikit-learn's errors spoke

@@ -393,6 +393,46 @@ def test_networks_with_a_users_layer_train_and_predict_on_their_own(data):
     )
 
 
+def test_predictions_follow_a_network_changed_the_keras_way(data):
+    """Keras' transfer-learning idiom on model_: pop the head, add another
+    (then compile), or change a layer in place and compile. The shared
+    prediction function of the old architecture went on computing it."""
+    X, y = data
+    reg = KerasRegressor(dropout_net, epochs=2, random_state=0).fit(X, y)
+    reg.predict(X)
+    head = reg.model_.layers[-1]
+    reg.model_.pop()
+    relu = keras.layers.Dense(1, activation="relu")
+    reg.model_.add(relu)
+    relu.set_weights(head.get_weights())
+    np.testing.assert_allclose(
+        reg.predict(X), keras.ops.convert_to_numpy(reg.model_(X)).ravel(), atol=1e-6
+    )
+    assert reg.predict(X).min() == 0.0
+    reg.model_.compile(optimizer="adam", loss="mse")
+    reg.partial_fit(X, y)
+    np.testing.assert_allclose(
+        reg.predict(X), keras.ops.convert_to_numpy(reg.model_(X)).ravel(), atol=1e-6
+    )
+    reg.model_.layers[0].activation = keras.activations.get("tanh")
+    reg.model_.compile(optimizer="adam", loss="mse")
+    np.testing.assert_allclose(
+        reg.predict(X), keras.ops.convert_to_numpy(reg.model_(X)).ravel(), atol=1e-6
+    )
+
+
+def test_the_network_keeps_the_history_of_its_fit_as_in_keras(data):
+    """Keras' fit leaves its History on the network (model.history); it was
+    left on the shared compiled copy, which then held the last network trained."""
+    X, y = data
+    reg = KerasRegressor(dropout_net, epochs=2, random_state=0).fit(X, y)
+    assert n_shared_trainers() == 1
+    assert reg.model_.history.model is reg.model_
+    assert reg.model_.history.history["loss"] == reg.history_["loss"]
+    trainers = [t for free in _pool._trainers._items.values() for t in free]
+    assert all(getattr(t, "history", None) is None for t in trainers)
+
+
 def test_shared_prediction_equals_keras_predict(data):
     X, y = data
     reg = KerasRegressor(dropout_net, epochs=1, random_state=0).fit(X, y)

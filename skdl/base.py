@@ -1,10 +1,12 @@
 """BaseKerasEstimator: parameters, build -> compile -> fit -> predict."""
 
+import contextlib
 import copy
 import functools
 import inspect
 import math
 import numbers
+import re
 import warnings
 
 import numpy as np
@@ -338,6 +340,26 @@ def _same_setting(now, before):
         return bool(_is_default(now, before))
     except (TypeError, ValueError):  # a comparison that gives no truth value
         return False
+
+
+def _text_columns(X):
+    """The names of the columns of a DataFrame ``X`` that hold text; ``[]``
+    for other text ``X``, None where ``X`` holds no text."""
+    if hasattr(X, "columns") and hasattr(X, "iloc"):
+        found = []
+        for i, name in enumerate(X.columns):
+            try:
+                np.asarray(X.iloc[:, i], dtype=np.float64)
+            except (TypeError, ValueError):
+                found.append(name)
+        return found or None
+    try:
+        np.asarray(X, dtype=np.float64)
+    except ValueError as exc:
+        return [] if "could not convert string to float" in str(exc) else None
+    except TypeError:
+        return None
+    return None
 
 
 def _streamed_data(X):
@@ -993,17 +1015,18 @@ class BaseKerasEstimator(BaseEstimator):
         if not reset:
             self._check_images_first(X)
         given = X
-        X, y = validate_data(
-            self,
-            X,
-            y,
-            reset=reset,
-            accept_sparse="csr",
-            dtype=np.float32,
-            multi_output=True,
-            y_numeric=self._y_numeric,
-            allow_nd=self._allow_nd,
-        )
+        with self._text_explained(X):
+            X, y = validate_data(
+                self,
+                X,
+                y,
+                reset=reset,
+                accept_sparse="csr",
+                dtype=np.float32,
+                multi_output=True,
+                y_numeric=self._y_numeric,
+                allow_nd=self._allow_nd,
+            )
         self._check_sample_shape(X, reset)
         if not reset:
             self._refuse_rounded_ids(given, X)
@@ -1022,9 +1045,10 @@ class BaseKerasEstimator(BaseEstimator):
         self._refuse_column_blocks(X)
         if not reset:
             self._check_images_first(X)
-        checked = validate_data(
-            self, X, reset=reset, accept_sparse="csr", dtype=dtype, allow_nd=self._allow_nd
-        )
+        with self._text_explained(X):
+            checked = validate_data(
+                self, X, reset=reset, accept_sparse="csr", dtype=dtype, allow_nd=self._allow_nd
+            )
         self._check_sample_shape(checked, reset)
         return checked if reset else self._refuse_rounded_ids(X, checked)  # as in _validate_inputs
 
@@ -1104,6 +1128,31 @@ class BaseKerasEstimator(BaseEstimator):
                 "codes first, e.g. with OrdinalEncoder in a Pipeline."
             )
         return X
+
+    @contextlib.contextmanager
+    def _text_explained(self, X):
+        """Where scikit-learn's check of ``X`` fails on text ("could not convert
+        string to float"), say which columns hold it and how to encode them."""
+        try:
+            yield
+        except ValueError as exc:
+            if "could not convert string to float" not in str(exc):
+                raise
+            columns = _text_columns(X)
+            if columns is None:
+                raise  # not X's: y's
+            where, it = "X holds text", "it"
+            if len(columns) == 1:
+                where = f"X's column {columns[0]!r} holds text"
+            elif columns:
+                shown = ", ".join(map(repr, columns[:5])) + (", ..." if len(columns) > 5 else "")
+                where, it = f"X's columns {shown} hold text", "them"
+            example = re.sub(r"^np\.str_\((.*)\)$", r"\1", str(exc).split(": ", 1)[-1])
+            raise ValueError(
+                f"{where} ({example}), and {type(self).__name__} trains on numbers: encode "
+                f"{it} in a Pipeline first, e.g. with OneHotEncoder (in a ColumnTransformer) "
+                f"for categories or TfidfVectorizer for documents, or drop {it}."
+            ) from exc
 
     def _plain_float32(self, X):
         """``X`` as float32 where it is a plain float array that every check of

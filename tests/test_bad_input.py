@@ -69,11 +69,19 @@ FIT_CASES = {
         ValueError,
         "Input y contains NaN",
     ),
+    # scikit-learn's error said "could not convert string to float", naming
+    # neither the columns nor what to do
     "strings_in_X": (
         KerasRegressor(),
         lambda: (np.array([["a", "b", "c"]] * 20), y_reg),
         ValueError,
-        "could not convert string to float",
+        r"^X holds text \('a'\), and KerasRegressor trains on numbers: encode it in a Pipeline",
+    ),
+    "strings_in_columns": (
+        KerasClassifier(),
+        lambda: (pd.DataFrame({"age": X[:, 0], "sex": ["m", "f"] * 10, "port": "S"}), y_clf),
+        ValueError,
+        r"^X's columns 'sex', 'port' hold text \('m'\).*OneHotEncoder \(in a Column",
     ),
     "empty_X": (KerasRegressor(), lambda: (np.empty((0, 3)), np.empty(0)), ValueError, "0 sample"),
     "single_class": (

@@ -630,14 +630,14 @@ def split_inputs(model, X):
 
     A model with inputs of 5 and 3 features receives ``[X[:, :5], X[:, 5:8]]``
     (a dict by the same names for inputs declared as a dict); a single-input
-    model receives ``X`` itself.
+    model receives ``X`` itself. An input of one value per sample
+    (``keras.Input(())``, an ID) receives one column as a 1-D array; one input
+    of unknown width (``keras.Input((None,))``) receives the columns the others
+    leave.
     """
-    inputs = getattr(model, "inputs", None) or []
+    inputs, declared = _ordered_inputs(model)
     if len(inputs) <= 1:
         return X
-    declared = _declared_attribute(model, "input")
-    if isinstance(declared, dict):
-        inputs = list(declared.values())
     if X.ndim > 2 or any(len(inp.shape) > 2 for inp in inputs):
         raise ValueError(
             f"The model has {len(inputs)} inputs, which take column blocks of a 2-D X; "
@@ -645,16 +645,60 @@ def split_inputs(model, X):
             f"{[tuple(inp.shape) for inp in inputs]}. Give the model one input, or "
             "flatten X and reshape each block in the network (keras.layers.Reshape)."
         )
-    sizes = [int(inp.shape[-1]) for inp in inputs]
-    if sum(sizes) != X.shape[1]:
+    sizes = [1 if len(inp.shape) == 1 else inp.shape[-1] for inp in inputs]
+    unknown = [i for i, size in enumerate(sizes) if size is None]
+    if len(unknown) > 1:
         raise ValueError(
-            f"The model has {len(sizes)} inputs of {sizes} features ({sum(sizes)} in all), "
-            f"but X has {X.shape[1]} columns. A multi-input model receives consecutive "
-            "column blocks of X, in the order of its inputs."
+            f"The model has {len(unknown)} inputs of unknown width (shapes "
+            f"{[tuple(inputs[i].shape) for i in unknown]}), and X's columns can go to "
+            "one of them only: give every input but one its number of features, "
+            "e.g. keras.Input((5,))."
         )
+    known = sum(size or 0 for size in sizes)
+    if known + bool(unknown) > X.shape[1] or (not unknown and known != X.shape[1]):
+        at_least = "at least " if unknown else ""
+        raise ValueError(
+            f"The model has {len(sizes)} inputs of {sizes} features ({at_least}"
+            f"{known + bool(unknown)} in all), but X has {X.shape[1]} columns. A "
+            "multi-input model receives consecutive column blocks of X, in the order "
+            "of its inputs."
+        )
+    if unknown:
+        sizes[unknown[0]] = X.shape[1] - known
     bounds = np.cumsum([0] + sizes)
-    blocks = [X[:, a:b] for a, b in zip(bounds[:-1], bounds[1:])]
+    blocks = [
+        _one_column(X, a) if len(inp.shape) == 1 else X[:, a:b]
+        for inp, a, b in zip(inputs, bounds[:-1], bounds[1:])
+    ]
     return dict(zip(declared, blocks)) if isinstance(declared, dict) else blocks
+
+
+def _ordered_inputs(model):
+    """``model``'s input tensors in the order :func:`split_inputs` gives them
+    their blocks, and the inputs as declared (a dict by name, or None)."""
+    inputs = getattr(model, "inputs", None) or []
+    if len(inputs) <= 1:
+        return inputs, None
+    declared = _declared_attribute(model, "input")
+    if isinstance(declared, dict):
+        inputs = list(declared.values())
+    return inputs, declared
+
+
+def _one_column(X, j):
+    """Column ``j`` of ``X`` as a 1-D array (of a sparse ``X``, made dense)."""
+    column = X[:, j]
+    return np.asarray(column.todense()).ravel() if hasattr(column, "todense") else column
+
+
+def integer_blocks(model, X):
+    """The column blocks of ``X`` that ``model``'s integer inputs receive."""
+    inputs, _ = _ordered_inputs(model)
+    if len(inputs) <= 1:
+        return [X] if integer_inputs(model) else []
+    blocks = split_inputs(model, X)
+    blocks = list(blocks.values()) if isinstance(blocks, dict) else blocks
+    return [block for block, inp in zip(blocks, inputs) if "int" in str(inp.dtype)]
 
 
 def clone_model(model):

@@ -151,24 +151,42 @@ def _same_rate(a, b):
     return a is b or (type(a) is type(b) and config is not None and config() == b.get_config())
 
 
+def _epoch_samples(n_rows, batch_size, steps_per_epoch, epochs):
+    """The samples that each of ``epochs`` epochs trains on: one pass over the
+    ``n_rows`` rows, or ``steps_per_epoch`` batches of Keras' data iterator,
+    which goes on from epoch to epoch and ends an epoch where a pass ends (its
+    last batch holding the rows left)."""
+    if steps_per_epoch is None:
+        return [n_rows] * epochs
+    batches = -(-n_rows // batch_size)
+    last = n_rows - (batches - 1) * batch_size
+    samples, position = [], 0
+    for _ in range(epochs):
+        steps = min(steps_per_epoch, batches - position)
+        samples.append(steps * batch_size - (batch_size - last) * (position + steps == batches))
+        position = (position + steps) % batches
+    return samples
+
+
 class _InvScaling:
     """``learning_rate="invscaling"``, scikit-learn's schedule for SGD: after each
     epoch, lr = learning_rate_init / (t + 1) ** power_t (or
     ``optimizer__learning_rate``, which sets the rate it starts from), with t the
-    number of samples seen so far (``seen`` before this fit, ``per_epoch`` per
-    epoch). A fit starts at learning_rate_init, a ``partial_fit`` at the rate
-    the last call left."""
+    number of samples seen so far (``seen`` before this fit, then
+    ``epoch_samples`` in each epoch). A fit starts at learning_rate_init, a
+    ``partial_fit`` at the rate the last call left."""
 
     @staticmethod
-    def callback(estimator, seen, per_epoch):
+    def callback(estimator, seen, epoch_samples):
         keras = _keras.keras()
 
         class InvScaling(keras.callbacks.Callback):
             def on_train_begin(self, logs=None):
-                self.t = seen
+                self.t, self.epochs = seen, 0
 
             def on_epoch_end(self, epoch, logs=None):
-                self.t += per_epoch
+                self.t += epoch_samples[self.epochs]
+                self.epochs += 1
                 lr = estimator._learning_rate() / (self.t + 1) ** estimator.power_t
                 self.model.optimizer.learning_rate.assign(lr)
 
@@ -584,14 +602,14 @@ class _MLPMixin:
                     "and optimizer__learning_rate is a schedule that sets it at each step: "
                     "use learning_rate='constant' with the schedule, or a number."
                 )
-        # samples per epoch: steps_per_epoch batches, at most one pass (Keras
-        # ends an epoch where the data run out)
-        steps = fit_kwargs.get("steps_per_epoch")
-        per_epoch = n_train if steps is None else min(n_train, steps * fit_kwargs["batch_size"])
+        epochs = fit_kwargs["epochs"] - fit_kwargs.get("initial_epoch", 0)
+        epoch_samples = _epoch_samples(
+            n_train, fit_kwargs["batch_size"], fit_kwargs.get("steps_per_epoch"), epochs
+        )
         if self._own_sgd() and self.learning_rate == "invscaling":
-            callbacks.append(_InvScaling.callback(self, self._t, per_epoch))
+            callbacks.append(_InvScaling.callback(self, self._t, epoch_samples))
         fit_kwargs["callbacks"] = [*callbacks, *fit_kwargs["callbacks"]]
-        self._samples_per_epoch = per_epoch
+        self._epoch_samples = epoch_samples
         return super()._prepare_training(X, y, sample_weight, fit_kwargs)
 
     def _stratify_early_stopping(self, y):
@@ -609,7 +627,7 @@ class _MLPMixin:
         # as scikit-learn's MLPs: the epochs of this fit (or partial_fit call);
         # loss_curve_ and t_ count them all
         self.n_iter_ = len(history.get("loss", []))
-        self._t += self.n_iter_ * self._samples_per_epoch
+        self._t += sum(self._epoch_samples[: self.n_iter_])
         # the attributes of early stopping follow the fit, not a later set_params
         self._fitted_early_stopping = bool(self.early_stopping)
 

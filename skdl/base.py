@@ -1,5 +1,6 @@
 """BaseKerasEstimator: parameters, build -> compile -> fit -> predict."""
 
+import collections.abc
 import contextlib
 import copy
 import functools
@@ -261,7 +262,8 @@ def dense_network(meta, hidden_layer_sizes=(100,), activation="relu"):
     """The network used when no ``model`` is given: a ReLU multilayer perceptron.
 
     Its output layer has ``meta["n_outputs_"]`` units and the activation that
-    fits the task (``meta["out_activation_"]``: sigmoid, softmax or linear). Its
+    fits the task (``meta["out_activation_"]``: sigmoid, softmax, linear, or
+    exponential for a Poisson loss). Its
     input is sparse for a sparse X on TensorFlow (``meta["sparse_input_"]``): the
     first layer multiplies the sparse rows.
 
@@ -364,8 +366,9 @@ def _text_columns(X):
 
 def _streamed_data(X):
     """What ``X`` is, where it is data that Keras' ``fit`` streams (a
-    ``tf.data.Dataset``, a ``keras.utils.PyDataset``, a generator, a PyTorch
-    ``DataLoader``); None otherwise. Told by type, without importing them."""
+    ``tf.data.Dataset``, a ``keras.utils.PyDataset``, a PyTorch ``DataLoader``,
+    a generator or other iterator); None otherwise. Told by type, without
+    importing them."""
     classes = type(X).__mro__
     if any(c.__name__ == "DatasetV2" and c.__module__.startswith("tensorflow") for c in classes):
         return "a tf.data.Dataset"
@@ -375,6 +378,8 @@ def _streamed_data(X):
         return "a PyTorch DataLoader"
     if inspect.isgenerator(X):
         return "a generator"
+    if isinstance(X, collections.abc.Iterator):
+        return "an iterator"
     return None
 
 
@@ -1064,11 +1069,12 @@ class BaseKerasEstimator(BaseEstimator):
         streamed = _streamed_data(X)
         if streamed:
             raise TypeError(
-                f"X is {streamed}, which Keras' fit takes with the targets in it; {name} "
-                "takes X (and y) as arrays, sparse matrices or DataFrames, which "
-                "scikit-learn splits by rows, and makes the batches itself (batch_size, "
-                "shuffle). Gather the batches first, e.g. for a tf.data.Dataset of (x, y) "
-                "batches: X, y = map(np.concatenate, zip(*dataset.as_numpy_iterator()))."
+                f"X is {streamed}, batches as Keras takes them; {name} takes X (and y) "
+                "as arrays, sparse matrices or DataFrames, which scikit-learn splits by "
+                "rows, and makes the batches itself (batch_size, shuffle). Gather the "
+                "batches first, e.g. from a tf.data.Dataset of (x, y) batches: X, y = "
+                "map(np.concatenate, zip(*dataset.as_numpy_iterator())); of x batches: "
+                "X = np.concatenate(list(dataset.as_numpy_iterator()))."
             )
         one_table = (
             f"{name} takes X as one table, which scikit-learn splits by rows. Stack the "
@@ -1111,13 +1117,18 @@ class BaseKerasEstimator(BaseEstimator):
             return X
         try:
             if sp.issparse(given):  # its values, duplicates summed as the network gets them
-                given = sp.csr_matrix(given, dtype=np.float64, copy=True)
-                given.sum_duplicates()
-                given = given.data
-            exact = np.asarray(given, dtype=np.float64)
+                exact = sp.csr_matrix(given, dtype=np.float64, copy=True)
+                exact.sum_duplicates()
+            else:
+                exact = np.asarray(given, dtype=np.float64)
         except (TypeError, ValueError):
             return X
-        beyond = exact[np.abs(exact) > 2**24]
+        # the columns of the integer inputs: others may hold large floats
+        values = [
+            block.data if sp.issparse(block) else np.ravel(block)
+            for block in _keras.integer_blocks(self.model_, exact)
+        ]
+        beyond = np.concatenate([v[np.abs(v) > 2**24] for v in values] or [np.empty(0)])
         rounded = beyond != beyond.astype(np.float32)
         if rounded.any():
             example = beyond[rounded][0]
@@ -1147,7 +1158,7 @@ class BaseKerasEstimator(BaseEstimator):
             elif columns:
                 shown = ", ".join(map(repr, columns[:5])) + (", ..." if len(columns) > 5 else "")
                 where, it = f"X's columns {shown} hold text", "them"
-            example = re.sub(r"^np\.str_\((.*)\)$", r"\1", str(exc).split(": ", 1)[-1])
+            example = re.sub(r"^np\.(?:str|bytes)_\((.*)\)$", r"\1", str(exc).split(": ", 1)[-1])
             raise ValueError(
                 f"{where} ({example}), and {type(self).__name__} trains on numbers: encode "
                 f"{it} in a Pipeline first, e.g. with OneHotEncoder (in a ColumnTransformer) "
@@ -1531,6 +1542,13 @@ class BaseKerasEstimator(BaseEstimator):
             loss = self._default_loss()
             loss_options = {**self._default_loss_options(model), **loss_options}
         loss = make_loss(loss, loss_options)
+        weights = route(params, "compile").get("loss_weights")
+        if self.loss is None and isinstance(weights, (list, tuple, dict)) and len(weights) > 1:
+            # the chosen loss for every output weighed: Keras counts one loss
+            # against several weights as an error
+            loss = (
+                {k: loss for k in weights} if isinstance(weights, dict) else [loss] * len(weights)
+            )
         model.compile(
             optimizer=make_optimizer(self.optimizer, route(params, "optimizer")),
             loss=loss,

@@ -151,23 +151,32 @@ class KerasRegressor(_FloatTargetsMixin, RegressorMixin, BaseKerasEstimator):
         # a Poisson loss takes the logarithm of the predictions: the default
         # network ends with its log link (a linear output goes negative and the
         # loss NaN), as MLPRegressor(loss="poisson") does
-        self._poisson = self._poisson_loss()
-        self.out_activation_ = "exponential" if self._poisson else "linear"
-        self._check_poisson_targets(y)
+        self.out_activation_ = "exponential" if self._poisson_loss() else "linear"
         self._record_target_range(y)
 
     def _poisson_loss(self):
         return loss_name(self.loss) == "poisson"
 
+    def _build_model(self, X, y):
+        model = super()._build_model(X, y)
+        # the loss the network trains with (a builder may compile its own)
+        self._poisson = "poisson" in loss_name(_keras.main_loss(model, model.loss))
+        self._check_poisson_targets(y)
+        return model
+
     def _check_warm_targets(self, y):
         super()._check_warm_targets(y)
-        self._check_poisson_targets(y)  # a warm fit or partial_fit trains on
+        self._check_poisson_targets(y, warm=True)
 
-    def _check_poisson_targets(self, y):
-        if self.__dict__.get("_poisson") and np.any(np.asarray(y) < 0):
+    def _check_poisson_targets(self, y, warm=False):
+        # fitted before the flag was kept: the log link of the Poisson loss
+        poisson = self.__dict__.get("_poisson", self.out_activation_ in ("exp", "exponential"))
+        if poisson and np.any(np.asarray(y) < 0):
+            anew = ", fitted anew (warm_start=False)," if warm else ""
             raise ValueError(
-                "loss='poisson' needs non-negative targets y; use "
-                f"loss={self._any_sign_loss!r} for targets that can be negative."
+                "The network trains with a Poisson loss, which needs non-negative "
+                f"targets y; use loss={self._any_sign_loss!r}{anew} for targets that "
+                "can be negative."
             )
 
     def _divergence_fix(self):

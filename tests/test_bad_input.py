@@ -346,6 +346,26 @@ def test_ids_that_float32_would_round_are_refused_for_an_integer_input():
     KerasRegressor(epochs=1).fit(big, labels).predict(big)
 
 
+def ids_and_prices(meta):
+    """A recommender's inputs: an ID (for an Embedding) beside float features."""
+    ids, prices = keras.Input((1,), dtype="int64"), keras.Input((2,))
+    embedded = keras.layers.Flatten()(keras.layers.Embedding(30, 3)(ids))
+    return keras.Model(
+        [ids, prices], keras.layers.Dense(1)(keras.layers.concatenate([embedded, prices]))
+    )
+
+
+def test_only_the_columns_of_integer_inputs_must_hold_ids_that_float32_keeps():
+    # prices of 1e8 and more are no IDs: they were refused as rounded ones
+    rng = np.random.RandomState(0)
+    X = np.c_[rng.randint(0, 30, 40), rng.normal(size=(40, 2)) * [1, 1e8]]
+    reg = KerasRegressor(ids_and_prices, epochs=1, random_state=0).fit(X, X[:, 1])
+    reg.predict(X)
+    X[0, 0] = 20000001
+    with pytest.raises(ValueError, match="such as 20000001"):
+        reg.predict(X)
+
+
 def two_inputs():
     wide, deep = keras.Input((2,)), keras.Input((3,))
     hidden = keras.layers.Dense(4, activation="relu")(deep)
@@ -384,7 +404,11 @@ def test_data_that_keras_streams_is_refused_with_the_fix():
     """A tf.data.Dataset, PyDataset or generator as X: scikit-learn's errors
     spoke of float() and a '_BatchDataset', of an inhomogeneous shape, or of
     a missing y."""
-    streams = {"a keras.utils.PyDataset": _Batches(), "a generator": (b for b in [X])}
+    streams = {
+        "a keras.utils.PyDataset": _Batches(),
+        "a generator": (b for b in [X]),
+        "an iterator": iter([X]),
+    }
     try:
         import tensorflow as tf
 
@@ -393,7 +417,7 @@ def test_data_that_keras_streams_is_refused_with_the_fix():
         pass
     fitted = KerasRegressor(epochs=1).fit(X, y_reg)
     for kind, stream in streams.items():
-        match = rf"^X is {kind}, which Keras' fit takes with the targets in it; .*np\.concatenate"
+        match = rf"^X is {kind}, batches as Keras takes them; .*X = np\.concatenate\(list"
         with pytest.raises(TypeError, match=match):
             KerasRegressor().fit(stream, None)
         with pytest.raises(TypeError, match=match):

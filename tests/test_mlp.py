@@ -376,16 +376,19 @@ def test_squared_error_of_several_targets_is_scikit_learns(solver):
 
 
 def test_samples_seen_count_the_batches_of_steps_per_epoch():
-    """t_ (and invscaling's rate) count steps_per_epoch batches per epoch, at
-    most one pass over the data: it counted every row at every epoch."""
+    """t_ (and invscaling's rate) count the steps_per_epoch batches of each
+    epoch as Keras' data iterator gives them: it counted every row at every
+    epoch."""
     X, y = make_regression(n_samples=100, n_features=3, random_state=0)
     y = y / 100
-    params = dict(hidden_layer_sizes=(4,), batch_size=10, max_iter=3, random_state=0)
+    params = dict(hidden_layer_sizes=(4,), batch_size=10, max_iter=4, random_state=0)
     params.update(solver="sgd", learning_rate="invscaling", learning_rate_init=0.01)
     with warnings.catch_warnings():
         warnings.simplefilter("ignore", ConvergenceWarning)
-        for steps, seen in [(2, 60), (25, 300)]:
-            reg = MLPRegressor(**params).fit(X, y, steps_per_epoch=steps)
+        # Keras' data iterator goes on from epoch to epoch, and ends an epoch
+        # where a pass ends: 3 + 3 + 3 + 1 batches, the last of 5 rows
+        for n, steps, seen in [(100, 2, 80), (100, 25, 400), (95, 3, 95)]:
+            reg = MLPRegressor(**params).fit(X[:n], y[:n], steps_per_epoch=steps)
             assert reg.t_ == seen
             rate = reg.model_.optimizer.learning_rate.numpy()
             assert rate == pytest.approx(0.01 / (seen + 1) ** 0.5, rel=1e-5)
@@ -994,11 +997,16 @@ def test_poisson_refuses_negative_targets_in_every_fit():
     """A warm fit and partial_fit trained on negative targets without a word."""
     rng = np.random.RandomState(0)
     X, y = rng.normal(size=(40, 3)), rng.poisson(2.0, size=40).astype(float)
-    with pytest.raises(ValueError, match="loss='poisson' needs non-negative targets"):
+    with pytest.raises(
+        ValueError,
+        match="Poisson loss, which needs non-negative targets y; use loss='squared_error' for",
+    ):
         MLPRegressor(loss="poisson").fit(X, -y)
     with warnings.catch_warnings():
         warnings.simplefilter("ignore", ConvergenceWarning)
         reg = MLPRegressor(loss="poisson", max_iter=2).fit(X, y)
     for step in (reg.partial_fit, reg.set_params(warm_start=True).fit):
-        with pytest.raises(ValueError, match="loss='poisson' needs non-negative targets"):
+        with pytest.raises(
+            ValueError, match=r"squared_error', fitted anew \(warm_start=False\), for"
+        ):
             step(X, y - 3)

@@ -123,6 +123,54 @@ def test_auxiliary_output_trains_on_the_same_target(data):
     np.testing.assert_allclose(reg.predict(X), main, rtol=1e-5, atol=1e-6)
 
 
+def uncompiled_auxiliary_network(meta):
+    model = auxiliary_network(meta)
+    return keras.Model(model.inputs, model.outputs)  # the same layers, uncompiled
+
+
+def test_loss_weights_of_an_auxiliary_output_weigh_the_default_loss(data):
+    """With no loss given, skdl's own for every output: Keras counted one loss
+    against two weights as an error."""
+    X, Y = data
+    params = dict(epochs=2, random_state=0)
+    reg = KerasRegressor(uncompiled_auxiliary_network, compile__loss_weights=[0.9, 0.1], **params)
+    compiled = KerasRegressor(auxiliary_network, **params)  # loss=["mse", "mse"] itself
+    assert reg.fit(X, Y[:, 0]).history_ == compiled.fit(X, Y[:, 0]).history_
+
+
+def scalar_and_sequence_inputs(meta):
+    """A user ID (one value per sample, keras.Input(())) and a sequence of item
+    IDs of unknown length (keras.Input((None,))), as Keras' recommenders take them."""
+    user, items = keras.Input((), dtype="int64"), keras.Input((None,), dtype="int64")
+    pooled = keras.layers.GlobalAveragePooling1D()(keras.layers.Embedding(20, 4)(items))
+    joined = keras.layers.concatenate([keras.layers.Embedding(10, 4)(user), pooled])
+    return keras.Model([user, items], keras.layers.Dense(1)(joined))
+
+
+def test_inputs_of_one_value_or_of_unknown_width_take_their_columns():
+    """The ID input takes one column, 1-D; the sequence the columns left. Both
+    failed with int(None)."""
+    rng = np.random.RandomState(0)
+    X = np.c_[rng.randint(0, 10, 60), rng.randint(0, 20, (60, 5))]
+    y = X[:, 0] / 10.0
+    reg = KerasRegressor(scalar_and_sequence_inputs, epochs=2, random_state=0).fit(X, y)
+    keras_inputs = [X[:, 0], X[:, 1:]]
+    np.testing.assert_allclose(
+        reg.predict(X), reg.model_.predict(keras_inputs, verbose=0).ravel(), rtol=1e-5, atol=1e-6
+    )
+    with pytest.raises(ValueError, match=r"inputs of \[1, None\] features \(at least 2 in all\)"):
+        reg.fit(X[:, :1], y)
+
+    def two_unknown(meta):
+        inputs = [keras.Input((None,), dtype="int64") for _ in range(2)]
+        embedding, pool = keras.layers.Embedding(20, 4), keras.layers.GlobalAveragePooling1D()
+        joined = keras.layers.concatenate([pool(embedding(i)) for i in inputs])
+        return keras.Model(inputs, keras.layers.Dense(1)(joined))
+
+    with pytest.raises(ValueError, match="2 inputs of unknown width"):
+        KerasRegressor(two_unknown).fit(X, y)
+
+
 class MainAndAux(keras.Model):
     """Hands-On ML's subclassed model with an auxiliary output: it declares no
     outputs, its call() returns two."""

@@ -209,10 +209,29 @@ def test_the_default_network_of_a_poisson_loss_ends_with_its_log_link(loss):
     assert reg.model_.layers[-1].get_config()["activation"] == "exponential"
     for fit in (reg.partial_fit, clone(reg).fit):
         with pytest.raises(
-            ValueError, match=r"^loss='poisson' needs non-negative targets y; use "
+            ValueError,
+            match=r"^The network trains with a Poisson loss, which needs non-negative targets y",
         ):
             fit(X, y - 1)
     assert not KerasRegressor().__sklearn_tags__().target_tags.positive_only
+    # fitted before the flag was kept (an older pickle): the log link tells
+    del reg.__dict__["_poisson"]
+    with pytest.raises(ValueError, match=r"Poisson loss, which needs non-negative"):
+        reg.partial_fit(X, y - 1)
+
+
+def test_negative_targets_are_refused_for_the_loss_the_network_trains_with():
+    """A builder that compiles its network with its own loss leaves loss unused:
+    its targets may be negative whatever loss says."""
+
+    def compiled(meta):
+        model = linear_output(meta)
+        model.compile(optimizer="adam", loss="mse")
+        return model
+
+    X = np.random.RandomState(0).normal(size=(30, 2))
+    with pytest.warns(UserWarning, match="compiled by its builder, so loss is not used"):
+        KerasRegressor(compiled, loss="poisson", epochs=1).fit(X, X[:, 0] - 2)
 
 
 def test_divergence_on_huge_targets_names_them():
@@ -229,9 +248,9 @@ def test_divergence_on_huge_targets_names_them():
             reg.fit(X, 1e20 * (1 + X.sum(axis=1)))
     # large but finite squares: both hints
     with pytest.raises(ValueError, match=r"The targets reach .*Lower the learning rate"):
-        KerasRegressor(optimizer="sgd", optimizer__learning_rate=10.0, epochs=5).fit(
-            X, 1e6 * X.sum(axis=1)
-        )
+        KerasRegressor(
+            optimizer="sgd", optimizer__learning_rate=100.0, epochs=10, random_state=0
+        ).fit(X, 1e4 * X.sum(axis=1))
 
 
 @pytest.mark.parametrize("Estimator", [KerasRegressor, MLPRegressor])

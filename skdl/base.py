@@ -1552,7 +1552,9 @@ class BaseKerasEstimator(BaseEstimator):
         model.compile(
             optimizer=make_optimizer(self.optimizer, route(params, "optimizer")),
             loss=loss,
-            metrics=self._compiled_metrics(model, loss, self.metrics, route(params, "metrics")),
+            metrics=self._main_output_metrics(
+                model, self._compiled_metrics(model, loss, self.metrics, route(params, "metrics"))
+            ),
             **self._compile_options(model, loss, params),
         )
 
@@ -1570,9 +1572,23 @@ class BaseKerasEstimator(BaseEstimator):
         ``weighted_metrics`` made as ``metrics`` are."""
         options = compile_options(route(params, "compile"))
         if options.get("weighted_metrics") is not None:
-            weighted = options["weighted_metrics"]
-            options["weighted_metrics"] = self._compiled_metrics(model, loss, weighted, {})
+            weighted = self._compiled_metrics(model, loss, options["weighted_metrics"], {})
+            options["weighted_metrics"] = self._main_output_metrics(model, weighted)
         return options
+
+    def _main_output_metrics(self, model, metrics):
+        """A flat list of ``metrics`` for a network of several outputs, as the
+        main output's, whose predictions the estimator gives: Keras takes one
+        list per output (it failed with "tuple arity mismatch"). Metrics given
+        by output (a dict, a list of lists) are kept."""
+        n_outputs = self.__dict__.get("_n_network_outputs", 1)
+        if n_outputs <= 1 or not metrics or isinstance(metrics, dict):
+            return metrics
+        if any(isinstance(metric, (list, tuple, dict)) for metric in metrics):
+            return metrics
+        if isinstance(_keras._declared_attribute(model, "output"), dict):
+            return {_keras.main_output_name(model): metrics}
+        return [metrics, *([] for _ in range(n_outputs - 1))]
 
     def _metrics_for(self, model, loss, metrics):
         """The ``metrics`` to compile ``model`` with, for its ``loss``."""

@@ -168,24 +168,14 @@ class _WideAndDeepMixin:
             self.loss if self.loss is not None else self._default_loss(), route(params, "loss")
         )
         metrics = self._compiled_metrics(model, loss, self.metrics, route(params, "metrics"))
+        extra = {"loss": loss, "metrics": self._main_output_metrics(model, metrics)}
         if self._aux():
             weight = float(self.aux_loss_weight)
-            extra = {
-                "loss": [loss, loss],
-                "loss_weights": [1.0 - weight, weight],
-                # a dict names the outputs itself ("main", "aux")
-                "metrics": metrics if isinstance(metrics, dict) or not metrics else [metrics, []],
-            }
-        else:
-            extra = {"loss": loss, "metrics": metrics}
-        options = self._compile_options(model, loss, params)
-        weighted = options.get("weighted_metrics")
-        if self._aux() and weighted and not isinstance(weighted, dict):
-            options["weighted_metrics"] = [weighted, []]  # the main output's, as metrics
+            extra.update(loss=[loss, loss], loss_weights=[1.0 - weight, weight])
         model.compile(
             optimizer=make_optimizer(self.optimizer, route(params, "optimizer")),
             **extra,
-            **options,
+            **self._compile_options(model, loss, params),
         )
 
 

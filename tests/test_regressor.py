@@ -138,6 +138,17 @@ def test_loss_weights_of_an_auxiliary_output_weigh_the_default_loss(data):
     assert reg.fit(X, Y[:, 0]).history_ == compiled.fit(X, Y[:, 0]).history_
 
 
+def test_metrics_of_a_network_of_several_outputs_are_the_main_outputs(data):
+    """Keras takes one list of metrics per output, and failed on one list for
+    two ("tuple arity mismatch"): the list is the main output's, whose
+    predictions the estimator gives."""
+    X, Y = data
+    reg = KerasRegressor(
+        uncompiled_auxiliary_network, metrics=["mae"], compile__weighted_metrics=["mse"], epochs=1
+    ).fit(X, Y[:, 0])
+    assert set(reg.history_) == {"loss", "main_loss", "aux_loss", "main_mae", "main_mse"}
+
+
 def scalar_and_sequence_inputs(meta):
     """A user ID (one value per sample, keras.Input(())) and a sequence of item
     IDs of unknown length (keras.Input((None,))), as Keras' recommenders take them."""

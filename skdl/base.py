@@ -1017,6 +1017,18 @@ class BaseKerasEstimator(BaseEstimator):
 
     def _validate_inputs(self, X, y, reset):
         self._refuse_column_blocks(X, y)
+        if np.ndim(y) > 2:
+            network = (
+                ", and the network's output with it (keras.layers.Flatten() after a "
+                "recurrent layer that returns sequences)"
+                if getattr(self, "model", None) is not None
+                else ""
+            )
+            raise ValueError(
+                f"y has {np.ndim(y)} dimensions (shape {np.shape(y)}): "
+                f"{type(self).__name__} trains on one row of targets per sample. Flatten "
+                f"it, y.reshape(len(y), -1){network}."
+            )
         if not reset:
             self._check_images_first(X)
         given = X

@@ -83,6 +83,14 @@ FIT_CASES = {
         ValueError,
         r"^X's columns 'sex', 'port' hold text \('m'\).*OneHotEncoder \(in a Column",
     ),
+    # scikit-learn's error said "Found array with dim 3. None expected <= 2."
+    "sequences_of_targets": (
+        KerasRegressor(lambda: None),
+        lambda: (X, np.ones((20, 4, 2))),
+        ValueError,
+        r"^y has 3 dimensions \(shape \(20, 4, 2\)\): KerasRegressor trains on one row of "
+        r"targets per sample\. Flatten it, y\.reshape\(len\(y\), -1\), and the network's",
+    ),
     "empty_X": (KerasRegressor(), lambda: (np.empty((0, 3)), np.empty(0)), ValueError, "0 sample"),
     "single_class": (
         KerasClassifier(),

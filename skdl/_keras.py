@@ -474,7 +474,7 @@ def _declared_attribute(model, name):
 def output_shapes(model, X_sample):
     """Shape of each model output (the batch axis first), in declared order,
     the main output first (calls the model on ``X_sample`` where it declares
-    none)."""
+    none); and their names where the outputs are a dict, else None."""
     outputs = _declared_attribute(model, "output")
     try:
         shapes = [tuple(o.shape) for o in _declared(outputs)] if outputs is not None else None
@@ -482,7 +482,7 @@ def output_shapes(model, X_sample):
         shapes = None
     if shapes is None:
         try:
-            result = model(X_sample, training=False)
+            outputs = model(X_sample, training=False)
         except (TypeError, ValueError) as exc:
             shape = tuple(X_sample.shape)
             if type(model).__module__.startswith("keras."):  # a Sequential without Input
@@ -498,8 +498,8 @@ def output_shapes(model, X_sample):
             raise type(exc)(
                 f"The model failed on one row of X, of shape {shape}: {hint}. The error: {exc}"
             ) from exc
-        shapes = [tuple(r.shape) for r in _declared(result)]
-    return shapes
+        shapes = [tuple(r.shape) for r in _declared(outputs)]
+    return shapes, (list(outputs) if isinstance(outputs, dict) else None)
 
 
 def main_loss(model, loss):
@@ -537,12 +537,23 @@ def integer_inputs(model):
 def main_output_activation(model):
     """The name of the activation that ends the main output of ``model``
     (``"softmax"``), or None where it is unknown (a subclassed model)."""
+    return output_activations(model)[0]
+
+
+def output_activations(model):
+    """The name of the activation that ends each output of ``model``, in
+    declared order; ``[None]`` where they are unknown (a subclassed model)."""
     # a Sequential model knows its ``outputs`` before it is called, not its ``output``
     outputs = _declared_attribute(model, "output")
     if outputs is None:
         outputs = _declared_attribute(model, "outputs")
+    names = [_ending_activation(output) for output in _declared(outputs)]
+    return names or [None]
+
+
+def _ending_activation(tensor):
     try:
-        layer = _declared(outputs)[0]._keras_history[0]
+        layer = tensor._keras_history[0]
     except (AttributeError, IndexError, TypeError):
         return None
     if isinstance(layer, keras().layers.Softmax):

@@ -344,6 +344,15 @@ def _same_setting(now, before):
         return False
 
 
+def _dimensions(y):
+    """The number of dimensions of ``y`` (0 where it holds no array: None, a
+    ragged list, which scikit-learn's checks then refuse)."""
+    try:
+        return np.asarray(y).ndim if y is not None else 0
+    except (TypeError, ValueError):
+        return 0
+
+
 def _text_columns(X):
     """The names of the columns of a DataFrame ``X`` that hold text; ``[]``
     for other text ``X``, None where ``X`` holds no text."""
@@ -1017,7 +1026,7 @@ class BaseKerasEstimator(BaseEstimator):
 
     def _validate_inputs(self, X, y, reset):
         self._refuse_column_blocks(X, y)
-        if np.ndim(y) > 2:
+        if _dimensions(y) > 2:
             network = (
                 ", and the network's output with it (keras.layers.Flatten() after a "
                 "recurrent layer that returns sequences)"
@@ -1025,7 +1034,7 @@ class BaseKerasEstimator(BaseEstimator):
                 else ""
             )
             raise ValueError(
-                f"y has {np.ndim(y)} dimensions (shape {np.shape(y)}): "
+                f"y has {_dimensions(y)} dimensions (shape {np.asarray(y).shape}): "
                 f"{type(self).__name__} trains on one row of targets per sample. Flatten "
                 f"it, y.reshape(len(y), -1){network}."
             )
@@ -1483,9 +1492,10 @@ class BaseKerasEstimator(BaseEstimator):
                     f"{type(model).__name__}. End the builder with `return model`."
                 )
         _check_input_shape(model, X)
-        shapes = _keras.output_shapes(model, _sparse.dense(X[:1]))
+        shapes, names = _keras.output_shapes(model, _sparse.dense(X[:1]))
         # a subclassed model declares no outputs: the call above counted them
-        self._n_network_outputs = len(shapes)
+        # (and named them, where it returns a dict)
+        self._n_network_outputs, self._network_output_names = len(shapes), names
         self._check_output_shapes(shapes)
         units = [s[-1] if len(s) > 1 else 1 for s in shapes]
         self._check_output(units, model)
@@ -1553,14 +1563,7 @@ class BaseKerasEstimator(BaseEstimator):
         if loss is None:
             loss = self._default_loss()
             loss_options = {**self._default_loss_options(model), **loss_options}
-        loss = make_loss(loss, loss_options)
-        weights = route(params, "compile").get("loss_weights")
-        if self.loss is None and isinstance(weights, (list, tuple, dict)) and len(weights) > 1:
-            # the chosen loss for every output weighed: Keras counts one loss
-            # against several weights as an error
-            loss = (
-                {k: loss for k in weights} if isinstance(weights, dict) else [loss] * len(weights)
-            )
+        loss = self._loss_of_every_output(model, make_loss(loss, loss_options))
         model.compile(
             optimizer=make_optimizer(self.optimizer, route(params, "optimizer")),
             loss=loss,
@@ -1569,6 +1572,27 @@ class BaseKerasEstimator(BaseEstimator):
             ),
             **self._compile_options(model, loss, params),
         )
+
+    def _loss_of_every_output(self, model, loss):
+        """One ``loss`` for a network of several outputs that
+        ``compile__loss_weights`` weigh: the loss of each output (Keras counts
+        one loss against several weights as an error). Only where the outputs
+        end alike: a loss made for the main output's activation (a
+        ``from_logits``) may not suit another's."""
+        weights = route(self.get_params(), "compile").get("loss_weights")
+        if (
+            isinstance(self.loss, (list, tuple, dict))
+            or not isinstance(weights, (list, tuple, dict))
+            or len(weights) < 2
+            or len(set(_keras.output_activations(model))) > 1
+        ):
+            return loss
+        if isinstance(weights, dict):  # by output name: every output's
+            names = self.__dict__.get("_network_output_names") or getattr(
+                model, "output_names", None
+            )
+            return {name: loss for name in names or weights}
+        return [loss] * len(weights)
 
     def _default_loss_options(self, model):
         """Arguments of the loss chosen for ``model`` where none is given."""
@@ -1598,8 +1622,9 @@ class BaseKerasEstimator(BaseEstimator):
             return metrics
         if any(isinstance(metric, (list, tuple, dict)) for metric in metrics):
             return metrics
-        if isinstance(_keras._declared_attribute(model, "output"), dict):
-            return {_keras.main_output_name(model): metrics}
+        names = self.__dict__.get("_network_output_names")
+        if names:  # the main one first, as declared (Keras sorts them)
+            return {names[0]: metrics}
         return [metrics, *([] for _ in range(n_outputs - 1))]
 
     def _metrics_for(self, model, loss, metrics):

@@ -136,6 +136,10 @@ def test_loss_weights_of_an_auxiliary_output_weigh_the_default_loss(data):
     reg = KerasRegressor(uncompiled_auxiliary_network, compile__loss_weights=[0.9, 0.1], **params)
     compiled = KerasRegressor(auxiliary_network, **params)  # loss=["mse", "mse"] itself
     assert reg.fit(X, Y[:, 0]).history_ == compiled.fit(X, Y[:, 0]).history_
+    # a loss given once, as well
+    weights = {"main": 0.9, "aux": 0.1}
+    reg.set_params(loss="mae", compile__loss_weights=weights).fit(X, Y[:, 0])
+    assert reg.model_.loss == {"main": reg.model_.loss["main"], "aux": reg.model_.loss["main"]}
 
 
 def test_metrics_of_a_network_of_several_outputs_are_the_main_outputs(data):
@@ -147,6 +151,19 @@ def test_metrics_of_a_network_of_several_outputs_are_the_main_outputs(data):
         uncompiled_auxiliary_network, metrics=["mae"], compile__weighted_metrics=["mse"], epochs=1
     ).fit(X, Y[:, 0])
     assert set(reg.history_) == {"loss", "main_loss", "aux_loss", "main_mae", "main_mse"}
+    # a subclassed model returning a dict: Keras sorts its outputs ("aux" first)
+    reg = KerasRegressor(MainAndAuxByName, metrics=["mae"], epochs=1).fit(X, Y[:, 0])
+    assert "main_mae" in reg.history_ and "aux_mae" not in reg.history_
+
+
+class MainAndAuxByName(keras.Model):
+    def __init__(self, **kwargs):
+        super().__init__(**kwargs)
+        self.hidden, self.main, self.aux = (keras.layers.Dense(n) for n in (8, 1, 1))
+
+    def call(self, inputs):
+        hidden = self.hidden(inputs)
+        return {"main": self.main(hidden), "aux": self.aux(hidden)}
 
 
 def scalar_and_sequence_inputs(meta):

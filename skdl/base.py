@@ -293,6 +293,8 @@ def _check_input_shape(model, X):
     given = X.shape[1:]
     if len(takes) == len(given) and all(t is None or t == g for t, g in zip(takes, given)):
         return
+    if takes == () and given == (1,):
+        return  # one value per sample: split_inputs gives the column
     hint = (
         f" meta['n_features_in_'] is X.shape[1]: for samples of shape {given}, start "
         f"the network with keras.Input({given})."

@@ -198,6 +198,15 @@ def test_inputs_of_one_value_or_of_unknown_width_take_their_columns():
     with pytest.raises(ValueError, match="2 inputs of unknown width"):
         KerasRegressor(two_unknown).fit(X, y)
 
+    def one_id(meta):  # alone, it takes X's one column
+        user = keras.Input((), dtype="int64")
+        return keras.Model(user, keras.layers.Dense(1)(keras.layers.Embedding(10, 3)(user)))
+
+    reg = KerasRegressor(one_id, epochs=2, validation_split=0.2, random_state=0).fit(X[:, :1], y)
+    np.testing.assert_allclose(
+        reg.predict(X[:, :1]), reg.model_.predict(X[:, 0], verbose=0).ravel(), atol=1e-6
+    )
+
 
 class MainAndAux(keras.Model):
     """Hands-On ML's subclassed model with an auxiliary output: it declares no

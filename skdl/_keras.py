@@ -637,15 +637,14 @@ def _chunk(X, start, size):
 
 
 def split_inputs(model, X):
-    """Columns of ``X`` for each input of a multi-input model, in input order.
+    """What each input of ``model`` receives of ``X``, in input order.
 
     A model with inputs of 5 and 3 features receives ``[X[:, :5], X[:, 5:8]]``
     (a dict by the same names for inputs declared as a dict); a single-input
     model receives ``X`` itself. An input of one value per sample
-    (``keras.Input(())``, an ID) receives one column as a 1-D array (a
-    network of that input alone, X's one column); one input
-    of unknown width (``keras.Input((None,))``) receives the columns the others
-    leave.
+    (``keras.Input(())``, an ID) receives one column as a 1-D array (alone,
+    X's one column); one input of unknown width (``keras.Input((None,))``)
+    receives the columns the others leave.
     """
     inputs, declared = _ordered_inputs(model)
     if len(inputs) == 1 and len(inputs[0].shape) == 1 and X.ndim == 2 and X.shape[1] == 1:

@@ -346,13 +346,13 @@ def _same_setting(now, before):
         return False
 
 
-def _dimensions(y):
-    """The number of dimensions of ``y`` (0 where it holds no array: None, a
+def _shape(y):
+    """The shape of ``y`` as an array (``()`` where it makes none: None, a
     ragged list, which scikit-learn's checks then refuse)."""
     try:
-        return np.asarray(y).ndim if y is not None else 0
+        return np.asarray(y).shape if y is not None else ()
     except (TypeError, ValueError):
-        return 0
+        return ()
 
 
 def _text_columns(X):
@@ -1028,7 +1028,8 @@ class BaseKerasEstimator(BaseEstimator):
 
     def _validate_inputs(self, X, y, reset):
         self._refuse_column_blocks(X, y)
-        if _dimensions(y) > 2:
+        shape = _shape(y)
+        if len(shape) > 2:
             network = (
                 ", and the network's output with it (keras.layers.Flatten() after a "
                 "recurrent layer that returns sequences)"
@@ -1036,7 +1037,7 @@ class BaseKerasEstimator(BaseEstimator):
                 else ""
             )
             raise ValueError(
-                f"y has {_dimensions(y)} dimensions (shape {np.asarray(y).shape}): "
+                f"y has {len(shape)} dimensions (shape {shape}): "
                 f"{type(self).__name__} trains on one row of targets per sample. Flatten "
                 f"it, y.reshape(len(y), -1){network}."
             )
@@ -1579,8 +1580,9 @@ class BaseKerasEstimator(BaseEstimator):
         """One ``loss`` for a network of several outputs that
         ``compile__loss_weights`` weigh: the loss of each output (Keras counts
         one loss against several weights as an error). Only where the outputs
-        end alike: a loss made for the main output's activation (a
-        ``from_logits``) may not suit another's."""
+        end alike, or where that is unknown (a subclassed model): a loss made
+        for the main output's activation (a ``from_logits``) may not suit
+        another's."""
         weights = route(self.get_params(), "compile").get("loss_weights")
         if (
             isinstance(self.loss, (list, tuple, dict))

@@ -159,7 +159,8 @@ class KerasRegressor(_FloatTargetsMixin, RegressorMixin, BaseKerasEstimator):
 
     def _build_model(self, X, y):
         model = super()._build_model(X, y)
-        # the loss the network trains with (a builder may compile its own)
+        # the loss the network trains with (a builder may compile its own; the
+        # MLP's is half_poisson_deviance)
         self._poisson = "poisson" in loss_name(_keras.main_loss(model, model.loss))
         self._check_poisson_targets(y)
         return model
